@@ -1,0 +1,82 @@
+/**
+ * Configuration of the whole stack, read once from the environment.
+ * Every service reads the part it needs; defaults make `npm start` work on a fresh clone.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const SERVICE_NAMES = ["order", "payment", "notification"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** The repository root (two levels above this file). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface ServiceEndpoint {
+  name: ServiceName;
+  host: string;
+  port: number;
+  /** The subgraph's GraphQL URL, as the gateway and other services reach it. */
+  url: string;
+  dbPath: string;
+}
+
+export interface StackConfig {
+  nodeEnv: string;
+  dataDir: string;
+  host: string;
+  gatewayPort: number;
+  logLevel: LogLevel;
+  services: Record<ServiceName, ServiceEndpoint>;
+  /** Where the file transport writes what it sends (one JSON line per message). */
+  outboxDir: string;
+  smtpUrl: string | undefined;
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
+
+const DEFAULT_PORTS: Record<ServiceName, number> = { order: 4001, payment: 4002, notification: 4003 };
+
+export class ConfigError extends Error {}
+
+function readPort(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`${key}=${raw} is not a port number: set it to an integer between 0 and 65535, or unset it to use ${fallback}.`);
+  }
+  return port;
+}
+
+/** Reads and validates the stack configuration. Throws ConfigError with a fix-it message. */
+export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const dataDir = path.resolve(env.DATA_DIR ?? path.join(REPO_ROOT, "data"));
+  const host = env.HOST ?? "127.0.0.1";
+  const logLevel = (env.LOG_LEVEL ?? "info") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL=${env.LOG_LEVEL} is unknown: use one of ${LOG_LEVELS.join(", ")}.`);
+  }
+  const services = {} as Record<ServiceName, ServiceEndpoint>;
+  for (const name of SERVICE_NAMES) {
+    const upper = name.toUpperCase();
+    const port = readPort(env, `${upper}_PORT`, DEFAULT_PORTS[name]);
+    services[name] = {
+      name,
+      host,
+      port,
+      url: env[`${upper}_URL`] ?? `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/graphql`,
+      dbPath: path.resolve(env[`${upper}_DB_PATH`] ?? path.join(dataDir, `${name}_service.db`)),
+    };
+  }
+  return {
+    nodeEnv: env.NODE_ENV ?? "development",
+    dataDir,
+    host,
+    gatewayPort: readPort(env, "GATEWAY_PORT", 4000),
+    logLevel,
+    services,
+    outboxDir: path.resolve(env.MAIL_OUTBOX_DIR ?? path.join(dataDir, "outbox")),
+    smtpUrl: env.SMTP_URL || undefined,
+  };
+}

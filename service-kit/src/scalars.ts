@@ -1,0 +1,59 @@
+/** Scalars and time helpers shared by the subgraphs. Time is stored in UTC; operators live in Japan. */
+import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
+
+function toDate(value: unknown): Date {
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime())) {
+    throw new GraphQLError(`"${String(value)}" is not an ISO-8601 date-time`, { extensions: { code: "BAD_USER_INPUT" } });
+  }
+  return date;
+}
+
+/** ISO-8601 instant in UTC, e.g. `2026-11-25T01:02:03.000Z`. */
+export const DateTimeScalar = new GraphQLScalarType<Date, string>({
+  name: "DateTime",
+  description: "An instant as an ISO-8601 string in UTC.",
+  serialize: (value) => toDate(value).toISOString(),
+  parseValue: (value) => toDate(value),
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError("DateTime must be a string", { extensions: { code: "BAD_USER_INPUT" } });
+    return toDate(ast.value);
+  },
+});
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function parseCalendarDate(value: unknown): string {
+  const m = typeof value === "string" ? DATE_RE.exec(value) : null;
+  const check = m ? new Date(`${value as string}T00:00:00Z`) : null;
+  if (!m || !check || Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== value) {
+    throw new GraphQLError(`"${String(value)}" is not a calendar date (YYYY-MM-DD)`, { extensions: { code: "BAD_USER_INPUT" } });
+  }
+  return value as string;
+}
+
+/** A calendar day in Japan time, `YYYY-MM-DD`. */
+export const DateScalar = new GraphQLScalarType<string, string>({
+  name: "Date",
+  description: "A calendar day in Japan time (Asia/Tokyo), YYYY-MM-DD.",
+  serialize: (value) => parseCalendarDate(value),
+  parseValue: (value) => parseCalendarDate(value),
+  parseLiteral: (ast) => parseCalendarDate(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
+
+/** The UTC instant at which the Japan calendar day `YYYY-MM-DD` starts. */
+export function startOfJapanDay(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - JST_OFFSET_MS);
+}
+
+/** The UTC instant at which the Japan calendar day after `day` starts (exclusive end of `day`). */
+export function endOfJapanDay(day: string): Date {
+  return new Date(startOfJapanDay(day).getTime() + 24 * 60 * 60 * 1000);
+}
+
+/** The Japan calendar day (`YYYY-MM-DD`) an instant falls on. */
+export function japanDay(instant: Date): string {
+  return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
+}

@@ -1,0 +1,57 @@
+/**
+ * GraphQL over HTTP between services (the payment service reading an order, for example).
+ * Errors from the other side keep their code; an unreachable service becomes a clear error.
+ */
+import { AppError, type ErrorCode } from "./errors.js";
+
+export interface GraphQLResponse<T> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export class ServiceUnavailableError extends AppError {
+  constructor(service: string, reason: string) {
+    super("INTERNAL_SERVER_ERROR", `The ${service} service is unavailable: ${reason}`, { params: { service } });
+  }
+}
+
+export interface ServiceClient {
+  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+}
+
+/** A client for one service's GraphQL endpoint. `headers` adds identity headers per call. */
+export function createServiceClient(
+  service: string,
+  url: string,
+  headers: () => Record<string, string> = () => ({}),
+  timeoutMs = 10_000,
+): ServiceClient {
+  return {
+    async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers() },
+          body: JSON.stringify({ query, variables }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (err) {
+        throw new ServiceUnavailableError(service, err instanceof Error ? err.message : String(err));
+      }
+      let body: GraphQLResponse<T>;
+      try {
+        body = (await res.json()) as GraphQLResponse<T>;
+      } catch {
+        throw new ServiceUnavailableError(service, `HTTP ${res.status} without a GraphQL body`);
+      }
+      const first = body.errors?.[0];
+      if (first) {
+        const code = (first.extensions?.code ?? "INTERNAL_SERVER_ERROR") as ErrorCode;
+        throw new AppError(code, `${service} service: ${first.message}`);
+      }
+      if (!body.data) throw new ServiceUnavailableError(service, `HTTP ${res.status} without data`);
+      return body.data;
+    },
+  };
+}

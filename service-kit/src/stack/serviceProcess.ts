@@ -1,0 +1,93 @@
+/**
+ * Runs a service as a child process and learns its URL over IPC, so services can listen on
+ * port 0 in tests. Used by `npm start`, the benchmarks and tests that stop or kill a service.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { REPO_ROOT } from "../config.js";
+
+export type ProcessName = "order" | "payment" | "notification" | "gateway";
+
+export const ENTRY_POINTS: Record<ProcessName, string> = {
+  order: "subgraphs/order/src/main.ts",
+  payment: "subgraphs/payment/src/main.ts",
+  notification: "subgraphs/notification/src/main.ts",
+  gateway: "gateway/src/main.ts",
+};
+
+/** What a service sends its parent once it listens. */
+export interface ListeningMessage {
+  type: "listening";
+  url: string;
+}
+
+export interface ServiceProcess {
+  name: ProcessName;
+  child: ChildProcess;
+  url: string;
+  /** Graceful stop (SIGTERM), then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  /** Immediate SIGKILL: a crash. */
+  kill(): Promise<void>;
+}
+
+/** Tells the parent (if any) where this service listens. Call from a service's main once it listens. */
+export function announceListening(url: string): void {
+  if (process.send) process.send({ type: "listening", url } satisfies ListeningMessage);
+}
+
+function waitExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/** Starts `name` with `env` and resolves once it announces its URL (or rejects if it dies first). */
+export function startServiceProcess(
+  name: ProcessName,
+  env: NodeJS.ProcessEnv,
+  options: { timeoutMs?: number; silent?: boolean } = {},
+): Promise<ServiceProcess> {
+  const child = fork(path.join(REPO_ROOT, ENTRY_POINTS[name]), [], {
+    cwd: REPO_ROOT,
+    env,
+    execArgv: ["--import", "tsx"],
+    stdio: options.silent ? ["ignore", "ignore", "pipe", "ipc"] : ["ignore", "inherit", "inherit", "ipc"],
+  });
+  let stderrTail = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderrTail = (stderrTail + d.toString()).slice(-4000);
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${name} did not start within ${options.timeoutMs ?? 30000} ms\n${stderrTail}`));
+    }, options.timeoutMs ?? 30_000);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with code ${code} before listening\n${stderrTail}`));
+    };
+    child.once("exit", onExit);
+    child.on("message", (msg: ListeningMessage) => {
+      if (msg?.type !== "listening") return;
+      clearTimeout(timer);
+      child.off("exit", onExit);
+      resolve({
+        name,
+        child,
+        url: msg.url,
+        stop: async (graceMs = 5000) => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill("SIGTERM");
+          const t = setTimeout(() => child.kill("SIGKILL"), graceMs);
+          await waitExit(child);
+          clearTimeout(t);
+        },
+        kill: async () => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill("SIGKILL");
+          await waitExit(child);
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,2 @@
+export * from "./freshDatabase.js";
+export * from "./graphqlRequest.js";

@@ -1,0 +1,15 @@
+/** Entry point: `tsx subgraphs/order/src/main.ts` (started by `npm start`). */
+import { announceListening, readStackConfig } from "@ops/service-kit";
+import { startOrderService } from "./server.js";
+
+const config = readStackConfig();
+const service = await startOrderService({
+  dbPath: config.services.order.dbPath,
+  port: config.services.order.port,
+  host: config.host,
+  logLevel: config.logLevel,
+});
+announceListening(service.url);
+const stop = () => void service.stop().then(() => process.exit(0));
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

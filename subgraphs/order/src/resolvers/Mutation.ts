@@ -1,0 +1,31 @@
+import { parseId } from "@ops/service-kit";
+import type { OrderContext } from "../context.js";
+import { changeStatus, insertOrder } from "../domain/orderOperations.js";
+import type { OrderStatus } from "../domain/statusMachine.js";
+import { validateOrder, type NewOrder } from "../domain/validateOrder.js";
+
+interface StatusInput {
+  id: string;
+  status: OrderStatus;
+  reason?: string | null;
+  expectedUpdatedAt?: Date | null;
+}
+
+export const Mutation = {
+  createOrder: (_: unknown, args: { input: NewOrder }, ctx: OrderContext) => {
+    const order = validateOrder(args.input);
+    return ctx.db.$transaction((tx) => insertOrder(tx, order));
+  },
+  updateOrderStatus: (_: unknown, { input }: { input: StatusInput }, ctx: OrderContext) => {
+    const id = parseId(input.id, "input.id");
+    return ctx.db.$transaction((tx) =>
+      changeStatus(tx, { id, to: input.status, reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true }),
+    );
+  },
+  cancelOrder: (_: unknown, { input }: { input: Omit<StatusInput, "status"> }, ctx: OrderContext) => {
+    const id = parseId(input.id, "input.id");
+    return ctx.db.$transaction((tx) =>
+      changeStatus(tx, { id, to: "CANCELLED", reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true }),
+    );
+  },
+};

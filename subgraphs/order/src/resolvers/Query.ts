@@ -1,0 +1,18 @@
+import { pageSize, parseId } from "@ops/service-kit";
+import type { OrderContext } from "../context.js";
+import { listOrders, type OrderFilter, type OrderSort } from "../domain/listOrders.js";
+
+export const Query = {
+  order: (_: unknown, args: { id: string }, ctx: OrderContext) => ctx.loaders.order.load(parseId(args.id)),
+  orders: (
+    _: unknown,
+    args: { first?: number | null; after?: string | null; filter?: OrderFilter | null; sort?: Partial<OrderSort> | null },
+    ctx: OrderContext,
+  ) =>
+    listOrders(ctx.db, {
+      first: pageSize(args.first),
+      after: args.after,
+      filter: args.filter,
+      sort: { field: args.sort?.field ?? "CREATED_AT", direction: args.sort?.direction ?? "DESC" },
+    }),
+};

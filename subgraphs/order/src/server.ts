@@ -1,0 +1,41 @@
+/** Builds and starts the order subgraph over a given database file. */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createLogger, startSubgraphServer, type LogLevel, type RunningServer } from "@ops/service-kit";
+import { createContext } from "./context.js";
+import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
+import { resolvers } from "./resolvers/index.js";
+
+export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../schema.graphql"), "utf8");
+
+export interface OrderServiceOptions extends DbOptions {
+  dbPath: string;
+  port: number;
+  host?: string;
+  logLevel?: LogLevel;
+}
+
+export interface OrderService extends RunningServer {
+  db: OrderDb;
+}
+
+export async function startOrderService(options: OrderServiceOptions): Promise<OrderService> {
+  const logger = createLogger("order", options.logLevel ?? "info");
+  const db = await createOrderDb(options.dbPath, options);
+  const server = await startSubgraphServer({
+    name: "order",
+    typeDefs,
+    // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
+    resolvers: resolvers as never,
+    context: () => createContext(db),
+    ready: async () => {
+      await db.$queryRawUnsafe("SELECT 1");
+    },
+    logger,
+    host: options.host,
+    port: options.port,
+    onStop: () => db.$disconnect(),
+  });
+  return { ...server, db };
+}
