@@ -13,6 +13,7 @@ export type ErrorCode =
   | "CONFLICT"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
+  | "SERVICE_UNAVAILABLE"
   | "INTERNAL_SERVER_ERROR";
 
 export interface ErrorDetails {
@@ -24,11 +25,15 @@ export interface ErrorDetails {
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
 
+/** Extension keys other than `code` that may be relayed from another service. */
+export type RelayedExtensions = Record<string, unknown>;
+
 export class AppError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+  constructor(code: ErrorCode, message: string, details: ErrorDetails & { extra?: RelayedExtensions } = {}) {
     const status = HTTP_STATUS[code];
     super(message, {
       extensions: {
+        ...details.extra,
         code,
         ...(details.field !== undefined ? { field: details.field } : {}),
         ...(details.params !== undefined ? { params: details.params } : {}),
@@ -70,6 +75,7 @@ const PUBLIC_CODES = new Set<string>([
   "CONFLICT",
   "UNAUTHENTICATED",
   "FORBIDDEN",
+  "SERVICE_UNAVAILABLE",
   // Raised by Apollo Server itself for malformed operations: safe to show.
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
@@ -105,7 +111,7 @@ export function createFormatError(logger: Logger) {
   };
 }
 
-/** True when `err` is Prisma's unique-constraint violation (P2002), optionally on `target` columns. */
+/** True when `err` is a unique-constraint violation (Prisma's P2002 or a raw SQLite error). */
 export function isUniqueViolation(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
   const e = err as { code?: unknown; message?: unknown };
@@ -117,4 +123,23 @@ export function isUniqueViolation(err: unknown): boolean {
 /** True when `err` is Prisma's "record to update not found" (P2025). */
 export function isRecordNotFound(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2025";
+}
+
+interface UniqueMeta {
+  target?: unknown;
+  driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } };
+}
+
+/**
+ * True when `err` is a unique violation on `column` (the database column name), so a caller
+ * translates only the constraint it expects and re-throws any other.
+ */
+export function isUniqueViolationOn(err: unknown, column: string): boolean {
+  if (!isUniqueViolation(err)) return false;
+  const meta = (err as { meta?: UniqueMeta }).meta;
+  // Driver adapters report the columns under driverAdapterError; the native engine under target.
+  const fields = meta?.driverAdapterError?.cause?.constraint?.fields ?? meta?.target;
+  if (Array.isArray(fields)) return fields.includes(column);
+  const message = (err as { message?: unknown }).message;
+  return typeof message === "string" && new RegExp(`UNIQUE constraint failed: [^\\s]*\\.${column}\\b`).test(message);
 }

@@ -6,4 +6,4 @@ export * from "./pagination.js";
 export * from "./scalars.js";
 export * from "./serviceClient.js";
 export * from "./subgraphServer.js";
-export * from "./stack/serviceProcess.js";
+export { announceListening } from "./stack/serviceProcess.js";

@@ -6,12 +6,13 @@ import { AppError, type ErrorCode } from "./errors.js";
 
 export interface GraphQLResponse<T> {
   data?: T;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; field?: string; params?: Record<string, unknown> } }[];
 }
 
+/** Another service could not be reached: a public error, so the operator learns which one. */
 export class ServiceUnavailableError extends AppError {
   constructor(service: string, reason: string) {
-    super("INTERNAL_SERVER_ERROR", `The ${service} service is unavailable: ${reason}`, { params: { service } });
+    super("SERVICE_UNAVAILABLE", `The ${service} service is unavailable: ${reason}`, { params: { service }, extra: { service } });
   }
 }
 
@@ -47,8 +48,9 @@ export function createServiceClient(
       }
       const first = body.errors?.[0];
       if (first) {
-        const code = (first.extensions?.code ?? "INTERNAL_SERVER_ERROR") as ErrorCode;
-        throw new AppError(code, `${service} service: ${first.message}`);
+        // Keep the other side's code, field and params so the operator gets the real reason.
+        const { code = "INTERNAL_SERVER_ERROR", field, params } = first.extensions ?? {};
+        throw new AppError(code as ErrorCode, `${service} service: ${first.message}`, { field, params });
       }
       if (!body.data) throw new ServiceUnavailableError(service, `HTTP ${res.status} without data`);
       return body.data;

@@ -1,0 +1,58 @@
+/**
+ * `npm run bench:gateway`: seeds its own shop on a temporary data directory, then measures the
+ * 50-order federated query (items, payment, refunds, notifications) through the gateway and the
+ * order part alone against the order subgraph, at concurrency 1 and 10.
+ * Target on a 2-core machine: gateway p99 ≤ 50 ms at concurrency 10.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { launchStack } from "@ops/service-kit/stack";
+import { pool, poster, rng, seedOrder } from "../scripts/demoShop.js";
+import { loadTest, type LoadResult } from "./loadTest.js";
+
+const ORDERS = 120;
+const FEDERATED = `{ orders(first: 50) { totalCount edges { node { id customerName status totalAmount
+  items { productName quantity unitPrice }
+  payment { status amount transactionId refunds { amount reason } }
+  notifications { templateName channel status subject } } } } }`;
+const ORDER_ONLY = `{ orders(first: 50) { totalCount edges { node { id customerName status totalAmount items { productName quantity unitPrice } } } } }`;
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ops-bench-"));
+const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: "0", ORDER_PORT: "0", PAYMENT_PORT: "0", NOTIFICATION_PORT: "0", LOG_LEVEL: "warn", NODE_ENV: "production" };
+for (const k of ["ORDER_URL", "PAYMENT_URL", "NOTIFICATION_URL", "ORDER_DB_PATH", "PAYMENT_DB_PATH", "NOTIFICATION_DB_PATH"]) delete env[k];
+
+console.log(`Starting the stack on ${dataDir} ...`);
+const stack = await launchStack({ env, silent: true });
+try {
+  const post = poster(stack.gatewayUrl);
+  const random = rng(42);
+  await pool(ORDERS, 8, (i) => seedOrder(post, i, random, { notify: true }));
+  const check = await post(FEDERATED);
+  const nodes = check.orders.edges.map((e: any) => e.node);
+  console.log(`Seeded ${check.orders.totalCount} orders; the first page holds ${nodes.length} orders, ${nodes.filter((n: any) => n.payment).length} payments, ${nodes.reduce((s: number, n: any) => s + n.notifications.length, 0)} notifications.`);
+
+  const orderUrl = stack.processes.order.url;
+  const body = (q: string) => JSON.stringify({ query: q });
+  // Warm up: query plans, JIT, connection pools.
+  await loadTest(stack.gatewayUrl, body(FEDERATED), { requests: 300, concurrency: 10 });
+  await loadTest(orderUrl, body(ORDER_ONLY), { requests: 300, concurrency: 10 });
+
+  const rows: [string, LoadResult][] = [];
+  for (const concurrency of [1, 10]) {
+    const requests = concurrency === 1 ? 300 : 2000;
+    rows.push([`gateway, federated, c=${concurrency}`, await loadTest(stack.gatewayUrl, body(FEDERATED), { requests, concurrency })]);
+    rows.push([`order subgraph alone, c=${concurrency}`, await loadTest(orderUrl, body(ORDER_ONLY), { requests, concurrency })]);
+  }
+  console.log("\n| run | requests | p50 ms | p99 ms | max ms | req/s |\n|---|---|---|---|---|---|");
+  for (const [name, r] of rows) {
+    console.log(`| ${name} | ${r.requests} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.rps.toFixed(0)} |`);
+  }
+  const gw10 = rows[2]![1];
+  const ord10 = rows[3]![1];
+  console.log(`\nratio gateway/order-subgraph at c=10: p99 ${(gw10.p99 / ord10.p99).toFixed(2)}x, req/s ${(ord10.rps / gw10.rps).toFixed(2)}x`);
+  console.log(`target p99 ≤ 50 ms at c=10: ${gw10.p99 <= 50 ? "MET" : "MISSED"} (${gw10.p99.toFixed(1)} ms)`);
+} finally {
+  await stack.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,29 @@
+/** `npm run seed:demo [-- --orders N]`: fills the running shop with a realistic demo through the gateway. */
+import { readStackConfig } from "@ops/service-kit";
+import { pool, poster, rng, seedOrder } from "./demoShop.js";
+
+const config = readStackConfig();
+const countArg = process.argv.indexOf("--orders");
+const count = countArg > 0 ? Number(process.argv[countArg + 1]) : 300;
+if (!Number.isInteger(count) || count < 1) {
+  console.error("--orders needs a positive whole number");
+  process.exit(1);
+}
+const url = process.env.GATEWAY_URL ?? `http://127.0.0.1:${config.gatewayPort}/graphql`;
+const post = poster(url);
+try {
+  await post("{ __typename }");
+} catch (err) {
+  console.error(`Cannot reach the gateway at ${url} (${err instanceof Error ? err.message : err}). Start the shop first: npm start`);
+  process.exit(1);
+}
+
+const random = rng(Date.now());
+let done = 0;
+const started = Date.now();
+await pool(count, 8, async (i) => {
+  await seedOrder(post, i, random, { notify: true });
+  done += 1;
+  if (done % 25 === 0 || done === count) process.stdout.write(`\rseeded ${done}/${count} orders`);
+});
+console.log(`\nDemo shop ready: ${count} orders in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: ${url}`);

@@ -1,0 +1,51 @@
+/** A pass-through HTTP proxy in front of a subgraph that counts the GraphQL operations it forwards. */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface CountingProxy {
+  url: string;
+  /** Bodies of the requests forwarded since the last reset. */
+  bodies: string[];
+  entityCalls(): number;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function countingProxy(targetUrl: string): Promise<CountingProxy> {
+  const target = new URL(targetUrl);
+  const bodies: string[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      bodies.push(body.toString());
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on("error", () => {
+        res.destroy();
+      });
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${target.pathname}`,
+    bodies,
+    entityCalls: () => bodies.filter((b) => b.includes("_entities")).length,
+    reset: () => {
+      bodies.length = 0;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,3 @@
+export * from "./launchStack.js";
+export * from "./migrateDatabase.js";
+export * from "./serviceProcess.js";

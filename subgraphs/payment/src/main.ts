@@ -1,0 +1,16 @@
+/** Entry point: `tsx subgraphs/payment/src/main.ts` (started by `npm start`). */
+import { announceListening, readStackConfig } from "@ops/service-kit";
+import { startPaymentService } from "./server.js";
+
+const config = readStackConfig();
+const service = await startPaymentService({
+  dbPath: config.services.payment.dbPath,
+  port: config.services.payment.port,
+  host: config.host,
+  logLevel: config.logLevel,
+  orderServiceUrl: config.services.order.url,
+});
+announceListening(service.url);
+const stop = () => void service.stop().then(() => process.exit(0));
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

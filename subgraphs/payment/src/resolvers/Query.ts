@@ -1,0 +1,14 @@
+import { pageSize, parseId } from "@ops/service-kit";
+import type { PaymentContext } from "../context.js";
+import { listPayments, type PaymentFilter } from "../domain/listPayments.js";
+
+export const Query = {
+  payment: (_: unknown, args: { id: string }, ctx: PaymentContext) => ctx.loaders.payment.load(parseId(args.id)),
+  paymentByOrder: (_: unknown, args: { orderId: string }, ctx: PaymentContext) =>
+    ctx.loaders.paymentByOrder.load(parseId(args.orderId, "orderId")),
+  payments: (
+    _: unknown,
+    args: { first?: number | null; after?: string | null; filter?: PaymentFilter | null },
+    ctx: PaymentContext,
+  ) => listPayments(ctx.db, { first: pageSize(args.first), after: args.after, filter: args.filter }),
+};

@@ -1,0 +1,13 @@
+import { DateTimeScalar } from "@ops/service-kit";
+import { Mutation } from "./Mutation.js";
+import { Order } from "./Order.js";
+import { Payment } from "./Payment.js";
+import { Query } from "./Query.js";
+
+export const resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Payment,
+  Order,
+};

@@ -1,0 +1,46 @@
+/** Builds and starts the payment subgraph over a given database file. */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createLogger, startSubgraphServer, type LogLevel, type RunningServer } from "@ops/service-kit";
+import { createContext } from "./context.js";
+import { createPaymentDb, type DbOptions, type PaymentDb } from "./db.js";
+import { createOrderClient } from "./orderClient.js";
+import { resolvers } from "./resolvers/index.js";
+
+export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../schema.graphql"), "utf8");
+
+export interface PaymentServiceOptions extends DbOptions {
+  dbPath: string;
+  port: number;
+  host?: string;
+  logLevel?: LogLevel;
+  /** The order subgraph's GraphQL URL: payments read the order's total from it. */
+  orderServiceUrl: string;
+}
+
+export interface PaymentService extends RunningServer {
+  db: PaymentDb;
+}
+
+/** Opens the database and starts the payment subgraph; resolves once it listens (port 0 picks a free one). */
+export async function startPaymentService(options: PaymentServiceOptions): Promise<PaymentService> {
+  const logger = createLogger("payment", options.logLevel ?? "info");
+  const db = await createPaymentDb(options.dbPath, options);
+  const orders = createOrderClient(options.orderServiceUrl);
+  const server = await startSubgraphServer({
+    name: "payment",
+    typeDefs,
+    // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
+    resolvers: resolvers as never,
+    context: () => createContext(db, orders),
+    ready: async () => {
+      await db.$queryRawUnsafe("SELECT 1");
+    },
+    logger,
+    host: options.host,
+    port: options.port,
+    onStop: () => db.$disconnect(),
+  });
+  return { ...server, db };
+}
