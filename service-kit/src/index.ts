@@ -7,3 +7,4 @@ export * from "./scalars.js";
 export * from "./serviceClient.js";
 export * from "./subgraphServer.js";
 export { announceListening } from "./stack/serviceProcess.js";
+export * from "./collections.js";

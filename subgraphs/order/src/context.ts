@@ -1,17 +1,7 @@
 /** Per-request context: the database and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
+import { groupBy } from "@ops/service-kit";
 import type { OrderDb } from "./db.js";
-
-function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
 
 export function createLoaders(db: OrderDb) {
   return {

@@ -1,18 +1,8 @@
 /** Per-request context: the database, the order reader and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
+import { groupBy } from "@ops/service-kit";
 import type { PaymentDb } from "./db.js";
 import type { OrderReader } from "./domain/createPayment.js";
-
-function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
 
 /** One `findMany({ where: { … in } })` per loader and request, whatever the number of lookups. */
 export function createLoaders(db: PaymentDb) {

@@ -1,0 +1,76 @@
+/**
+ * A suite's world: its own temp directory and databases, the real order service and the
+ * notification service on free ports, talking HTTP. Not a test file itself.
+ */
+import path from "node:path";
+import { QueryCounter } from "@ops/service-kit";
+import { freshDatabase, mustQuery, tempDir } from "@ops/service-kit/testing";
+import { startOrderService, type OrderService } from "../../../order/src/server.js";
+import { startNotificationService, type NotificationService } from "../server.js";
+import type { NotificationTransport } from "../transport/NotificationTransport.js";
+
+export interface World {
+  dir: string;
+  outboxDir: string;
+  order: OrderService;
+  notification: NotificationService;
+  /** Every SQL statement the notification service sent. */
+  queries: QueryCounter;
+  /** Creates an order through the order service's GraphQL API and returns its id. */
+  createOrder(order?: Partial<NewOrder>): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface NewOrder {
+  customerEmail: string;
+  customerName: string;
+  items: { productName: string; quantity: number; unitPrice: number }[];
+}
+
+export const TEST_ORDER: NewOrder = {
+  customerEmail: "taro.suzuki@example.jp",
+  customerName: "鈴木 太郎",
+  items: [
+    { productName: "抹茶ラテ", quantity: 3, unitPrice: 480 },
+    { productName: "信楽焼 湯呑み", quantity: 1, unitPrice: 3200 },
+  ],
+};
+
+/** Starts both services over fresh databases; `transport` replaces the file transport. */
+export async function startWorld(options: { transport?: NotificationTransport } = {}): Promise<World> {
+  const { dir, cleanup } = tempDir("notification-test-");
+  const outboxDir = path.join(dir, "outbox");
+  const queries = new QueryCounter();
+  const order = await startOrderService({ dbPath: await freshDatabase("order", dir), port: 0, logLevel: "silent" });
+  const notification = await startNotificationService({
+    dbPath: await freshDatabase("notification", dir),
+    port: 0,
+    logLevel: "silent",
+    orderServiceUrl: order.url,
+    outboxDir,
+    transport: options.transport,
+    onQuery: queries.record,
+  });
+  return {
+    dir,
+    outboxDir,
+    order,
+    notification,
+    queries,
+    async createOrder(overrides = {}) {
+      const data = await mustQuery<{ createOrder: { id: string } }>(
+        order.url,
+        "mutation ($input: CreateOrderInput!) { createOrder(input: $input) { id } }",
+        { input: { ...TEST_ORDER, ...overrides } },
+      );
+      return data.createOrder.id;
+    },
+    async stop() {
+      await notification.stop();
+      await order.stop();
+      cleanup();
+    },
+  };
+}
+
+export const NOTIFICATION_FIELDS = `id orderId channel templateName recipient subject body status sentAt failureReason attemptCount createdAt`;

@@ -1,0 +1,53 @@
+/**
+ * Notification state changes: PENDING → SENT | FAILED, FAILED → PENDING for a resend.
+ * Each runs inside the transaction it is given (a later issue adds outbox events alongside).
+ */
+import { ConflictError, NotFoundError } from "@ops/service-kit";
+import type { Channel, NotificationTx } from "../db.js";
+
+export interface NewNotification {
+  orderId: number;
+  channel: Channel;
+  templateName: string;
+  recipient: string;
+  subject: string | null;
+  body: string;
+}
+
+export type DeliveryOutcome = { ok: true; at: Date } | { ok: false; reason: string };
+
+/** Stores a rendered notification as PENDING, before it is handed to a transport. */
+export function createPendingNotification(tx: NotificationTx, notification: NewNotification) {
+  return tx.notification.create({ data: { ...notification, status: "PENDING" } });
+}
+
+/**
+ * Records one delivery attempt of a PENDING notification: SENT with `sentAt`, or FAILED with the
+ * reason. The last failure reason is kept after a later success, as history.
+ */
+export async function recordDelivery(tx: NotificationTx, id: number, outcome: DeliveryOutcome) {
+  const updated = await tx.notification.updateMany({
+    where: { id, status: "PENDING" },
+    data: outcome.ok
+      ? { status: "SENT", sentAt: outcome.at, attemptCount: { increment: 1 } }
+      : { status: "FAILED", failureReason: outcome.reason, attemptCount: { increment: 1 } },
+  });
+  if (updated.count !== 1) throw new ConflictError(`Notification ${id} is no longer pending`, { params: { id } });
+  return tx.notification.findUniqueOrThrow({ where: { id } });
+}
+
+/** Moves a FAILED notification back to PENDING for a resend; CONFLICT in any other status. */
+export async function reopenForResend(tx: NotificationTx, id: number) {
+  const current = await tx.notification.findUnique({ where: { id } });
+  if (!current) throw new NotFoundError(`Notification ${id} does not exist`, { field: "id", params: { id } });
+  const refuse = (status: string) =>
+    new ConflictError(`Notification ${id} is ${status}; only a FAILED notification can be resent`, {
+      field: "id",
+      params: { status, allowed: ["FAILED"] },
+    });
+  if (current.status !== "FAILED") throw refuse(current.status);
+  // The status guard makes a concurrent second resend fail instead of sending twice.
+  const updated = await tx.notification.updateMany({ where: { id, status: "FAILED" }, data: { status: "PENDING" } });
+  if (updated.count !== 1) throw refuse("being resent");
+  return tx.notification.findUniqueOrThrow({ where: { id } });
+}

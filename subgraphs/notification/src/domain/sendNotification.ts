@@ -1,0 +1,88 @@
+/**
+ * Sending: render from the order's data, store PENDING, hand to the transport, record the outcome.
+ * The transport is called outside any transaction so a slow mail server never holds the
+ * database's write lock.
+ */
+import { BadUserInputError, NotFoundError, parseId } from "@ops/service-kit";
+import type { Channel, Notification, NotificationDb } from "../db.js";
+import type { OrderReader } from "../orderClient.js";
+import type { NotificationTransport } from "../transport/NotificationTransport.js";
+import { createPendingNotification, recordDelivery, reopenForResend, type DeliveryOutcome } from "./notificationOperations.js";
+import { normalisePhoneNumber } from "./phoneNumber.js";
+import { renderMessage } from "./renderTemplate.js";
+import { templateContext } from "./templateContext.js";
+
+export interface SendDeps {
+  db: NotificationDb;
+  orders: OrderReader;
+  transport: NotificationTransport;
+}
+
+export interface SendInput {
+  orderId: string;
+  templateName: string;
+  channel?: Channel | null;
+  phoneNumber?: string | null;
+}
+
+const MAX_REASON = 1000;
+
+/** Hands a PENDING notification to the transport and records SENT or FAILED. */
+export async function deliverNotification(deps: Omit<SendDeps, "orders">, notification: Notification): Promise<Notification> {
+  let outcome: DeliveryOutcome;
+  try {
+    await deps.transport.send({
+      channel: notification.channel,
+      recipient: notification.recipient,
+      subject: notification.subject,
+      body: notification.body ?? "",
+      notificationId: notification.id,
+    });
+    outcome = { ok: true, at: new Date() };
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)) || "the transport gave no reason";
+    outcome = { ok: false, reason: reason.slice(0, MAX_REASON) };
+  }
+  return deps.db.$transaction((tx) => recordDelivery(tx, notification.id, outcome));
+}
+
+/**
+ * Sends a notification for an order with a template. The channel defaults to the template's;
+ * EMAIL goes to the order's e-mail, SMS to `phoneNumber` (required, stored as E.164).
+ */
+export async function sendNotification(deps: SendDeps, input: SendInput): Promise<Notification> {
+  const orderId = parseId(input.orderId, "input.orderId");
+  const template = await deps.db.notificationTemplate.findUnique({ where: { name: input.templateName } });
+  if (!template) {
+    throw new NotFoundError(`There is no template named "${input.templateName}"`, { field: "input.templateName", params: { name: input.templateName } });
+  }
+  const channel = input.channel ?? template.channel;
+  let phone: string | null = null;
+  if (channel === "SMS") {
+    if (!input.phoneNumber?.trim()) {
+      throw new BadUserInputError("An SMS needs a phone number: orders hold none", { field: "input.phoneNumber", params: { channel } });
+    }
+    phone = normalisePhoneNumber(input.phoneNumber);
+  }
+  const order = await deps.orders.fetchOrder(orderId);
+  if (!order) throw new NotFoundError(`Order ${orderId} does not exist`, { field: "input.orderId", params: { id: orderId } });
+  const message = renderMessage(template, channel, templateContext(order), { subject: "input.templateName", body: "input.templateName" });
+  const pending = await deps.db.$transaction((tx) =>
+    createPendingNotification(tx, {
+      orderId,
+      channel,
+      templateName: template.name,
+      recipient: phone ?? order.customerEmail,
+      subject: message.subject,
+      body: message.body,
+    }),
+  );
+  return deliverNotification(deps, pending);
+}
+
+/** Re-sends a FAILED notification's stored subject and body to its stored recipient. */
+export async function resendNotification(deps: Omit<SendDeps, "orders">, rawId: string): Promise<Notification> {
+  const id = parseId(rawId);
+  const pending = await deps.db.$transaction((tx) => reopenForResend(tx, id));
+  return deliverNotification(deps, pending);
+}

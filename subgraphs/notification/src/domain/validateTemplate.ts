@@ -1,0 +1,56 @@
+/** Validation of a template an operator saves: its name, language and both Handlebars sources. Pure. */
+import { BadUserInputError } from "@ops/service-kit";
+import { checkTemplate } from "./checkTemplate.js";
+
+export type Channel = "EMAIL" | "SMS";
+
+export interface TemplateInput {
+  name: string;
+  subjectTemplate: string;
+  bodyTemplate: string;
+  channel: Channel;
+  language: string;
+}
+
+const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
+// A BCP 47 tag in its common forms: ja, en, en-US, zh-Hant.
+const LANGUAGE_RE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+export const MAX_SUBJECT = 500;
+export const MAX_BODY = 20_000;
+
+/** Checks a template name (letters, digits, `_`, `-`); returns it trimmed. */
+export function validateTemplateName(name: string, field = "input.name"): string {
+  const trimmed = name.trim();
+  if (!NAME_RE.test(trimmed)) {
+    throw new BadUserInputError(`"${name}" is not a valid template name: use 1–64 letters, digits, _ or -, like ORDER_SHIPPED`, {
+      field,
+      params: { value: name, pattern: NAME_RE.source },
+    });
+  }
+  return trimmed;
+}
+
+function validateSource(source: string, field: string, max: number): string {
+  if (!source.trim()) throw new BadUserInputError("The template is empty", { field });
+  if (source.length > max) throw new BadUserInputError(`The template is longer than ${max} characters`, { field, params: { max } });
+  checkTemplate(source, field);
+  return source;
+}
+
+/** Checks every field of a template; throws BAD_USER_INPUT naming the first bad one. */
+export function validateTemplate(input: TemplateInput, path = "input"): TemplateInput {
+  const language = input.language.trim();
+  if (!LANGUAGE_RE.test(language)) {
+    throw new BadUserInputError(`"${input.language}" is not a language tag like ja or en`, {
+      field: `${path}.language`,
+      params: { value: input.language },
+    });
+  }
+  return {
+    name: validateTemplateName(input.name, `${path}.name`),
+    subjectTemplate: validateSource(input.subjectTemplate, `${path}.subjectTemplate`, MAX_SUBJECT),
+    bodyTemplate: validateSource(input.bodyTemplate, `${path}.bodyTemplate`, MAX_BODY),
+    channel: input.channel,
+    language,
+  };
+}

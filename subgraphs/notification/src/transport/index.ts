@@ -1,0 +1,4 @@
+export * from "./NotificationTransport.js";
+export * from "./FileTransport.js";
+export * from "./SmtpTransport.js";
+export * from "./routeTransport.js";
