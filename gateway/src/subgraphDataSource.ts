@@ -1,25 +1,78 @@
 /**
- * How the gateway talks to a subgraph. A subgraph that cannot be reached becomes an error that
- * names it (`extensions.service`), so clients can show "payment service unavailable" next to
- * the data the other subgraphs returned.
+ * How the gateway talks to a subgraph: plain `http.request` over a keep-alive pool (the default
+ * fetch path cost the gateway about a third of its CPU under load), and a subgraph that cannot
+ * be reached becomes an error that names it (`extensions.service`), so clients can show
+ * "payment service unavailable" next to the data the other subgraphs returned.
  */
-import { RemoteGraphQLDataSource } from "@apollo/gateway";
+import http from "node:http";
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
+import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { GraphQLError } from "graphql";
 
 export const SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
+const TIMEOUT_MS = 30_000;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-export class SubgraphDataSource extends RemoteGraphQLDataSource {
+export class SubgraphDataSource implements GraphQLDataSource {
+  private readonly target: URL;
+
   constructor(
     private readonly serviceName: string,
     url: string,
   ) {
-    // Node's fetch (undici) pools keep-alive connections per origin.
-    super({ url, fetcher: fetch as never });
+    this.target = new URL(url);
   }
 
-  override didEncounterError(error: Error): void {
-    if (error instanceof GraphQLError && error.extensions?.code !== "INTERNAL_SERVER_ERROR") throw error;
-    throw new GraphQLError(`The ${this.serviceName} service is unavailable; the data it provides is missing from this response.`, {
+  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const { query, variables, operationName, extensions } = options.request;
+    const body = JSON.stringify({ query, variables, operationName, extensions });
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(body)),
+    };
+    const { status, text } = await this.post(body, headers);
+    if (status >= 200 && status < 300) {
+      return JSON.parse(text) as GatewayGraphQLResponse;
+    }
+    let message = `HTTP ${status}`;
+    try {
+      const parsed = JSON.parse(text) as { errors?: { message: string; extensions?: { code?: string } }[] };
+      const first = parsed.errors?.[0];
+      if (first) throw new GraphQLError(first.message, { extensions: { ...first.extensions, service: this.serviceName } });
+    } catch (err) {
+      if (err instanceof GraphQLError) throw err;
+      message += `: ${text.slice(0, 200)}`;
+    }
+    throw new GraphQLError(`The ${this.serviceName} service answered ${message}`, {
+      extensions: { code: status === 401 ? "UNAUTHENTICATED" : status === 403 ? "FORBIDDEN" : "INTERNAL_SERVER_ERROR", service: this.serviceName },
+    });
+  }
+
+  private post(body: string, headers: Record<string, string>, retried = false): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { agent, host: this.target.hostname, port: this.target.port, path: this.target.pathname, method: "POST", headers, timeout: TIMEOUT_MS },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+          res.on("error", (err) => reject(this.unavailable(err)));
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
+      req.on("error", (err: NodeJS.ErrnoException) => {
+        // A pooled connection the subgraph closed while idle: the request never reached it, so
+        // sending it once more on a fresh connection is safe (Node's documented pattern).
+        if (req.reusedSocket && !retried && (err.code === "ECONNRESET" || err.message === "socket hang up")) {
+          this.post(body, headers, true).then(resolve, reject);
+        } else reject(this.unavailable(err));
+      });
+      req.end(body);
+    });
+  }
+
+  private unavailable(error: Error): GraphQLError {
+    return new GraphQLError(`The ${this.serviceName} service is unavailable; the data it provides is missing from this response.`, {
       extensions: { code: SERVICE_UNAVAILABLE, service: this.serviceName, reason: error.message },
     });
   }

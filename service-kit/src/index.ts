@@ -8,3 +8,4 @@ export * from "./serviceClient.js";
 export * from "./subgraphServer.js";
 export { announceListening } from "./stack/serviceProcess.js";
 export * from "./collections.js";
+export * from "./sqliteReader.js";

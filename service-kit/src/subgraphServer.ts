@@ -8,7 +8,7 @@ import express, { type Express, type Request } from "express";
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { parse } from "graphql";
@@ -46,11 +46,16 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   const app = express();
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);
+  // Longer than any router's idle pool timeout, so pooled connections are closed by the client.
+  httpServer.keepAliveTimeout = 65_000;
   const server = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
     formatError: createFormatError(options.logger),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(),
+      // No HTTP caching of GraphQL answers here; the plugin would otherwise wrap every field resolver.
+      ApolloServerPluginCacheControlDisabled(),
+      ...(options.plugins ?? [])],
   });
   await server.start();
 

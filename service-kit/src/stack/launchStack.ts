@@ -33,14 +33,19 @@ export async function launchStack(options: LaunchOptions = {}): Promise<Stack> {
   }
   const processes = {} as Record<ProcessName, ServiceProcess>;
   try {
-    const started = await Promise.all(SERVICE_NAMES.map((name) => startServiceProcess(name, env, { silent: options.silent })));
-    for (const p of started) {
+    const pin = (p: ServiceProcess) => {
       processes[p.name] = p;
-      // Pin the port so a restart comes back where the gateway expects it.
+      // Pin the port so others find it and a restart comes back where the gateway expects it.
       const upper = p.name.toUpperCase();
       env[`${upper}_URL`] = p.url;
       env[`${upper}_PORT`] = new URL(p.url).port;
-    }
+    };
+    // Payment and notification read orders from the order service, so it starts first.
+    pin(await startServiceProcess("order", env, { silent: options.silent }));
+    const others = await Promise.all(
+      (["payment", "notification"] as const).map((name) => startServiceProcess(name, env, { silent: options.silent })),
+    );
+    others.forEach(pin);
     processes.gateway = await startServiceProcess("gateway", env, { silent: options.silent });
     env.GATEWAY_PORT = new URL(processes.gateway.url).port;
   } catch (err) {

@@ -33,7 +33,10 @@ export interface ServiceProcess {
 
 /** Tells the parent (if any) where this service listens. Call from a service's main once it listens. */
 export function announceListening(url: string): void {
-  if (process.send) process.send({ type: "listening", url } satisfies ListeningMessage);
+  if (!process.send) return;
+  process.send({ type: "listening", url } satisfies ListeningMessage);
+  // A parent that dies (a crashed test runner, a killed `npm start`) takes its services with it.
+  process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
 }
 
 function waitExit(child: ChildProcess): Promise<void> {
@@ -50,7 +53,8 @@ export function startServiceProcess(
   const child = fork(path.join(REPO_ROOT, ENTRY_POINTS[name]), [], {
     cwd: REPO_ROOT,
     env,
-    execArgv: ["--import", "tsx"],
+    // OPS_NODE_ARGS adds node flags to every service (e.g. --cpu-prof for profiling).
+    execArgv: ["--import", "tsx", ...(env.OPS_NODE_ARGS ? env.OPS_NODE_ARGS.split(" ").filter(Boolean) : [])],
     stdio: options.silent ? ["ignore", "ignore", "pipe", "ipc"] : ["ignore", "inherit", "inherit", "ipc"],
   });
   let stderrTail = "";

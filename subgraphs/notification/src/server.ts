@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, startSubgraphServer, type LogLevel, type RunningServer } from "@ops/service-kit";
+import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type RunningServer } from "@ops/service-kit";
 import { DEFAULT_MAIL_FROM } from "./config.js";
 import { createContext } from "./context.js";
 import { createNotificationDb, type DbOptions, type NotificationDb } from "./db.js";
@@ -41,7 +41,8 @@ export async function startNotificationService(options: NotificationServiceOptio
   const added = await seedTemplates(db);
   if (added > 0) logger.info("seeded default templates", { added });
   const configured = createTransport({ outboxDir: options.outboxDir, smtpUrl: options.smtpUrl, mailFrom: options.mailFrom ?? DEFAULT_MAIL_FROM, logger });
-  const services = { db, orders: createOrderReader(options.orderServiceUrl), transport: options.transport ?? configured };
+  const reader = new SqliteReader(options.dbPath, options.onQuery);
+  const services = { db, reader, orders: createOrderReader(options.orderServiceUrl), transport: options.transport ?? configured };
   const server = await startSubgraphServer({
     name: "notification",
     typeDefs,
@@ -56,6 +57,7 @@ export async function startNotificationService(options: NotificationServiceOptio
     port: options.port,
     onStop: async () => {
       configured.close();
+      reader.close();
       await db.$disconnect();
     },
   });

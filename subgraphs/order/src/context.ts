@@ -1,23 +1,22 @@
-/** Per-request context: the database and fresh DataLoaders (batching lives for one request). */
+/** Per-request context: the database, the read path and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy } from "@ops/service-kit";
+import { groupBy, type SqliteReader } from "@ops/service-kit";
 import type { OrderDb } from "./db.js";
+import { historyByOrderIds, itemsByOrderIds, ordersByIds } from "./readModel.js";
 
-export function createLoaders(db: OrderDb) {
+/** One SQL statement per loader and request, whatever the number of lookups. */
+export function createLoaders(reader: SqliteReader) {
   return {
     order: new DataLoader(async (ids: readonly number[]) => {
-      const rows = await db.order.findMany({ where: { id: { in: [...ids] } } });
-      const byId = new Map(rows.map((r) => [r.id, r]));
+      const byId = new Map(ordersByIds(reader, ids).map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
     items: new DataLoader(async (orderIds: readonly number[]) => {
-      const rows = await db.orderItem.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: { id: "asc" } });
-      const byOrder = groupBy(rows, (r) => r.orderId);
+      const byOrder = groupBy(itemsByOrderIds(reader, orderIds), (r) => r.orderId);
       return orderIds.map((id) => byOrder.get(id) ?? []);
     }),
     statusHistory: new DataLoader(async (orderIds: readonly number[]) => {
-      const rows = await db.orderStatusChange.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: { id: "asc" } });
-      const byOrder = groupBy(rows, (r) => r.orderId);
+      const byOrder = groupBy(historyByOrderIds(reader, orderIds), (r) => r.orderId);
       return orderIds.map((id) => byOrder.get(id) ?? []);
     }),
   };
@@ -25,9 +24,10 @@ export function createLoaders(db: OrderDb) {
 
 export interface OrderContext {
   db: OrderDb;
+  reader: SqliteReader;
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function createContext(db: OrderDb): OrderContext {
-  return { db, loaders: createLoaders(db) };
+export function createContext(db: OrderDb, reader: SqliteReader): OrderContext {
+  return { db, reader, loaders: createLoaders(reader) };
 }

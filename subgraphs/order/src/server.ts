@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, startSubgraphServer, type LogLevel, type RunningServer } from "@ops/service-kit";
+import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type RunningServer } from "@ops/service-kit";
 import { createContext } from "./context.js";
 import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
 import { resolvers } from "./resolvers/index.js";
@@ -23,19 +23,23 @@ export interface OrderService extends RunningServer {
 export async function startOrderService(options: OrderServiceOptions): Promise<OrderService> {
   const logger = createLogger("order", options.logLevel ?? "info");
   const db = await createOrderDb(options.dbPath, options);
+  const reader = new SqliteReader(options.dbPath, options.onQuery);
   const server = await startSubgraphServer({
     name: "order",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: () => createContext(db),
+    context: () => createContext(db, reader),
     ready: async () => {
       await db.$queryRawUnsafe("SELECT 1");
     },
     logger,
     host: options.host,
     port: options.port,
-    onStop: () => db.$disconnect(),
+    onStop: async () => {
+      reader.close();
+      await db.$disconnect();
+    },
   });
   return { ...server, db };
 }

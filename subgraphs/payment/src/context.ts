@@ -1,30 +1,27 @@
-/** Per-request context: the database, the order reader and fresh DataLoaders (batching lives for one request). */
+/** Per-request context: the database, the read path, the order reader and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy } from "@ops/service-kit";
+import { groupBy, type SqliteReader } from "@ops/service-kit";
 import type { PaymentDb } from "./db.js";
 import type { OrderReader } from "./domain/createPayment.js";
+import { attemptsByPaymentIds, paymentsByIds, paymentsByOrderIds, refundsByPaymentIds } from "./readModel.js";
 
-/** One `findMany({ where: { … in } })` per loader and request, whatever the number of lookups. */
-export function createLoaders(db: PaymentDb) {
+/** One SQL statement per loader and request, whatever the number of lookups. */
+export function createLoaders(reader: SqliteReader) {
   return {
     payment: new DataLoader(async (ids: readonly number[]) => {
-      const rows = await db.payment.findMany({ where: { id: { in: [...ids] } } });
-      const byId = new Map(rows.map((r) => [r.id, r]));
+      const byId = new Map(paymentsByIds(reader, ids).map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
     paymentByOrder: new DataLoader(async (orderIds: readonly number[]) => {
-      const rows = await db.payment.findMany({ where: { orderId: { in: [...orderIds] } } });
-      const byOrder = new Map(rows.map((r) => [r.orderId, r]));
+      const byOrder = new Map(paymentsByOrderIds(reader, orderIds).map((r) => [r.orderId, r]));
       return orderIds.map((id) => byOrder.get(id) ?? null);
     }),
     refunds: new DataLoader(async (paymentIds: readonly number[]) => {
-      const rows = await db.refund.findMany({ where: { paymentId: { in: [...paymentIds] } }, orderBy: { id: "asc" } });
-      const byPayment = groupBy(rows, (r) => r.paymentId);
+      const byPayment = groupBy(refundsByPaymentIds(reader, paymentIds), (r) => r.paymentId);
       return paymentIds.map((id) => byPayment.get(id) ?? []);
     }),
     attempts: new DataLoader(async (paymentIds: readonly number[]) => {
-      const rows = await db.paymentAttempt.findMany({ where: { paymentId: { in: [...paymentIds] } }, orderBy: { id: "asc" } });
-      const byPayment = groupBy(rows, (r) => r.paymentId);
+      const byPayment = groupBy(attemptsByPaymentIds(reader, paymentIds), (r) => r.paymentId);
       return paymentIds.map((id) => byPayment.get(id) ?? []);
     }),
   };
@@ -37,6 +34,6 @@ export interface PaymentContext {
 }
 
 /** A fresh context for one request. */
-export function createContext(db: PaymentDb, orders: OrderReader): PaymentContext {
-  return { db, orders, loaders: createLoaders(db) };
+export function createContext(db: PaymentDb, reader: SqliteReader, orders: OrderReader): PaymentContext {
+  return { db, orders, loaders: createLoaders(reader) };
 }

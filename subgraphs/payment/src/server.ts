@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, startSubgraphServer, type LogLevel, type RunningServer } from "@ops/service-kit";
+import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type RunningServer } from "@ops/service-kit";
 import { createContext } from "./context.js";
 import { createPaymentDb, type DbOptions, type PaymentDb } from "./db.js";
 import { createOrderClient } from "./orderClient.js";
@@ -27,20 +27,24 @@ export interface PaymentService extends RunningServer {
 export async function startPaymentService(options: PaymentServiceOptions): Promise<PaymentService> {
   const logger = createLogger("payment", options.logLevel ?? "info");
   const db = await createPaymentDb(options.dbPath, options);
+  const reader = new SqliteReader(options.dbPath, options.onQuery);
   const orders = createOrderClient(options.orderServiceUrl);
   const server = await startSubgraphServer({
     name: "payment",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: () => createContext(db, orders),
+    context: () => createContext(db, reader, orders),
     ready: async () => {
       await db.$queryRawUnsafe("SELECT 1");
     },
     logger,
     host: options.host,
     port: options.port,
-    onStop: () => db.$disconnect(),
+    onStop: async () => {
+      reader.close();
+      await db.$disconnect();
+    },
   });
   return { ...server, db };
 }

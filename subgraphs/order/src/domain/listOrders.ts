@@ -1,6 +1,6 @@
-/** The order list: filters, keyset pagination over a chosen sort, total count and amount. */
-import { decodeCursor, encodeCursor, endOfJapanDay, startOfJapanDay, type CursorValue } from "@ops/service-kit";
-import type { OrderDb, Prisma } from "../db.js";
+/** The order list: filters, keyset pagination over a chosen sort, total count and amount (plain SQL, a hot path). */
+import { decodeCursor, encodeCursor, endOfJapanDay, sqlDate, startOfJapanDay, type CursorValue, type SqlParam, type SqliteReader } from "@ops/service-kit";
+import { ORDER_COLUMNS, toOrder, type OrderRow } from "../readModel.js";
 import { nameKey } from "./nameKey.js";
 import type { OrderStatus } from "./statusMachine.js";
 
@@ -18,62 +18,80 @@ export interface OrderSort {
   direction: "ASC" | "DESC";
 }
 
-const COLUMN = { CREATED_AT: "createdAt", TOTAL_AMOUNT: "totalAmount", STATUS: "status" } as const;
+const COLUMN: Record<SortField, keyof OrderRow> = { CREATED_AT: "created_at", TOTAL_AMOUNT: "total_amount", STATUS: "status" };
 
-export function filterWhere(filter: OrderFilter | null | undefined): Prisma.OrderWhereInput {
-  const where: Prisma.OrderWhereInput = {};
-  if (!filter) return where;
-  if (filter.status?.length) where.status = { in: filter.status };
-  if (filter.customerEmail?.trim()) where.customerEmail = filter.customerEmail.trim().toLowerCase();
-  if (filter.customerName?.trim()) where.nameKey = { contains: nameKey(filter.customerName) };
-  if (filter.createdFrom || filter.createdTo) {
-    where.createdAt = {
-      ...(filter.createdFrom ? { gte: startOfJapanDay(filter.createdFrom) } : {}),
-      ...(filter.createdTo ? { lt: endOfJapanDay(filter.createdTo) } : {}),
-    };
+interface Sql {
+  where: string[];
+  params: SqlParam[];
+}
+
+/** SQL conditions for a filter; every value is a bound parameter. */
+export function filterSql(filter: OrderFilter | null | undefined): Sql {
+  const sql: Sql = { where: [], params: [] };
+  if (!filter) return sql;
+  if (filter.status?.length) {
+    sql.where.push("status IN (SELECT value FROM json_each(?))");
+    sql.params.push(JSON.stringify(filter.status.map((s) => s.toLowerCase())));
   }
-  return where;
+  if (filter.customerEmail?.trim()) {
+    sql.where.push("customer_email = ?");
+    sql.params.push(filter.customerEmail.trim().toLowerCase());
+  }
+  if (filter.customerName?.trim()) {
+    sql.where.push("instr(customer_name_key, ?) > 0");
+    sql.params.push(nameKey(filter.customerName));
+  }
+  if (filter.createdFrom) {
+    sql.where.push("created_at >= ?");
+    sql.params.push(sqlDate(startOfJapanDay(filter.createdFrom)));
+  }
+  if (filter.createdTo) {
+    sql.where.push("created_at < ?");
+    sql.params.push(sqlDate(endOfJapanDay(filter.createdTo)));
+  }
+  return sql;
 }
 
-type OrderRow = Prisma.OrderGetPayload<object>;
-
-function sortValue(order: OrderRow, field: SortField): CursorValue {
-  if (field === "CREATED_AT") return order.createdAt.toISOString();
-  if (field === "TOTAL_AMOUNT") return order.totalAmount;
-  return order.status;
+function sortValue(row: OrderRow, field: SortField): CursorValue {
+  return field === "CREATED_AT" ? new Date(row.created_at).toISOString() : row[COLUMN[field]] as CursorValue;
 }
 
-function afterWhere(after: string, sort: OrderSort): Prisma.OrderWhereInput {
+function afterSql(after: string, sort: OrderSort): Sql {
   const { sortValue: raw, id } = decodeCursor(after);
   const column = COLUMN[sort.field];
-  const value = sort.field === "CREATED_AT" ? new Date(String(raw)) : raw;
-  const op = sort.direction === "DESC" ? "lt" : "gt";
-  return { OR: [{ [column]: { [op]: value } }, { [column]: value, id: { [op]: id } }] };
+  const value = sort.field === "CREATED_AT" ? sqlDate(new Date(String(raw))) : raw;
+  const op = sort.direction === "DESC" ? "<" : ">";
+  return { where: [`(${column} ${op} ? OR (${column} = ? AND id ${op} ?))`], params: [value, value, id] };
 }
 
-export async function listOrders(
-  db: OrderDb,
+const whereClause = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(" AND ")}` : "");
+
+export function listOrders(
+  reader: SqliteReader,
   args: { first: number; after?: string | null; filter?: OrderFilter | null; sort: OrderSort },
 ) {
-  const where = filterWhere(args.filter);
-  const pageWhere = args.after ? { AND: [where, afterWhere(args.after, args.sort)] } : where;
-  const dir = args.sort.direction === "DESC" ? "desc" : "asc";
-  const [rows, aggregate] = await Promise.all([
-    db.order.findMany({
-      where: pageWhere,
-      orderBy: [{ [COLUMN[args.sort.field]]: dir }, { id: dir }],
-      take: args.first + 1,
-    }),
-    db.order.aggregate({ where, _count: { _all: true }, _sum: { totalAmount: true } }),
-  ]);
-  const page = rows.slice(0, args.first);
+  const filter = filterSql(args.filter);
+  const page = args.after ? afterSql(args.after, args.sort) : { where: [], params: [] };
+  const dir = args.sort.direction === "DESC" ? "DESC" : "ASC";
+  const rows = reader.all<OrderRow>(
+    `SELECT ${ORDER_COLUMNS} FROM orders ${whereClause([...filter.where, ...page.where])} ORDER BY ${COLUMN[args.sort.field]} ${dir}, id ${dir} LIMIT ?`,
+    ...filter.params,
+    ...page.params,
+    args.first + 1,
+  );
+  const totals = reader.get<{ n: number; total: number | null }>(
+    `SELECT COUNT(*) AS n, SUM(total_amount) AS total FROM orders ${whereClause(filter.where)}`,
+    ...filter.params,
+  )!;
+  const pageRows = rows.slice(0, args.first);
+  const last = pageRows[pageRows.length - 1];
   return {
-    totalCount: aggregate._count._all,
-    totalAmount: aggregate._sum.totalAmount ?? 0,
-    edges: page.map((node) => ({ cursor: encodeCursor(sortValue(node, args.sort.field), node.id), node })),
+    totalCount: totals.n,
+    totalAmount: totals.total ?? 0,
+    edges: pageRows.map((row) => ({ cursor: encodeCursor(sortValue(row, args.sort.field), row.id), node: toOrder(row) })),
     pageInfo: {
       hasNextPage: rows.length > args.first,
-      endCursor: page.length ? encodeCursor(sortValue(page[page.length - 1]!, args.sort.field), page[page.length - 1]!.id) : null,
+      endCursor: last ? encodeCursor(sortValue(last, args.sort.field), last.id) : null,
     },
   };
 }

@@ -9,7 +9,7 @@ export const Query = {
     args: { first?: number | null; after?: string | null; filter?: OrderFilter | null; sort?: Partial<OrderSort> | null },
     ctx: OrderContext,
   ) =>
-    listOrders(ctx.db, {
+    listOrders(ctx.reader, {
       first: pageSize(args.first),
       after: args.after,
       filter: args.filter,

@@ -1,0 +1,67 @@
+/** The order service's hot reads in plain SQL (see service-kit's SqliteReader for why). */
+import { idList, type SqliteReader } from "@ops/service-kit";
+import type { Order, OrderItem, OrderStatusChange } from "./generated/prisma/client.js";
+import type { OrderStatus } from "./domain/statusMachine.js";
+
+export interface OrderRow {
+  id: number;
+  customer_email: string;
+  customer_name: string;
+  status: string;
+  total_amount: number;
+  currency: string;
+  created_at: string;
+  updated_at: string;
+  customer_name_key: string;
+  cancel_reason: string | null;
+}
+
+export const ORDER_COLUMNS =
+  "id, customer_email, customer_name, status, total_amount, currency, created_at, updated_at, customer_name_key, cancel_reason";
+
+/** A row as Prisma would return it: camelCase, Dates, upper-case enum. */
+export function toOrder(r: OrderRow): Order {
+  return {
+    id: r.id,
+    customerEmail: r.customer_email,
+    customerName: r.customer_name,
+    status: r.status.toUpperCase() as OrderStatus,
+    totalAmount: r.total_amount,
+    currency: r.currency,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+    nameKey: r.customer_name_key,
+    cancelReason: r.cancel_reason,
+  };
+}
+
+export function ordersByIds(reader: SqliteReader, ids: readonly number[]): Order[] {
+  return reader
+    .all<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
+    .map(toOrder);
+}
+
+export function itemsByOrderIds(reader: SqliteReader, orderIds: readonly number[]): OrderItem[] {
+  return reader
+    .all<{ id: number; order_id: number; product_name: string; quantity: number; unit_price: number }>(
+      "SELECT id, order_id, product_name, quantity, unit_price FROM order_items WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+      idList(orderIds),
+    )
+    .map((r) => ({ id: r.id, orderId: r.order_id, productName: r.product_name, quantity: r.quantity, unitPrice: r.unit_price }));
+}
+
+export function historyByOrderIds(reader: SqliteReader, orderIds: readonly number[]): OrderStatusChange[] {
+  return reader
+    .all<{ id: number; order_id: number; from_status: string; to_status: string; reason: string | null; created_at: string }>(
+      "SELECT id, order_id, from_status, to_status, reason, created_at FROM order_status_changes WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+      idList(orderIds),
+    )
+    .map((r) => ({
+      id: r.id,
+      orderId: r.order_id,
+      fromStatus: r.from_status.toUpperCase() as OrderStatus,
+      toStatus: r.to_status.toUpperCase() as OrderStatus,
+      reason: r.reason,
+      createdAt: new Date(r.created_at),
+    }));
+}
