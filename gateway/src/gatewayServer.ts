@@ -11,7 +11,7 @@ import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
-import { createLogger, REPO_ROOT, type LogLevel } from "@ops/service-kit";
+import { createLogger, handleGraphQLPost, REPO_ROOT, type LogLevel } from "@ops/service-kit";
 import { SUPERGRAPH_FILE } from "./supergraph/composeSupergraph.js";
 import { SubgraphDataSource } from "./subgraphDataSource.js";
 
@@ -61,7 +61,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const app = express();
   app.disable("x-powered-by");
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer((req, res) => {
+    if (req.method === "POST" && (req.url === "/graphql" || req.url?.startsWith("/graphql?"))) {
+      handleGraphQLPost(server, req, res, () => ({}), 1024 * 1024).catch((err: unknown) => {
+        logger.error("request failed", { error: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    } else app(req, res);
+  });
+  httpServer.keepAliveTimeout = 65_000;
   const server = new ApolloServer({
     gateway,
     includeStacktraceInErrorResponses: false,

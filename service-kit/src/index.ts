@@ -9,3 +9,4 @@ export * from "./subgraphServer.js";
 export { announceListening } from "./stack/serviceProcess.js";
 export * from "./collections.js";
 export * from "./sqliteReader.js";
+export * from "./graphqlHttp.js";

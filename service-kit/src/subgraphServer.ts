@@ -2,7 +2,7 @@
  * Boots one subgraph: Apollo Server over Express with `/graphql`, `/health` (alive) and
  * `/ready` (its database answers). Used by every service's `main.ts` and by tests.
  */
-import http from "node:http";
+import http, { type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type Express, type Request } from "express";
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
@@ -13,6 +13,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { parse } from "graphql";
 import { createFormatError } from "./errors.js";
+import { handleGraphQLPost } from "./graphqlHttp.js";
 import type { Logger } from "./logger.js";
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
@@ -20,7 +21,7 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   typeDefs: string;
   resolvers: GraphQLResolverMap<TContext>;
   /** Builds the per-request context (fresh DataLoaders live here). */
-  context: (req: Request) => Promise<TContext> | TContext;
+  context: (req: Request | IncomingMessage) => Promise<TContext> | TContext;
   /** Resolves when the service can serve (database reachable); rejects with the reason otherwise. */
   ready: () => Promise<void>;
   logger: Logger;
@@ -45,7 +46,14 @@ export async function startSubgraphServer<TContext extends BaseContext>(
 ): Promise<RunningServer> {
   const app = express();
   app.disable("x-powered-by");
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer((req, res) => {
+    if (req.method === "POST" && (req.url === "/graphql" || req.url?.startsWith("/graphql?"))) {
+      handleGraphQLPost(server, req, res, options.context).catch((err: unknown) => {
+        options.logger.error("request failed", { error: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    } else app(req, res);
+  });
   // Longer than any router's idle pool timeout, so pooled connections are closed by the client.
   httpServer.keepAliveTimeout = 65_000;
   const server = new ApolloServer<TContext>({

@@ -13,6 +13,7 @@ let services: { stop: () => Promise<void>; url: string; port: number }[] = [];
 let proxies: Record<"order" | "payment" | "notification", CountingProxy>;
 let gateway: RunningGateway;
 let paymentDbPath: string;
+let notificationDbPath: string;
 let orderUrl: string;
 
 const PUBLIC_QUERY = `{ orders(first: 50) { totalCount edges { node { id customerName status totalAmount
@@ -24,19 +25,17 @@ async function startPayment(port = 0) {
   return startPaymentService({ dbPath: paymentDbPath, port, logLevel: "silent", orderServiceUrl: orderUrl, onQuery: sql.payment.record });
 }
 
+async function startNotification(port = 0) {
+  return startNotificationService({ dbPath: notificationDbPath, port, logLevel: "silent", orderServiceUrl: orderUrl, outboxDir: world.dir, onQuery: sql.notification.record });
+}
+
 beforeAll(async () => {
   const order = await startOrderService({ dbPath: await freshDatabase("order", world.dir), port: 0, logLevel: "silent", onQuery: sql.order.record });
   orderUrl = order.url;
   paymentDbPath = await freshDatabase("payment", world.dir);
   const payment = await startPayment();
-  const notification = await startNotificationService({
-    dbPath: await freshDatabase("notification", world.dir),
-    port: 0,
-    logLevel: "silent",
-    orderServiceUrl: order.url,
-    outboxDir: world.dir,
-    onQuery: sql.notification.record,
-  });
+  notificationDbPath = await freshDatabase("notification", world.dir);
+  const notification = await startNotification();
   services = [order, payment, notification];
   proxies = {
     order: await countingProxy(order.url),
@@ -136,5 +135,21 @@ describe("when a subgraph is down", () => {
     const again = await mustQuery(gateway.url, PUBLIC_QUERY);
     expect(again.orders.edges.some((e: any) => e.node.payment)).toBe(true);
     expect((await fetch(gateway.url.replace("/graphql", "/ready"))).status).toBe(200);
+  });
+
+  it("keeps orders and payments when the notification service is down", async () => {
+    const notification = services[2]!;
+    const port = notification.port;
+    await notification.stop();
+    try {
+      const res = await graphqlRequest(gateway.url, PUBLIC_QUERY);
+      const nodes = res.data?.orders.edges.map((e: any) => e.node) ?? [];
+      expect(nodes).toHaveLength(50);
+      expect(nodes.every((n: any) => n.notifications === null && n.items.length === 2)).toBe(true);
+      expect(nodes.some((n: any) => n.payment?.status === "COMPLETED")).toBe(true);
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: "SERVICE_UNAVAILABLE", service: "notification" });
+    } finally {
+      services[2] = await startNotification(port);
+    }
   });
 });
