@@ -1,10 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { workspaceConfig } from "./src/testing/vitestConfig.js";
 
-export default defineConfig({
-  test: {
-    name: "service-kit",
-    include: ["src/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default workspaceConfig("service-kit");

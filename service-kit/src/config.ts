@@ -29,6 +29,8 @@ export interface StackConfig {
   services: Record<ServiceName, ServiceEndpoint>;
   /** Where the file transport writes what it sends (one JSON line per message). */
   outboxDir: string;
+  /** API keys with roles (hashes only), read by the gateway and every subgraph. */
+  apiKeysFile: string;
   smtpUrl: string | undefined;
 }
 
@@ -77,6 +79,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     logLevel,
     services,
     outboxDir: path.resolve(env.MAIL_OUTBOX_DIR ?? path.join(dataDir, "outbox")),
+    apiKeysFile: path.resolve(env.API_KEYS_FILE ?? path.join(dataDir, "api-keys.json")),
     smtpUrl: env.SMTP_URL || undefined,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import type { GraphQLError } from "graphql";
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -22,6 +23,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
+}
+
+/** Answers with one GraphQL error (before execution: bad credentials, oversized body). */
+export function sendGraphQLError(res: ServerResponse, status: number, error: GraphQLError): void {
+  const { http: _http, ...extensions } = error.extensions;
+  send(res, status, JSON.stringify({ errors: [{ message: error.message, extensions }] }));
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

@@ -10,3 +10,4 @@ export { announceListening } from "./stack/serviceProcess.js";
 export * from "./collections.js";
 export * from "./sqliteReader.js";
 export * from "./graphqlHttp.js";
+export * from "./auth/index.js";

@@ -24,7 +24,7 @@ export interface ServiceClient {
 export function createServiceClient(
   service: string,
   url: string,
-  headers: () => Record<string, string> = () => ({}),
+  headers: () => Promise<Record<string, string>> | Record<string, string> = () => ({}),
   timeoutMs = 10_000,
 ): ServiceClient {
   return {
@@ -33,7 +33,7 @@ export function createServiceClient(
       try {
         res = await fetch(url, {
           method: "POST",
-          headers: { "content-type": "application/json", ...headers() },
+          headers: { "content-type": "application/json", ...(await headers()) },
           body: JSON.stringify({ query, variables }),
           signal: AbortSignal.timeout(timeoutMs),
         });

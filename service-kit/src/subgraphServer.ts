@@ -1,27 +1,41 @@
 /**
- * Boots one subgraph: Apollo Server over Express with `/graphql`, `/health` (alive) and
- * `/ready` (its database answers). Used by every service's `main.ts` and by tests.
+ * Boots one subgraph: `POST /graphql` (only through the router: the router's shared secret and
+ * a verified caller are required, roles are checked per field, mutations are audited),
+ * `/health` (alive) and `/ready` (its database answers). Used by every service's `main.ts` and
+ * by tests.
  */
 import http, { type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import express, { type Express, type Request } from "express";
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
-import { expressMiddleware } from "@as-integrations/express5";
+import express, { type Express } from "express";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { parse } from "graphql";
-import { createFormatError } from "./errors.js";
-import { handleGraphQLPost } from "./graphqlHttp.js";
+import { AuditLog } from "./auth/auditLog.js";
+import { hasRouterSecret, ROUTER_SECRET_HEADER, type Authenticator } from "./auth/authenticate.js";
+import { applyAuthorization, type AuthContext } from "./auth/authorize.js";
+import type { Identity } from "./auth/roles.js";
+import { AppError, createFormatError, UnauthenticatedError } from "./errors.js";
+import { handleGraphQLPost, sendGraphQLError } from "./graphqlHttp.js";
 import type { Logger } from "./logger.js";
 
-export interface SubgraphServerOptions<TContext extends BaseContext> {
+export interface SubgraphSecurity {
+  /** The router's shared secret; requests without it are refused. */
+  routerSecret: string;
+  authenticator: Authenticator;
+}
+
+export interface SubgraphServerOptions<TContext extends AuthContext> {
   name: string;
   typeDefs: string;
   resolvers: GraphQLResolverMap<TContext>;
-  /** Builds the per-request context (fresh DataLoaders live here). */
-  context: (req: Request | IncomingMessage) => Promise<TContext> | TContext;
+  /** Builds the per-request context (fresh DataLoaders live here) for a verified caller. */
+  context: (req: IncomingMessage, identity: Identity | null) => Promise<TContext> | TContext;
+  security: SubgraphSecurity;
+  /** The service's database: its `audit_log` table receives every mutation. */
+  auditDbPath: string;
   /** Resolves when the service can serve (database reachable); rejects with the reason otherwise. */
   ready: () => Promise<void>;
   logger: Logger;
@@ -41,14 +55,29 @@ export interface RunningServer {
 }
 
 /** Starts the subgraph and resolves once it listens. Port 0 picks a free port. */
-export async function startSubgraphServer<TContext extends BaseContext>(
+export async function startSubgraphServer<TContext extends AuthContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<RunningServer> {
   const app = express();
   app.disable("x-powered-by");
+  const { routerSecret, authenticator } = options.security;
+  const serveGraphQL = async (req: IncomingMessage, res: http.ServerResponse) => {
+    let identity: Identity | null;
+    try {
+      if (!hasRouterSecret(req.headers[ROUTER_SECRET_HEADER], routerSecret)) {
+        throw new UnauthenticatedError("This service only answers requests that come through the router.");
+      }
+      identity = await authenticator.identify(req.headers.authorization);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      sendGraphQLError(res, 401, err);
+      return;
+    }
+    await handleGraphQLPost(server, req, res, (r) => options.context(r, identity));
+  };
   const httpServer = http.createServer((req, res) => {
     if (req.method === "POST" && (req.url === "/graphql" || req.url?.startsWith("/graphql?"))) {
-      handleGraphQLPost(server, req, res, options.context).catch((err: unknown) => {
+      serveGraphQL(req, res).catch((err: unknown) => {
         options.logger.error("request failed", { error: err instanceof Error ? err.message : String(err) });
         if (!res.headersSent) res.writeHead(500).end();
       });
@@ -56,8 +85,15 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   });
   // Longer than any router's idle pool timeout, so pooled connections are closed by the client.
   httpServer.keepAliveTimeout = 65_000;
+  const audit = new AuditLog(options.auditDbPath, options.name, options.logger);
+  // Every subgraph serves its own audit trail as `<service>AuditLog` (declared in its schema).
+  const resolvers = {
+    ...options.resolvers,
+    Query: { ...options.resolvers.Query, [`${options.name}AuditLog`]: (_: unknown, args: Parameters<AuditLog["list"]>[0]) => audit.list(args) },
+  } as GraphQLResolverMap<unknown>;
+  const schema = applyAuthorization(buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers }), audit);
   const server = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    schema,
     formatError: createFormatError(options.logger),
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(),
@@ -79,11 +115,6 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     }
   });
   options.routes?.(app);
-  app.use(
-    "/graphql",
-    express.json({ limit: "2mb" }),
-    expressMiddleware(server, { context: async ({ req }) => options.context(req) }),
-  );
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -100,6 +131,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
       if (stopped) return;
       stopped = true;
       await server.stop();
+      audit.close();
       await options.onStop?.();
     },
   };

@@ -1,10 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { workspaceConfig } from "../../service-kit/src/testing/vitestConfig.js";
 
-export default defineConfig({
-  test: {
-    name: "payment",
-    include: ["src/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default workspaceConfig("payment");

@@ -2,6 +2,7 @@
  * Starts the whole stack as child processes: migrates the three databases, starts the subgraphs,
  * then the gateway pointed at them. Used by `npm start`, the benchmarks and end-to-end tests.
  */
+import { loadSecrets } from "../auth/secrets.js";
 import { readStackConfig, SERVICE_NAMES, type ServiceName } from "../config.js";
 import { migrateDatabase } from "./migrateDatabase.js";
 import { startServiceProcess, type ProcessName, type ServiceProcess } from "./serviceProcess.js";
@@ -28,6 +29,8 @@ export interface Stack {
 export async function launchStack(options: LaunchOptions = {}): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   const config = readStackConfig(env);
+  // Generate development secrets once here, before four processes would race to.
+  loadSecrets(config.dataDir, env);
   if (!options.skipMigrations) {
     await Promise.all(SERVICE_NAMES.map((name) => migrateDatabase(name, config.services[name].dbPath)));
   }

@@ -1,2 +1,3 @@
 export * from "./freshDatabase.js";
 export * from "./graphqlRequest.js";
+export * from "./testSecurity.js";

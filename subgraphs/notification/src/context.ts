@@ -1,6 +1,6 @@
 /** Per-request context: the database, fresh DataLoaders (batching lives for one request), collaborators. */
 import DataLoader from "dataloader";
-import { groupBy, type SqliteReader } from "@ops/service-kit";
+import { groupBy, type Identity, type SqliteReader } from "@ops/service-kit";
 import type { NotificationDb } from "./db.js";
 import type { OrderReader } from "./orderClient.js";
 import { notificationsByIds, notificationsByOrderIds } from "./readModel.js";
@@ -28,10 +28,11 @@ export interface NotificationServices {
 }
 
 export interface NotificationContext extends NotificationServices {
+  identity: Identity | null;
   loaders: ReturnType<typeof createLoaders>;
 }
 
 /** A fresh context for one request: new loaders over the shared services. */
-export function createContext(services: NotificationServices): NotificationContext {
-  return { ...services, loaders: createLoaders(services.reader) };
+export function createContext(services: NotificationServices, identity: Identity | null): NotificationContext {
+  return { ...services, identity, loaders: createLoaders(services.reader) };
 }

@@ -1,17 +1,19 @@
 /** Entry point: `tsx subgraphs/notification/src/main.ts` (started by `npm start`). */
-import { announceListening, ConfigError } from "@ops/service-kit";
+import { announceListening, ConfigError, readStackConfig, serviceSecurityFromConfig, type ServiceSecurity } from "@ops/service-kit";
 import { readNotificationConfig, type NotificationConfig } from "./config.js";
 import { startNotificationService } from "./server.js";
 
 let config: NotificationConfig;
+let security: ServiceSecurity;
 try {
   config = readNotificationConfig();
+  security = serviceSecurityFromConfig("notification", readStackConfig());
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(`Configuration error: ${err.message}`);
   process.exit(1);
 }
-const service = await startNotificationService(config);
+const service = await startNotificationService({ ...config, security });
 announceListening(service.url);
 const stop = () => void service.stop().then(() => process.exit(0));
 process.on("SIGTERM", stop);

@@ -15,8 +15,9 @@ const ORDER_QUERY = `query NotificationOrder($id: ID!) {
 }`;
 
 /** A reader over the order subgraph at `url`. */
-export function createOrderReader(url: string): OrderReader {
-  const client = createServiceClient("order", url);
+/** `headers` carries this service's identity (router secret + service token). */
+export function createOrderReader(url: string, headers: () => Promise<Record<string, string>>): OrderReader {
+  const client = createServiceClient("order", url, headers);
   return {
     async fetchOrder(id) {
       const data = await client.request<{ order: OrderData | null }>(ORDER_QUERY, { id: String(id) });

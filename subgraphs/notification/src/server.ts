@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type RunningServer } from "@ops/service-kit";
+import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { DEFAULT_MAIL_FROM } from "./config.js";
 import { createContext } from "./context.js";
 import { createNotificationDb, type DbOptions, type NotificationDb } from "./db.js";
@@ -17,6 +17,8 @@ export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(imp
 export interface NotificationServiceOptions extends DbOptions {
   dbPath: string;
   port: number;
+  /** Router secret, caller verification and this service's identity towards the others. */
+  security: ServiceSecurity;
   host?: string;
   logLevel?: LogLevel;
   /** The order subgraph's GraphQL URL; orders are read from it, never from its database. */
@@ -42,16 +44,18 @@ export async function startNotificationService(options: NotificationServiceOptio
   if (added > 0) logger.info("seeded default templates", { added });
   const configured = createTransport({ outboxDir: options.outboxDir, smtpUrl: options.smtpUrl, mailFrom: options.mailFrom ?? DEFAULT_MAIL_FROM, logger });
   const reader = new SqliteReader(options.dbPath, options.onQuery);
-  const services = { db, reader, orders: createOrderReader(options.orderServiceUrl), transport: options.transport ?? configured };
+  const services = { db, reader, orders: createOrderReader(options.orderServiceUrl, options.security.serviceHeaders), transport: options.transport ?? configured };
   const server = await startSubgraphServer({
     name: "notification",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: () => createContext(services),
+    context: (_req, identity) => createContext(services, identity),
     ready: async () => {
       await db.$queryRawUnsafe("SELECT 1");
     },
+    security: options.security.security,
+    auditDbPath: options.dbPath,
     logger,
     host: options.host,
     port: options.port,

@@ -1,6 +1,6 @@
 /** Per-request context: the database, the read path and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy, type SqliteReader } from "@ops/service-kit";
+import { groupBy, type Identity, type SqliteReader } from "@ops/service-kit";
 import type { OrderDb } from "./db.js";
 import { historyByOrderIds, itemsByOrderIds, ordersByIds } from "./readModel.js";
 
@@ -23,11 +23,12 @@ export function createLoaders(reader: SqliteReader) {
 }
 
 export interface OrderContext {
+  identity: Identity | null;
   db: OrderDb;
   reader: SqliteReader;
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function createContext(db: OrderDb, reader: SqliteReader): OrderContext {
-  return { db, reader, loaders: createLoaders(reader) };
+export function createContext(db: OrderDb, reader: SqliteReader, identity: Identity | null): OrderContext {
+  return { identity, db, reader, loaders: createLoaders(reader) };
 }

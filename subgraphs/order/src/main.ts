@@ -1,11 +1,12 @@
 /** Entry point: `tsx subgraphs/order/src/main.ts` (started by `npm start`). */
-import { announceListening, readStackConfig } from "@ops/service-kit";
+import { announceListening, readStackConfig, serviceSecurityFromConfig } from "@ops/service-kit";
 import { startOrderService } from "./server.js";
 
 const config = readStackConfig();
 const service = await startOrderService({
   dbPath: config.services.order.dbPath,
   port: config.services.order.port,
+  security: serviceSecurityFromConfig("order", config),
   host: config.host,
   logLevel: config.logLevel,
 });

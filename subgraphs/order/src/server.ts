@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type RunningServer } from "@ops/service-kit";
+import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { createContext } from "./context.js";
 import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
 import { resolvers } from "./resolvers/index.js";
@@ -12,6 +12,8 @@ export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(imp
 export interface OrderServiceOptions extends DbOptions {
   dbPath: string;
   port: number;
+  /** Router secret, caller verification and this service's identity towards the others. */
+  security: ServiceSecurity;
   host?: string;
   logLevel?: LogLevel;
 }
@@ -29,10 +31,12 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: () => createContext(db, reader),
+    context: (_req, identity) => createContext(db, reader, identity),
     ready: async () => {
       await db.$queryRawUnsafe("SELECT 1");
     },
+    security: options.security.security,
+    auditDbPath: options.dbPath,
     logger,
     host: options.host,
     port: options.port,

@@ -1,6 +1,6 @@
 /** Per-request context: the database, the read path, the order reader and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy, type SqliteReader } from "@ops/service-kit";
+import { groupBy, type Identity, type SqliteReader } from "@ops/service-kit";
 import type { PaymentDb } from "./db.js";
 import type { OrderReader } from "./domain/createPayment.js";
 import { attemptsByPaymentIds, paymentsByIds, paymentsByOrderIds, refundsByPaymentIds } from "./readModel.js";
@@ -28,12 +28,13 @@ export function createLoaders(reader: SqliteReader) {
 }
 
 export interface PaymentContext {
+  identity: Identity | null;
   db: PaymentDb;
   orders: OrderReader;
   loaders: ReturnType<typeof createLoaders>;
 }
 
 /** A fresh context for one request. */
-export function createContext(db: PaymentDb, reader: SqliteReader, orders: OrderReader): PaymentContext {
-  return { db, orders, loaders: createLoaders(reader) };
+export function createContext(db: PaymentDb, reader: SqliteReader, orders: OrderReader, identity: Identity | null): PaymentContext {
+  return { identity, db, orders, loaders: createLoaders(reader) };
 }

@@ -1,11 +1,12 @@
 /** Entry point: `tsx subgraphs/payment/src/main.ts` (started by `npm start`). */
-import { announceListening, readStackConfig } from "@ops/service-kit";
+import { announceListening, readStackConfig, serviceSecurityFromConfig } from "@ops/service-kit";
 import { startPaymentService } from "./server.js";
 
 const config = readStackConfig();
 const service = await startPaymentService({
   dbPath: config.services.payment.dbPath,
   port: config.services.payment.port,
+  security: serviceSecurityFromConfig("payment", config),
   host: config.host,
   logLevel: config.logLevel,
   orderServiceUrl: config.services.order.url,

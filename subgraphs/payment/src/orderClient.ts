@@ -12,9 +12,9 @@ interface OrderResult {
   order: { id: string; totalAmount: number; currency: string; status: string } | null;
 }
 
-/** An `OrderReader` over the order service's GraphQL endpoint at `url`. */
-export function createOrderClient(url: string): OrderReader {
-  const client = createServiceClient("order", url);
+/** An `OrderReader` over the order service's GraphQL endpoint at `url`; `headers` carries this service's identity. */
+export function createOrderClient(url: string, headers: () => Promise<Record<string, string>>): OrderReader {
+  const client = createServiceClient("order", url, headers);
   return {
     async getOrder(id) {
       const { order } = await client.request<OrderResult>(ORDER_QUERY, { id: String(id) });

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type RunningServer } from "@ops/service-kit";
+import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { createContext } from "./context.js";
 import { createPaymentDb, type DbOptions, type PaymentDb } from "./db.js";
 import { createOrderClient } from "./orderClient.js";
@@ -13,6 +13,8 @@ export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(imp
 export interface PaymentServiceOptions extends DbOptions {
   dbPath: string;
   port: number;
+  /** Router secret, caller verification and this service's identity towards the others. */
+  security: ServiceSecurity;
   host?: string;
   logLevel?: LogLevel;
   /** The order subgraph's GraphQL URL: payments read the order's total from it. */
@@ -28,16 +30,18 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
   const logger = createLogger("payment", options.logLevel ?? "info");
   const db = await createPaymentDb(options.dbPath, options);
   const reader = new SqliteReader(options.dbPath, options.onQuery);
-  const orders = createOrderClient(options.orderServiceUrl);
+  const orders = createOrderClient(options.orderServiceUrl, options.security.serviceHeaders);
   const server = await startSubgraphServer({
     name: "payment",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: () => createContext(db, reader, orders),
+    context: (_req, identity) => createContext(db, reader, orders, identity),
     ready: async () => {
       await db.$queryRawUnsafe("SELECT 1");
     },
+    security: options.security.security,
+    auditDbPath: options.dbPath,
     logger,
     host: options.host,
     port: options.port,

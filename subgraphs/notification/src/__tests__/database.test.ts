@@ -1,6 +1,6 @@
 /** The seed's constraints hold in the migrated database, and seeding at start is idempotent. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, tempDir } from "@ops/service-kit/testing";
+import { freshDatabase, tempDir, testSecurity } from "@ops/service-kit/testing";
 import { createNotificationDb, type NotificationDb } from "../db.js";
 import { DEFAULT_TEMPLATES } from "../domain/defaultTemplates.js";
 import { seedTemplates } from "../domain/templateOperations.js";
@@ -81,7 +81,14 @@ describe("seeding the default templates", () => {
   it("runs at service start: starting twice changes nothing", async () => {
     const before = await db.notificationTemplate.findMany({ orderBy: { id: "asc" } });
     for (let i = 0; i < 2; i += 1) {
-      const service = await startNotificationService({ dbPath, port: 0, logLevel: "silent", orderServiceUrl: "http://127.0.0.1:9/graphql", outboxDir: dir });
+      const service = await startNotificationService({
+        dbPath,
+        port: 0,
+        logLevel: "silent",
+        orderServiceUrl: "http://127.0.0.1:9/graphql",
+        outboxDir: dir,
+        security: testSecurity(dir).forService("notification"),
+      });
       await service.stop();
     }
     expect(await db.notificationTemplate.findMany({ orderBy: { id: "asc" } })).toEqual(before);

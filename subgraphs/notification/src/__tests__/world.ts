@@ -4,12 +4,14 @@
  */
 import path from "node:path";
 import { QueryCounter } from "@ops/service-kit";
-import { freshDatabase, mustQuery, tempDir } from "@ops/service-kit/testing";
+import { freshDatabase, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
 import { startOrderService, type OrderService } from "../../../order/src/server.js";
 import { startNotificationService, type NotificationService } from "../server.js";
 import type { NotificationTransport } from "../transport/NotificationTransport.js";
 
 export interface World {
+  /** Secrets and per-role headers of this world (requests default to an admin). */
+  security: TestSecurity;
   dir: string;
   outboxDir: string;
   order: OrderService;
@@ -41,22 +43,28 @@ export async function startWorld(options: { transport?: NotificationTransport } 
   const { dir, cleanup } = tempDir("notification-test-");
   const outboxDir = path.join(dir, "outbox");
   const queries = new QueryCounter();
-  const order = await startOrderService({ dbPath: await freshDatabase("order", dir), port: 0, logLevel: "silent" });
+  const security = testSecurity(dir);
+  const order = await startOrderService({ dbPath: await freshDatabase("order", dir), port: 0, logLevel: "silent", security: security.forService("order") });
   const notification = await startNotificationService({
     dbPath: await freshDatabase("notification", dir),
     port: 0,
     logLevel: "silent",
+    security: security.forService("notification"),
     orderServiceUrl: order.url,
     outboxDir,
     transport: options.transport,
     onQuery: queries.record,
   });
+  const admin = await security.headersFor("admin");
+  setDefaultHeaders(order.url, admin);
+  setDefaultHeaders(notification.url, admin);
   return {
     dir,
     outboxDir,
     order,
     notification,
     queries,
+    security,
     async createOrder(overrides = {}) {
       const data = await mustQuery<{ createOrder: { id: string } }>(
         order.url,

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueryCounter } from "@ops/service-kit";
-import { freshDatabase, graphqlRequest, mustQuery, tempDir } from "@ops/service-kit/testing";
+import { freshDatabase, graphqlRequest, mustQuery, setDefaultHeaders, tempDir, testSecurity } from "@ops/service-kit/testing";
 import { startOrderService, type OrderService } from "../server.js";
 
 let service: OrderService;
@@ -19,7 +19,9 @@ async function createOrder(customerName = "山田 太郎", items = [{ productNam
 
 beforeAll(async () => {
   dbPath = await freshDatabase("order", world.dir);
-  service = await startOrderService({ dbPath, port: 0, logLevel: "silent", onQuery: counter.record });
+  const security = testSecurity(world.dir);
+  service = await startOrderService({ dbPath, port: 0, logLevel: "silent", onQuery: counter.record, security: security.forService("order") });
+  setDefaultHeaders(service.url, await security.headersFor("admin"));
 });
 afterAll(async () => {
   await service.stop();

@@ -28,12 +28,15 @@ export interface StatusChange {
   expectedUpdatedAt?: Date | null;
   /** An operator confirming by hand (not the payment flow) must give a reason. */
   manual: boolean;
+  /** Called with the current status before anything changes (role checks that depend on it). */
+  guard?: (from: OrderStatus, to: OrderStatus) => void;
 }
 
 /** Moves an order along the status machine; CONFLICT on an illegal move or a stale `expectedUpdatedAt`. */
 export async function changeStatus(tx: OrderTx, change: StatusChange) {
   const order = await tx.order.findUnique({ where: { id: change.id } });
   if (!order) throw new NotFoundError(`Order ${change.id} does not exist`, { field: "input.id", params: { id: change.id } });
+  change.guard?.(order.status, change.to);
   const reason = change.reason?.trim() || null;
   if (change.manual && change.to === "CONFIRMED" && !reason) {
     throw new BadUserInputError(

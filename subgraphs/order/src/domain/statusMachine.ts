@@ -27,3 +27,14 @@ export function assertTransition(from: OrderStatus, to: OrderStatus): void {
     { field: "input.status", params: { from, to, allowed } },
   );
 }
+
+/**
+ * The role a status move needs when an operator asks for it (roles table, issue "Access
+ * control"): confirming by hand overrides the payment flow and cancelling a confirmed (paid)
+ * order refunds it, so both need an admin; other moves an operator.
+ */
+export function roleForMove(from: OrderStatus, to: OrderStatus): "operator" | "admin" {
+  if (to === "CONFIRMED") return "admin";
+  if (to === "CANCELLED" && from === "CONFIRMED") return "admin";
+  return "operator";
+}

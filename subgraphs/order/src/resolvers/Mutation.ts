@@ -1,7 +1,7 @@
-import { parseId } from "@ops/service-kit";
+import { assertRole, parseId } from "@ops/service-kit";
 import type { OrderContext } from "../context.js";
 import { changeStatus, insertOrder } from "../domain/orderOperations.js";
-import type { OrderStatus } from "../domain/statusMachine.js";
+import { roleForMove, type OrderStatus } from "../domain/statusMachine.js";
 import { validateOrder, type NewOrder } from "../domain/validateOrder.js";
 
 interface StatusInput {
@@ -11,6 +11,11 @@ interface StatusInput {
   expectedUpdatedAt?: Date | null;
 }
 
+/** Some moves need more than the field's operator role: checked against the current status. */
+const guardFor = (ctx: OrderContext) => (from: OrderStatus, to: OrderStatus) => {
+  assertRole(ctx.identity, roleForMove(from, to), `Moving an order from ${from} to ${to}`);
+};
+
 export const Mutation = {
   createOrder: (_: unknown, args: { input: NewOrder }, ctx: OrderContext) => {
     const order = validateOrder(args.input);
@@ -19,13 +24,13 @@ export const Mutation = {
   updateOrderStatus: (_: unknown, { input }: { input: StatusInput }, ctx: OrderContext) => {
     const id = parseId(input.id, "input.id");
     return ctx.db.$transaction((tx) =>
-      changeStatus(tx, { id, to: input.status, reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true }),
+      changeStatus(tx, { id, to: input.status, reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true, guard: guardFor(ctx) }),
     );
   },
   cancelOrder: (_: unknown, { input }: { input: Omit<StatusInput, "status"> }, ctx: OrderContext) => {
     const id = parseId(input.id, "input.id");
     return ctx.db.$transaction((tx) =>
-      changeStatus(tx, { id, to: "CANCELLED", reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true }),
+      changeStatus(tx, { id, to: "CANCELLED", reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true, guard: guardFor(ctx) }),
     );
   },
 };

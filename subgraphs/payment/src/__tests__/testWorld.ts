@@ -3,7 +3,7 @@
  * the payment service on free ports, and helpers that talk to them over HTTP.
  */
 import { QueryCounter } from "@ops/service-kit";
-import { freshDatabase, mustQuery, tempDir } from "@ops/service-kit/testing";
+import { freshDatabase, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
 import { startOrderService, type OrderService } from "../../../order/src/server.js";
 import { startPaymentService, type PaymentService } from "../server.js";
 
@@ -11,6 +11,8 @@ export interface TestWorld {
   order: OrderService;
   payment: PaymentService;
   queries: QueryCounter;
+  /** Secrets and per-role headers of this world (requests default to an admin). */
+  security: TestSecurity;
   /** Creates an order whose total is `total` yen; returns its id. */
   createOrder(total: number): Promise<string>;
   stop(): Promise<void>;
@@ -20,18 +22,24 @@ export interface TestWorld {
 export async function startWorld(): Promise<TestWorld> {
   const tmp = tempDir("ops-payment-test-");
   const queries = new QueryCounter();
-  const order = await startOrderService({ dbPath: await freshDatabase("order", tmp.dir), port: 0, logLevel: "silent" });
+  const security = testSecurity(tmp.dir);
+  const order = await startOrderService({ dbPath: await freshDatabase("order", tmp.dir), port: 0, logLevel: "silent", security: security.forService("order") });
   const payment = await startPaymentService({
     dbPath: await freshDatabase("payment", tmp.dir),
     port: 0,
     logLevel: "silent",
+    security: security.forService("payment"),
     orderServiceUrl: order.url,
     onQuery: queries.record,
   });
+  const admin = await security.headersFor("admin");
+  setDefaultHeaders(order.url, admin);
+  setDefaultHeaders(payment.url, admin);
   return {
     order,
     payment,
     queries,
+    security,
     async createOrder(total) {
       const data = await mustQuery<{ createOrder: { id: string } }>(
         order.url,
