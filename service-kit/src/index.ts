@@ -11,3 +11,4 @@ export * from "./collections.js";
 export * from "./sqliteReader.js";
 export * from "./graphqlHttp.js";
 export * from "./auth/index.js";
+export * from "./events/index.js";

@@ -1,0 +1,173 @@
+/**
+ * Delivers outbox rows as signed webhooks: at least once, with exponential backoff (capped, with
+ * jitter), a record of every attempt, and dead letters after the last attempt. It reads the
+ * outbox on its own connection, so pending events are picked up again after a restart.
+ */
+import Database from "better-sqlite3";
+import { BUSY_TIMEOUT_MS } from "../db.js";
+import type { Logger } from "../logger.js";
+import { sqlDate } from "../sqliteReader.js";
+import { SIGNATURE_HEADER, signWebhook } from "./signature.js";
+
+export interface DispatcherOptions {
+  dbPath: string;
+  /** Destination name → webhook URL. */
+  destinations: Record<string, string>;
+  webhookSecret: string;
+  logger: Logger;
+  pollMs?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  timeoutMs?: number;
+}
+
+interface OutboxRow {
+  id: number;
+  event_id: string;
+  destination: string;
+  type: string;
+  payload: string;
+  attempts: number;
+}
+
+export interface OutboxFigures {
+  pending: number;
+  retrying: number;
+  dead: number;
+  delivered: number;
+}
+
+/** Backoff before attempt `attempts + 1`: base·2^(attempts−1), capped, with ±50% jitter. */
+export function retryDelay(attempts: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(exp * (0.5 + random() * 0.5));
+}
+
+export class OutboxDispatcher {
+  private readonly db: Database.Database;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly o: Required<Omit<DispatcherOptions, "dbPath" | "destinations" | "webhookSecret" | "logger">>;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.db = new Database(options.dbPath, { timeout: BUSY_TIMEOUT_MS });
+    this.o = {
+      pollMs: options.pollMs ?? 1000,
+      maxAttempts: options.maxAttempts ?? 15,
+      baseDelayMs: options.baseDelayMs ?? 500,
+      maxDelayMs: options.maxDelayMs ?? 5 * 60_000,
+      timeoutMs: options.timeoutMs ?? 10_000,
+    };
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.o.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Delivers due events now (called after a commit that wrote some). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err: unknown) => this.options.logger.error("outbox dispatch failed", { error: err instanceof Error ? err.message : String(err) }))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const due = this.db
+        .prepare(`SELECT id, event_id, destination, type, payload, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 100`)
+        .all(sqlDate(new Date())) as OutboxRow[];
+      if (due.length === 0 || this.stopped) return;
+      // Destinations in parallel, each in order.
+      const byDestination = new Map<string, OutboxRow[]>();
+      for (const row of due) byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
+      await Promise.all([...byDestination.values()].map(async (rows) => {
+        for (const row of rows) if (!(await this.deliver(row))) break;
+      }));
+      if (due.length < 100) return;
+    }
+  }
+
+  /** One attempt; true when delivered. */
+  private async deliver(row: OutboxRow): Promise<boolean> {
+    const url = this.options.destinations[row.destination];
+    const started = Date.now();
+    let error: string | null = null;
+    let status: number | null = null;
+    if (!url) error = `no webhook URL configured for ${row.destination}`;
+    else {
+      try {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signWebhook(this.options.webhookSecret, row.payload) },
+          body: row.payload,
+          signal: AbortSignal.timeout(this.o.timeoutMs),
+        });
+        status = res.status;
+        if (!res.ok) error = `HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`;
+        else await res.arrayBuffer();
+      } catch (err) {
+        error = err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ""}` : String(err);
+      }
+    }
+    const attempts = row.attempts + 1;
+    const now = new Date();
+    this.db
+      .prepare(`INSERT INTO outbox_attempts (outbox_id, at, http_status, error, duration_ms) VALUES (?, ?, ?, ?, ?)`)
+      .run(row.id, sqlDate(now), status, error, Date.now() - started);
+    if (!error) {
+      this.db.prepare(`UPDATE outbox SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE id = ?`).run(attempts, sqlDate(now), row.id);
+      return true;
+    }
+    if (attempts >= this.o.maxAttempts) {
+      this.db.prepare(`UPDATE outbox SET status = 'dead', attempts = ?, last_error = ? WHERE id = ?`).run(attempts, error, row.id);
+      this.options.logger.error("event dead-lettered", { eventId: row.event_id, type: row.type, destination: row.destination, attempts, error });
+    } else {
+      const next = new Date(now.getTime() + retryDelay(attempts, this.o.baseDelayMs, this.o.maxDelayMs));
+      this.db.prepare(`UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`).run(attempts, error, sqlDate(next), row.id);
+      this.options.logger.warn("event delivery failed; will retry", { eventId: row.event_id, destination: row.destination, attempts, error });
+    }
+    return false;
+  }
+
+  /** Puts a dead (or pending) row back in the queue for immediate delivery. */
+  replay(id: number): boolean {
+    const changed = this.db
+      .prepare(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status IN ('dead', 'pending')`)
+      .run(sqlDate(new Date()), id).changes;
+    if (changed) this.wake();
+    return changed === 1;
+  }
+
+  figures(): OutboxFigures {
+    const row = this.db
+      .prepare(
+        `SELECT SUM(status = 'pending' AND attempts = 0) AS pending, SUM(status = 'pending' AND attempts > 0) AS retrying,
+                SUM(status = 'dead') AS dead, SUM(status = 'delivered') AS delivered FROM outbox`,
+      )
+      .get() as Record<keyof OutboxFigures, number | null>;
+    return { pending: row.pending ?? 0, retrying: row.retrying ?? 0, dead: row.dead ?? 0, delivered: row.delivered ?? 0 };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    this.db.close();
+  }
+}
