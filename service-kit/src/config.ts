@@ -31,6 +31,8 @@ export interface StackConfig {
   outboxDir: string;
   /** API keys with roles (hashes only), read by the gateway and every subgraph. */
   apiKeysFile: string;
+  /** How the outbox dispatcher retries (tests shorten the delays). */
+  outbox: OutboxTuning;
   smtpUrl: string | undefined;
 }
 
@@ -40,6 +42,26 @@ const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "sile
 const DEFAULT_PORTS: Record<ServiceName, number> = { order: 4001, payment: 4002, notification: 4003 };
 
 export class ConfigError extends Error {}
+
+export interface OutboxTuning {
+  pollMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxAttempts: number;
+}
+
+function readPositive(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${key}=${raw} must be a positive whole number (unset it to use ${fallback}).`);
+  return n;
+}
+
+/** The webhook endpoint of a service, next to its GraphQL endpoint. */
+export function webhookUrl(graphqlUrl: string): string {
+  return graphqlUrl.replace(/\/graphql$/, "/webhooks/events");
+}
 
 function readPort(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
   const raw = env[key];
@@ -80,6 +102,12 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     services,
     outboxDir: path.resolve(env.MAIL_OUTBOX_DIR ?? path.join(dataDir, "outbox")),
     apiKeysFile: path.resolve(env.API_KEYS_FILE ?? path.join(dataDir, "api-keys.json")),
+    outbox: {
+      pollMs: readPositive(env, "OUTBOX_POLL_MS", 1000),
+      baseDelayMs: readPositive(env, "OUTBOX_BASE_DELAY_MS", 500),
+      maxDelayMs: readPositive(env, "OUTBOX_MAX_DELAY_MS", 300_000),
+      maxAttempts: readPositive(env, "OUTBOX_MAX_ATTEMPTS", 15),
+    },
     smtpUrl: env.SMTP_URL || undefined,
   };
 }

@@ -18,6 +18,8 @@ import { hasRouterSecret, ROUTER_SECRET_HEADER, type Authenticator } from "./aut
 import { applyAuthorization, type AuthContext } from "./auth/authorize.js";
 import type { Identity } from "./auth/roles.js";
 import { AppError, createFormatError, UnauthenticatedError } from "./errors.js";
+import type { EventHandler } from "./events/receiver.js";
+import { receiveEvents, startServiceEvents, type EventWiring, type ServiceEvents } from "./events/serviceEvents.js";
 import { handleGraphQLPost, sendGraphQLError } from "./graphqlHttp.js";
 import type { Logger } from "./logger.js";
 
@@ -32,10 +34,12 @@ export interface SubgraphServerOptions<TContext extends AuthContext> {
   typeDefs: string;
   resolvers: GraphQLResolverMap<TContext>;
   /** Builds the per-request context (fresh DataLoaders live here) for a verified caller. */
-  context: (req: IncomingMessage, identity: Identity | null) => Promise<TContext> | TContext;
+  context: (req: IncomingMessage, identity: Identity | null, events: ServiceEvents) => Promise<TContext> | TContext;
+  /** Outbox delivery (every service has one) and, for consumers, the event handler. */
+  events: EventWiring & { handle?: (events: ServiceEvents) => EventHandler };
   security: SubgraphSecurity;
-  /** The service's database: its `audit_log` table receives every mutation. */
-  auditDbPath: string;
+  /** The service's database: its `audit_log` receives every mutation, its `outbox` holds events to deliver. */
+  dbPath: string;
   /** Resolves when the service can serve (database reachable); rejects with the reason otherwise. */
   ready: () => Promise<void>;
   logger: Logger;
@@ -73,7 +77,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
       sendGraphQLError(res, 401, err);
       return;
     }
-    await handleGraphQLPost(server, req, res, (r) => options.context(r, identity));
+    await handleGraphQLPost(server, req, res, (r) => options.context(r, identity, events));
   };
   const httpServer = http.createServer((req, res) => {
     if (req.method === "POST" && (req.url === "/graphql" || req.url?.startsWith("/graphql?"))) {
@@ -85,11 +89,18 @@ export async function startSubgraphServer<TContext extends AuthContext>(
   });
   // Longer than any router's idle pool timeout, so pooled connections are closed by the client.
   httpServer.keepAliveTimeout = 65_000;
-  const audit = new AuditLog(options.auditDbPath, options.name, options.logger);
+  const audit = new AuditLog(options.dbPath, options.name, options.logger);
+  const events = startServiceEvents(options.dbPath, options.events, options.logger);
+  const eventResolvers = events.resolvers(options.name);
   // Every subgraph serves its own audit trail as `<service>AuditLog` (declared in its schema).
   const resolvers = {
     ...options.resolvers,
-    Query: { ...options.resolvers.Query, [`${options.name}AuditLog`]: (_: unknown, args: Parameters<AuditLog["list"]>[0]) => audit.list(args) },
+    Query: {
+      ...options.resolvers.Query,
+      ...eventResolvers.Query,
+      [`${options.name}AuditLog`]: (_: unknown, args: Parameters<AuditLog["list"]>[0]) => audit.list(args),
+    },
+    Mutation: { ...options.resolvers.Mutation, ...eventResolvers.Mutation },
   } as GraphQLResolverMap<unknown>;
   const schema = applyAuthorization(buildSubgraphSchema({ typeDefs: parse(options.typeDefs), resolvers }), audit);
   const server = new ApolloServer<TContext>({
@@ -114,6 +125,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
       res.status(503).json({ status: "unavailable", service: options.name, reason: err instanceof Error ? err.message : String(err) });
     }
   });
+  if (options.events.handle) receiveEvents(app, options.events.webhookSecret, options.events.handle(events), options.logger);
   options.routes?.(app);
 
   await new Promise<void>((resolve, reject) => {
@@ -131,6 +143,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
       if (stopped) return;
       stopped = true;
       await server.stop();
+      await events.stop();
       audit.close();
       await options.onStop?.();
     },

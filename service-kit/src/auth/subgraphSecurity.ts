@@ -11,16 +11,23 @@ import type { SubgraphSecurity } from "../subgraphServer.js";
 
 export interface ServiceSecurity {
   security: SubgraphSecurity;
+  /** Signs and verifies cross-service webhooks. */
+  webhookSecret: string;
   /** Headers a service sends to another service: the router secret and its own service token. */
   serviceHeaders: () => Promise<Record<string, string>>;
 }
 
 /** Builds a service's security from explicit secrets (tests) or the configured ones. */
-export function createServiceSecurity(service: string, secrets: Pick<Secrets, "jwtPublicKey" | "routerSecret" | "serviceSecret">, apiKeysFile: string): ServiceSecurity {
+export function createServiceSecurity(
+  service: string,
+  secrets: Pick<Secrets, "jwtPublicKey" | "routerSecret" | "serviceSecret" | "webhookSecret">,
+  apiKeysFile: string,
+): ServiceSecurity {
   const authenticator = createAuthenticator(createTokenVerifier(secrets.jwtPublicKey, secrets.serviceSecret), createApiKeyStore(apiKeysFile));
   let cached: { token: string; renewAt: number } | undefined;
   return {
     security: { routerSecret: secrets.routerSecret, authenticator },
+    webhookSecret: secrets.webhookSecret,
     serviceHeaders: async () => {
       if (!cached || cached.renewAt < Date.now()) {
         // Valid for five minutes, renewed after four: never sent about to expire.

@@ -31,6 +31,19 @@ interface OutboxRow {
   attempts: number;
 }
 
+export interface OutboxEntryRow {
+  id: number;
+  event_id: string;
+  type: string;
+  destination: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  next_attempt_at: string;
+  delivered_at: string | null;
+}
+
 export interface OutboxFigures {
   pending: number;
   retrying: number;
@@ -152,6 +165,23 @@ export class OutboxDispatcher {
       .run(sqlDate(new Date()), id).changes;
     if (changed) this.wake();
     return changed === 1;
+  }
+
+  /** Outbox rows in `status`, newest first (dead letters for an operator to inspect). */
+  list(status: "pending" | "delivered" | "dead", first: number): OutboxEntryRow[] {
+    return this.db
+      .prepare(
+        `SELECT id, event_id, type, destination, status, attempts, last_error, created_at, next_attempt_at, delivered_at
+         FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?`,
+      )
+      .all(status, first) as OutboxEntryRow[];
+  }
+
+  /** One outbox row by id. */
+  get(id: number): OutboxEntryRow | undefined {
+    return this.db
+      .prepare(`SELECT id, event_id, type, destination, status, attempts, last_error, created_at, next_attempt_at, delivered_at FROM outbox WHERE id = ?`)
+      .get(id) as OutboxEntryRow | undefined;
   }
 
   figures(): OutboxFigures {

@@ -3,6 +3,7 @@
  * then the gateway pointed at them. Used by `npm start`, the benchmarks and end-to-end tests.
  */
 import { loadSecrets } from "../auth/secrets.js";
+import net from "node:net";
 import { readStackConfig, SERVICE_NAMES, type ServiceName } from "../config.js";
 import { migrateDatabase } from "./migrateDatabase.js";
 import { startServiceProcess, type ProcessName, type ServiceProcess } from "./serviceProcess.js";
@@ -26,8 +27,25 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export async function launchStack(options: LaunchOptions = {}): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
+  // Port 0 (tests, benchmarks): pick the ports now, so every service knows every URL from the
+  // start (the order service delivers events to services that start after it).
+  for (const key of ["ORDER_PORT", "PAYMENT_PORT", "NOTIFICATION_PORT"]) {
+    if (env[key] === "0") env[key] = String(await freePort());
+  }
   const config = readStackConfig(env);
   // Generate development secrets once here, before four processes would race to.
   loadSecrets(config.dataDir, env);

@@ -1,7 +1,8 @@
 /** Per-request context: the database, the read path and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy, type Identity, type SqliteReader } from "@ops/service-kit";
+import { groupBy, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
 import type { OrderDb } from "./db.js";
+import type { PeerReader } from "./peerReader.js";
 import { historyByOrderIds, itemsByOrderIds, ordersByIds } from "./readModel.js";
 
 /** One SQL statement per loader and request, whatever the number of lookups. */
@@ -25,10 +26,12 @@ export function createLoaders(reader: SqliteReader) {
 export interface OrderContext {
   identity: Identity | null;
   db: OrderDb;
+  events: ServiceEvents;
+  peers: PeerReader;
   reader: SqliteReader;
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function createContext(db: OrderDb, reader: SqliteReader, identity: Identity | null): OrderContext {
-  return { identity, db, reader, loaders: createLoaders(reader) };
+export function createContext(db: OrderDb, reader: SqliteReader, peers: PeerReader, identity: Identity | null, events: ServiceEvents): OrderContext {
+  return { identity, db, reader, peers, events, loaders: createLoaders(reader) };
 }

@@ -1,5 +1,5 @@
 /** Entry point: `tsx subgraphs/order/src/main.ts` (started by `npm start`). */
-import { announceListening, readStackConfig, serviceSecurityFromConfig } from "@ops/service-kit";
+import { announceListening, readStackConfig, serviceSecurityFromConfig, webhookUrl } from "@ops/service-kit";
 import { startOrderService } from "./server.js";
 
 const config = readStackConfig();
@@ -7,6 +7,9 @@ const service = await startOrderService({
   dbPath: config.services.order.dbPath,
   port: config.services.order.port,
   security: serviceSecurityFromConfig("order", config),
+  webhookUrls: () => ({ notification: webhookUrl(config.services.notification.url), payment: webhookUrl(config.services.payment.url) }),
+  outbox: config.outbox,
+  peerUrls: () => ({ payment: config.services.payment.url, notification: config.services.notification.url }),
   host: config.host,
   logLevel: config.logLevel,
 });

@@ -2,9 +2,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { createContext } from "./context.js";
 import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
+import { handleOrderEvent } from "./domain/handleEvent.js";
+import { createPeerReader } from "./peerReader.js";
 import { resolvers } from "./resolvers/index.js";
 
 export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../schema.graphql"), "utf8");
@@ -14,6 +16,11 @@ export interface OrderServiceOptions extends DbOptions {
   port: number;
   /** Router secret, caller verification and this service's identity towards the others. */
   security: ServiceSecurity;
+  /** Webhook URLs of the services this one sends events to, by name (read at delivery time). */
+  webhookUrls: () => Record<string, string>;
+  outbox?: Partial<OutboxTuning>;
+  /** GraphQL URLs of the payment and notification services (the consistency report reads them). */
+  peerUrls: () => { payment: string; notification: string };
   host?: string;
   logLevel?: LogLevel;
 }
@@ -26,17 +33,29 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const logger = createLogger("order", options.logLevel ?? "info");
   const db = await createOrderDb(options.dbPath, options);
   const reader = new SqliteReader(options.dbPath, options.onQuery);
+  const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
   const server = await startSubgraphServer({
     name: "order",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity) => createContext(db, reader, identity),
+    context: (_req, identity, events) => createContext(db, reader, peers, identity, events),
+    events: {
+      webhookSecret: options.security.webhookSecret,
+      destinations: options.webhookUrls,
+      tuning: options.outbox,
+      // A confirmation caused by a payment produces order.confirmed: deliver it right away.
+      handle: (events) => async (event) => {
+        const result = await handleOrderEvent(db, event);
+        events.wake();
+        return result;
+      },
+    },
     ready: async () => {
       await db.$queryRawUnsafe("SELECT 1");
     },
     security: options.security.security,
-    auditDbPath: options.dbPath,
+    dbPath: options.dbPath,
     logger,
     host: options.host,
     port: options.port,

@@ -20,7 +20,17 @@ async function createOrder(customerName = "山田 太郎", items = [{ productNam
 beforeAll(async () => {
   dbPath = await freshDatabase("order", world.dir);
   const security = testSecurity(world.dir);
-  service = await startOrderService({ dbPath, port: 0, logLevel: "silent", onQuery: counter.record, security: security.forService("order") });
+  service = await startOrderService({
+    dbPath,
+    port: 0,
+    logLevel: "silent",
+    onQuery: counter.record,
+    security: security.forService("order"),
+    // Nobody listens here: events stay pending, which these tests do not look at.
+    webhookUrls: () => ({ notification: "http://127.0.0.1:9/webhooks/events", payment: "http://127.0.0.1:9/webhooks/events" }),
+    outbox: { pollMs: 60_000 },
+    peerUrls: () => ({ payment: "http://127.0.0.1:9/graphql", notification: "http://127.0.0.1:9/graphql" }),
+  });
   setDefaultHeaders(service.url, await security.headersFor("admin"));
 });
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { assertRole, parseId } from "@ops/service-kit";
 import type { OrderContext } from "../context.js";
-import { changeStatus, insertOrder } from "../domain/orderOperations.js";
+import { emitStatusEvents } from "../domain/orderEvents.js";
+import { changeStatus, insertOrder, type StatusChange } from "../domain/orderOperations.js";
 import { roleForMove, type OrderStatus } from "../domain/statusMachine.js";
 import { validateOrder, type NewOrder } from "../domain/validateOrder.js";
 
@@ -16,6 +17,17 @@ const guardFor = (ctx: OrderContext) => (from: OrderStatus, to: OrderStatus) => 
   assertRole(ctx.identity, roleForMove(from, to), `Moving an order from ${from} to ${to}`);
 };
 
+/** Changes the status and writes its event in one transaction, then delivers the event. */
+async function move(ctx: OrderContext, change: StatusChange) {
+  const order = await ctx.db.$transaction(async (tx) => {
+    const updated = await changeStatus(tx, change);
+    await emitStatusEvents(tx, [updated]);
+    return updated;
+  });
+  ctx.events.wake();
+  return order;
+}
+
 export const Mutation = {
   createOrder: (_: unknown, args: { input: NewOrder }, ctx: OrderContext) => {
     const order = validateOrder(args.input);
@@ -23,14 +35,10 @@ export const Mutation = {
   },
   updateOrderStatus: (_: unknown, { input }: { input: StatusInput }, ctx: OrderContext) => {
     const id = parseId(input.id, "input.id");
-    return ctx.db.$transaction((tx) =>
-      changeStatus(tx, { id, to: input.status, reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true, guard: guardFor(ctx) }),
-    );
+    return move(ctx, { id, to: input.status, reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true, guard: guardFor(ctx) });
   },
   cancelOrder: (_: unknown, { input }: { input: Omit<StatusInput, "status"> }, ctx: OrderContext) => {
     const id = parseId(input.id, "input.id");
-    return ctx.db.$transaction((tx) =>
-      changeStatus(tx, { id, to: "CANCELLED", reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true, guard: guardFor(ctx) }),
-    );
+    return move(ctx, { id, to: "CANCELLED", reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true, guard: guardFor(ctx) });
   },
 };

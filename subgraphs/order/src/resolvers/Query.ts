@@ -1,5 +1,6 @@
 import { pageSize, parseId } from "@ops/service-kit";
 import type { OrderContext } from "../context.js";
+import { consistencyReport } from "../domain/consistencyReport.js";
 import { listOrders, type OrderFilter, type OrderSort } from "../domain/listOrders.js";
 
 export const Query = {
@@ -15,4 +16,6 @@ export const Query = {
       filter: args.filter,
       sort: { field: args.sort?.field ?? "CREATED_AT", direction: args.sort?.direction ?? "DESC" },
     }),
+  consistencyReport: (_: unknown, args: { minAgeSeconds?: number | null }, ctx: OrderContext) =>
+    consistencyReport(ctx.reader, ctx.peers, ctx.events, Math.max(0, args.minAgeSeconds ?? 0)),
 };

@@ -1,0 +1,84 @@
+/**
+ * A service's part in the cross-service flows: its outbox dispatcher (when it produces events)
+ * and its webhook receiver (when it consumes them), created from its server options.
+ */
+import type { Express } from "express";
+import type { OutboxTuning } from "../config.js";
+import type { Logger } from "../logger.js";
+import { NotFoundError, ConflictError } from "../errors.js";
+import { pageSize, parseId } from "../pagination.js";
+import { OutboxDispatcher, type OutboxEntryRow, type OutboxFigures } from "./dispatcher.js";
+import { mountWebhookReceiver, type EventHandler } from "./receiver.js";
+
+export interface EventWiring {
+  webhookSecret: string;
+  /** Destination service → webhook URL; read at delivery time (in-process tests learn ports late). */
+  destinations: () => Record<string, string>;
+  tuning?: Partial<OutboxTuning>;
+}
+
+export interface ServiceEvents {
+  /** Delivers pending events now; call after committing a transaction that wrote some. */
+  wake(): void;
+  figures(): OutboxFigures;
+  /** GraphQL resolvers `<service>Outbox`, `<service>OutboxFigures` and `replay<Service>Event`. */
+  resolvers(service: string): { Query: Record<string, unknown>; Mutation: Record<string, unknown> };
+  stop(): Promise<void>;
+}
+
+function toEntry(service: string, r: OutboxEntryRow) {
+  return {
+    id: String(r.id),
+    service,
+    eventId: r.event_id,
+    type: r.type,
+    destination: r.destination,
+    status: r.status.toUpperCase(),
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: new Date(r.created_at),
+    nextAttemptAt: new Date(r.next_attempt_at),
+    deliveredAt: r.delivered_at ? new Date(r.delivered_at) : null,
+  };
+}
+
+export function startServiceEvents(dbPath: string, wiring: EventWiring, logger: Logger): ServiceEvents {
+  const dispatcher = new OutboxDispatcher({
+    dbPath,
+    destinations: new Proxy({}, { get: (_t, name: string) => wiring.destinations()[name] }) as Record<string, string>,
+    webhookSecret: wiring.webhookSecret,
+    logger,
+    ...wiring.tuning,
+  });
+  dispatcher.start();
+  return {
+    wake: () => dispatcher.wake(),
+    figures: () => dispatcher.figures(),
+    resolvers: (service) => {
+      const Service = service.charAt(0).toUpperCase() + service.slice(1);
+      return {
+        Query: {
+          [`${service}Outbox`]: (_: unknown, args: { status?: string | null; first?: number | null }) =>
+            dispatcher.list((args.status ?? "DEAD").toLowerCase() as "dead", pageSize(args.first, 500, 50)).map((r) => toEntry(service, r)),
+          [`${service}OutboxFigures`]: () => ({ service, ...dispatcher.figures() }),
+        },
+        Mutation: {
+          [`replay${Service}Event`]: (_: unknown, args: { id: string }) => {
+            const id = parseId(args.id);
+            const row = dispatcher.get(id);
+            if (!row) throw new NotFoundError(`Outbox entry ${id} does not exist`, { field: "id", params: { id } });
+            if (row.status === "delivered") throw new ConflictError(`Event ${row.event_id} was already delivered to ${row.destination}`, { field: "id", params: { status: "DELIVERED" } });
+            dispatcher.replay(id);
+            return toEntry(service, dispatcher.get(id)!);
+          },
+        },
+      };
+    },
+    stop: () => dispatcher.stop(),
+  };
+}
+
+/** Mounts POST /webhooks/events for `handle`. */
+export function receiveEvents(app: Express, webhookSecret: string, handle: EventHandler, logger: Logger): void {
+  mountWebhookReceiver(app, { secret: webhookSecret, handle, logger });
+}

@@ -1,0 +1,60 @@
+/**
+ * The events the order service produces (DESIGN section 5): a status change and its event are
+ * written in one transaction. One event carries every order of the same change, so a batch of
+ * confirmations is one delivery per destination.
+ */
+import { enqueueEvent, newEvent } from "@ops/service-kit";
+import type { Order } from "../generated/prisma/client.js";
+import type { OrderTx } from "../db.js";
+import type { OrderStatus } from "./statusMachine.js";
+
+/** What receivers need to act without calling back (the notification service renders from it). */
+export interface OrderSnapshot {
+  id: number;
+  customerName: string;
+  customerEmail: string;
+  status: OrderStatus;
+  totalAmount: number;
+  currency: string;
+  createdAt: string;
+  updatedAt: string;
+  cancelReason: string | null;
+  items: { productName: string; quantity: number; unitPrice: number; subtotal: number }[];
+}
+
+export interface OrderEventData {
+  orders: OrderSnapshot[];
+}
+
+/** Event type and destinations per new status; DELIVERED tells nobody. */
+export const STATUS_EVENTS: Partial<Record<OrderStatus, { type: string; destinations: string[] }>> = {
+  CONFIRMED: { type: "order.confirmed", destinations: ["notification"] },
+  SHIPPED: { type: "order.shipped", destinations: ["notification"] },
+  CANCELLED: { type: "order.cancelled", destinations: ["notification", "payment"] },
+};
+
+/** Writes the events for orders that just changed status, inside the same transaction. */
+export async function emitStatusEvents(tx: OrderTx, orders: Order[]): Promise<number> {
+  if (orders.length === 0) return 0;
+  const items = await tx.orderItem.findMany({ where: { orderId: { in: orders.map((o) => o.id) } }, orderBy: { id: "asc" } });
+  const snapshot = (o: Order): OrderSnapshot => ({
+    id: o.id,
+    customerName: o.customerName,
+    customerEmail: o.customerEmail,
+    status: o.status,
+    totalAmount: o.totalAmount,
+    currency: o.currency,
+    createdAt: o.createdAt.toISOString(),
+    updatedAt: o.updatedAt.toISOString(),
+    cancelReason: o.cancelReason,
+    items: items.filter((i) => i.orderId === o.id).map((i) => ({ productName: i.productName, quantity: i.quantity, unitPrice: i.unitPrice, subtotal: i.quantity * i.unitPrice })),
+  });
+  let written = 0;
+  for (const [status, route] of Object.entries(STATUS_EVENTS) as [OrderStatus, { type: string; destinations: string[] }][]) {
+    const changed = orders.filter((o) => o.status === status);
+    if (changed.length === 0) continue;
+    await enqueueEvent(tx, newEvent<OrderEventData>("order", route.type, { orders: changed.map(snapshot) }), route.destinations);
+    written += 1;
+  }
+  return written;
+}
