@@ -21,7 +21,7 @@ export async function consistencyReport(reader: SqliteReader, peers: PeerReader,
     unavailable.add(service);
     return fallback;
   };
-  const issues = findInconsistencies(orders, value<PaymentView[]>(payments, "payment", []), value<NotificationView[]>(notifications, "notification", []))
+  const issues = findInconsistencies(orders, value<PaymentView[] | null>(payments, "payment", null), value<NotificationView[] | null>(notifications, "notification", null))
     .map((i) => ({ ...i, ageSeconds: Math.max(0, Math.floor((now.getTime() - i.since.getTime()) / 1000)) }))
     .filter((i) => i.ageSeconds >= minAgeSeconds);
   const outbox: OutboxFiguresView[] = [{ service: "order", ...events.figures() }];

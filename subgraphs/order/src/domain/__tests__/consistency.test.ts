@@ -28,4 +28,10 @@ describe("consistency", () => {
     ]);
     expect(issues.find((i) => i.kind === "CANCELLED_NOT_REFUNDED")?.since).toEqual(t(5));
   });
+
+  it("skips the checks a missing view would need instead of guessing", () => {
+    const orders = [order(1, "CONFIRMED")];
+    expect(findInconsistencies(orders, [payment(1, "COMPLETED")], null)).toEqual([]);
+    expect(findInconsistencies(orders, null, [])).toEqual([expect.objectContaining({ kind: "MISSING_NOTIFICATION" })]);
+  });
 });
