@@ -6,7 +6,7 @@ export * from "./pagination.js";
 export * from "./scalars.js";
 export * from "./serviceClient.js";
 export * from "./subgraphServer.js";
-export { announceListening } from "./stack/serviceProcess.js";
+export { announceListening, type ListeningMessage } from "./stack/serviceProcess.js";
 export * from "./collections.js";
 export * from "./sqliteReader.js";
 export * from "./graphqlHttp.js";

@@ -7,6 +7,8 @@ export interface CountingProxy {
   /** Bodies of the requests forwarded since the last reset. */
   bodies: string[];
   entityCalls(): number;
+  /** While true, every request is answered 503 without reaching the target (a failing receiver). */
+  failing: boolean;
   reset(): void;
   close(): Promise<void>;
 }
@@ -14,12 +16,17 @@ export interface CountingProxy {
 export async function countingProxy(targetUrl: string): Promise<CountingProxy> {
   const target = new URL(targetUrl);
   const bodies: string[] = [];
+  const state = { failing: false };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       bodies.push(body.toString());
+      if (state.failing) {
+        res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ error: "receiver unavailable (test)" }));
+        return;
+      }
       const upstream = http.request(
         { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
         (up) => {
@@ -36,6 +43,12 @@ export async function countingProxy(targetUrl: string): Promise<CountingProxy> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
+    get failing() {
+      return state.failing;
+    },
+    set failing(value: boolean) {
+      state.failing = value;
+    },
     url: `http://127.0.0.1:${port}${target.pathname}`,
     bodies,
     entityCalls: () => bodies.filter((b) => b.includes("_entities")).length,

@@ -1,17 +1,14 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey, hashApiKey, signUserToken, writeApiKeyFile, type Role } from "@ops/service-kit";
-import { freshDatabase, graphqlRequest, tempDir, testSecurity } from "@ops/service-kit/testing";
-import { startOrderService } from "@ops/order/server";
-import { startPaymentService } from "@ops/payment/server";
-import { startNotificationService } from "@ops/notification/server";
+import { graphqlRequest, type TestSecurity } from "@ops/service-kit/testing";
+import { startInProcessStack, type InProcessStack } from "./inProcessStack.js";
 
 // Each subgraph protects itself, whatever router is in front: these requests go straight to the
 // subgraph ports with the headers a router would (or would not) send.
-const world = tempDir();
-const security = testSecurity(world.dir);
-const urls = { order: "", payment: "", notification: "" };
-const stops: (() => Promise<void>)[] = [];
+let stack: InProcessStack;
+let security: TestSecurity;
+let urls: InProcessStack["urls"];
 const as = (role: Role, name?: string) => security.headersFor(role, { name });
 
 async function call(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
@@ -24,24 +21,16 @@ let paymentId = "";
 const reportingKey = generateApiKey();
 
 beforeAll(async () => {
+  stack = await startInProcessStack();
+  ({ security, urls } = stack);
   writeApiKeyFile(security.apiKeysFile, [{ name: "reporting", role: "viewer", keyHash: hashApiKey(reportingKey), createdAt: new Date().toISOString() }]);
-  const order = await startOrderService({ dbPath: await freshDatabase("order", world.dir), port: 0, logLevel: "silent", security: security.forService("order") });
-  const payment = await startPaymentService({ dbPath: await freshDatabase("payment", world.dir), port: 0, logLevel: "silent", orderServiceUrl: order.url, security: security.forService("payment") });
-  const notification = await startNotificationService({
-    dbPath: await freshDatabase("notification", world.dir), port: 0, logLevel: "silent", orderServiceUrl: order.url, outboxDir: world.dir, security: security.forService("notification"),
-  });
-  Object.assign(urls, { order: order.url, payment: payment.url, notification: notification.url });
-  stops.push(notification.stop, payment.stop, order.stop);
   const admin = await as("admin");
   orderId = (await call(urls.order, `mutation { createOrder(input: { customerEmail: "r@example.jp", customerName: "権限 確認", items: [{ productName: "茶", quantity: 1, unitPrice: 1500 }] }) { id } }`, {}, admin)).data!.createOrder.id;
   paymentId = (await call(urls.payment, `mutation($o: ID!) { createPayment(input: { orderId: $o }) { id } }`, { o: orderId }, admin)).data!.createPayment.id;
   await call(urls.payment, `mutation($id: ID!) { completePayment(id: $id) { id } }`, { id: paymentId }, admin);
 });
 
-afterAll(async () => {
-  for (const stop of stops) await stop();
-  world.cleanup();
-});
+afterAll(() => stack?.stop());
 
 describe("a subgraph called without the router", () => {
   it.each(["order", "payment", "notification"] as const)("%s refuses a request without the router secret, even with a valid token", async (name) => {

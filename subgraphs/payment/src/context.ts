@@ -1,6 +1,6 @@
 /** Per-request context: the database, the read path, the order reader and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy, type Identity, type SqliteReader } from "@ops/service-kit";
+import { groupBy, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
 import type { PaymentDb } from "./db.js";
 import type { OrderReader } from "./domain/createPayment.js";
 import { attemptsByPaymentIds, paymentsByIds, paymentsByOrderIds, refundsByPaymentIds } from "./readModel.js";
@@ -31,10 +31,12 @@ export interface PaymentContext {
   identity: Identity | null;
   db: PaymentDb;
   orders: OrderReader;
+  /** The outbox dispatcher: `wake()` after committing a transaction that wrote events. */
+  events: ServiceEvents;
   loaders: ReturnType<typeof createLoaders>;
 }
 
 /** A fresh context for one request. */
-export function createContext(db: PaymentDb, reader: SqliteReader, orders: OrderReader, identity: Identity | null): PaymentContext {
-  return { identity, db, orders, loaders: createLoaders(reader) };
+export function createContext(db: PaymentDb, reader: SqliteReader, orders: OrderReader, identity: Identity | null, events: ServiceEvents): PaymentContext {
+  return { identity, db, orders, events, loaders: createLoaders(reader) };
 }

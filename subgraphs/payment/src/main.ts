@@ -1,5 +1,5 @@
 /** Entry point: `tsx subgraphs/payment/src/main.ts` (started by `npm start`). */
-import { announceListening, readStackConfig, serviceSecurityFromConfig } from "@ops/service-kit";
+import { announceListening, readStackConfig, serviceSecurityFromConfig, webhookUrl } from "@ops/service-kit";
 import { startPaymentService } from "./server.js";
 
 const config = readStackConfig();
@@ -7,6 +7,8 @@ const service = await startPaymentService({
   dbPath: config.services.payment.dbPath,
   port: config.services.payment.port,
   security: serviceSecurityFromConfig("payment", config),
+  webhookUrls: () => ({ order: webhookUrl(config.services.order.url) }),
+  outbox: config.outbox,
   host: config.host,
   logLevel: config.logLevel,
   orderServiceUrl: config.services.order.url,

@@ -2,9 +2,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { createContext } from "./context.js";
 import { createPaymentDb, type DbOptions, type PaymentDb } from "./db.js";
+import { handlePaymentEvent } from "./domain/handleEvent.js";
 import { createOrderClient } from "./orderClient.js";
 import { resolvers } from "./resolvers/index.js";
 
@@ -15,6 +16,9 @@ export interface PaymentServiceOptions extends DbOptions {
   port: number;
   /** Router secret, caller verification and this service's identity towards the others. */
   security: ServiceSecurity;
+  /** Webhook URLs of the services this one sends events to, by name (read at delivery time). */
+  webhookUrls: () => Record<string, string>;
+  outbox?: Partial<OutboxTuning>;
   host?: string;
   logLevel?: LogLevel;
   /** The order subgraph's GraphQL URL: payments read the order's total from it. */
@@ -36,12 +40,19 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity) => createContext(db, reader, orders, identity),
+    context: (_req, identity, events) => createContext(db, reader, orders, identity, events),
+    events: {
+      webhookSecret: options.security.webhookSecret,
+      destinations: options.webhookUrls,
+      tuning: options.outbox,
+      // Refunds and failures caused by a cancellation produce no event, so nothing to wake.
+      handle: () => (event) => handlePaymentEvent(db, event),
+    },
     ready: async () => {
       await db.$queryRawUnsafe("SELECT 1");
     },
     security: options.security.security,
-    auditDbPath: options.dbPath,
+    dbPath: options.dbPath,
     logger,
     host: options.host,
     port: options.port,

@@ -1,8 +1,9 @@
 /**
  * One suite's world: fresh order and payment databases in a temp dir, the real order service and
- * the payment service on free ports, and helpers that talk to them over HTTP.
+ * the payment service on free ports, wired to each other's webhooks (payment.completed confirms
+ * orders, order.cancelled settles payments), and helpers that talk to them over HTTP.
  */
-import { QueryCounter } from "@ops/service-kit";
+import { QueryCounter, webhookUrl } from "@ops/service-kit";
 import { freshDatabase, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
 import { startOrderService, type OrderService } from "../../../order/src/server.js";
 import { startPaymentService, type PaymentService } from "../server.js";
@@ -18,20 +19,41 @@ export interface TestWorld {
   stop(): Promise<void>;
 }
 
+/** A GraphQL URL nobody listens on (discard port): calls and deliveries there fail and are retried. */
+export const UNUSED_URL = "http://127.0.0.1:9/graphql";
+
+/** Short delays so events are delivered (and retried) within a test. */
+export const TEST_OUTBOX = { pollMs: 50, baseDelayMs: 20, maxDelayMs: 200 };
+
 /** Starts both services over fresh databases. Call `stop` in `afterAll`. */
 export async function startWorld(): Promise<TestWorld> {
   const tmp = tempDir("ops-payment-test-");
   const queries = new QueryCounter();
   const security = testSecurity(tmp.dir);
-  const order = await startOrderService({ dbPath: await freshDatabase("order", tmp.dir), port: 0, logLevel: "silent", security: security.forService("order") });
+  // The payment service starts after the order service: its URL is filled in once it listens.
+  const urls = { payment: UNUSED_URL };
+  const order = await startOrderService({
+    dbPath: await freshDatabase("order", tmp.dir),
+    port: 0,
+    logLevel: "silent",
+    security: security.forService("order"),
+    // Nobody listens for notifications here: order.confirmed/shipped stay undelivered.
+    webhookUrls: () => ({ payment: webhookUrl(urls.payment), notification: webhookUrl(UNUSED_URL) }),
+    outbox: TEST_OUTBOX,
+    // Read by the order service's consistency report; no notification service in this world.
+    peerUrls: () => ({ payment: urls.payment, notification: UNUSED_URL }),
+  });
   const payment = await startPaymentService({
     dbPath: await freshDatabase("payment", tmp.dir),
     port: 0,
     logLevel: "silent",
     security: security.forService("payment"),
     orderServiceUrl: order.url,
+    webhookUrls: () => ({ order: webhookUrl(order.url) }),
+    outbox: TEST_OUTBOX,
     onQuery: queries.record,
   });
+  urls.payment = payment.url;
   const admin = await security.headersFor("admin");
   setDefaultHeaders(order.url, admin);
   setDefaultHeaders(payment.url, admin);

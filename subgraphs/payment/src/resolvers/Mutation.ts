@@ -1,6 +1,7 @@
 import { parseId } from "@ops/service-kit";
 import type { PaymentContext } from "../context.js";
 import { createPayment, type CreatePaymentRequest } from "../domain/createPayment.js";
+import { emitPaymentsCompleted } from "../domain/paymentEvents.js";
 import { completePayment, failPayment, retryPayment } from "../domain/paymentOperations.js";
 import { refundPayment } from "../domain/refundPayment.js";
 
@@ -22,9 +23,16 @@ interface RefundInput {
 
 export const Mutation = {
   createPayment: (_: unknown, { input }: { input: CreatePaymentRequest }, ctx: PaymentContext) => createPayment(ctx, input),
-  completePayment: (_: unknown, args: StatusArgs, ctx: PaymentContext) => {
+  /** Completes the payment and writes `payment.completed` in one transaction, then delivers it. */
+  completePayment: async (_: unknown, args: StatusArgs, ctx: PaymentContext) => {
     const id = parseId(args.id);
-    return ctx.db.$transaction((tx) => completePayment(tx, { id, expectedUpdatedAt: args.expectedUpdatedAt }));
+    const payment = await ctx.db.$transaction(async (tx) => {
+      const completed = await completePayment(tx, { id, expectedUpdatedAt: args.expectedUpdatedAt });
+      await emitPaymentsCompleted(tx, [completed]);
+      return completed;
+    });
+    ctx.events.wake();
+    return payment;
   },
   failPayment: (_: unknown, { input }: { input: FailInput }, ctx: PaymentContext) => {
     const id = parseId(input.id, "input.id");

@@ -1,0 +1,88 @@
+/** Helpers for the cross-service event tests: outbox rows, signed webhook deliveries, polling. */
+import { signWebhook, SIGNATURE_HEADER, webhookUrl, type EventEnvelope } from "@ops/service-kit";
+import { mustQuery } from "@ops/service-kit/testing";
+import type { TestWorld } from "./testWorld.js";
+
+/** Anything with `$queryRawUnsafe` (either service's Prisma client). */
+interface RawDb {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+/** One outbox row as stored, with its payload parsed. */
+export interface OutboxRow {
+  id: number;
+  eventId: string;
+  destination: string;
+  type: string;
+  status: string;
+  event: EventEnvelope<any>;
+}
+
+/** Outbox rows of `db` of event `type`, oldest first, optionally only those `where` accepts. */
+export async function outboxRows(db: RawDb, type: string, where: (event: EventEnvelope<any>) => boolean = () => true): Promise<OutboxRow[]> {
+  const rows = await db.$queryRawUnsafe<{ id: number | bigint; event_id: string; destination: string; type: string; status: string; payload: string }[]>(
+    `SELECT id, event_id, destination, type, status, payload FROM outbox WHERE type = ? ORDER BY id`,
+    type,
+  );
+  return rows
+    .map((r) => ({ id: Number(r.id), eventId: r.event_id, destination: r.destination, type: r.type, status: r.status, event: JSON.parse(r.payload) as EventEnvelope<any> }))
+    .filter((r) => where(r.event));
+}
+
+/** How many outbox rows `db` holds. */
+export async function outboxCount(db: RawDb): Promise<number> {
+  const [row] = await db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS n FROM outbox`);
+  return Number(row!.n);
+}
+
+/** Whether `db` recorded `eventId` as processed. */
+export async function isProcessed(db: RawDb, eventId: string): Promise<boolean> {
+  const rows = await db.$queryRawUnsafe<unknown[]>(`SELECT event_id FROM processed_events WHERE event_id = ?`, eventId);
+  return rows.length === 1;
+}
+
+/**
+ * POSTs `event` to the webhook of the service at `graphqlUrl`, signed with `secret` at `at`
+ * (a raw header value overrides the signature). Returns the HTTP status and the JSON answer.
+ */
+export async function postEvent(
+  graphqlUrl: string,
+  event: EventEnvelope | string,
+  options: { secret: string; at?: number; header?: string | null },
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const body = typeof event === "string" ? event : JSON.stringify(event);
+  const header = options.header === undefined ? signWebhook(options.secret, body, options.at) : options.header;
+  const res = await fetch(webhookUrl(graphqlUrl), {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(header === null ? {} : { [SIGNATURE_HEADER]: header }) },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Calls `read` until `done` accepts its result or `timeoutMs` passes (then throws with the last value). */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The order's status, read from the order service. */
+export async function orderStatus(world: TestWorld, orderId: string): Promise<string> {
+  const data = await mustQuery<{ order: { status: string } }>(world.order.url, `query($id: ID!) { order(id: $id) { status } }`, { id: orderId });
+  return data.order.status;
+}
+
+/** Waits until the order reaches `status`. */
+export function orderBecomes(world: TestWorld, orderId: string, status: string): Promise<string> {
+  return pollUntil(() => orderStatus(world, orderId), (s) => s === status);
+}
+
+/** Waits until the payment row with `id` reaches `status`; returns the row. */
+export function paymentBecomes(world: TestWorld, id: string | number, status: string) {
+  return pollUntil(() => world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(id) } }), (p) => p.status === status);
+}
