@@ -15,10 +15,11 @@ interface NotificationRow {
   created_at: string;
   failure_reason: string | null;
   attempt_count: number;
+  batch_id: string | null;
 }
 
 const SELECT =
-  "SELECT id, order_id, channel, template_name, recipient, subject, body, status, sent_at, created_at, failure_reason, attempt_count FROM notifications";
+  "SELECT id, order_id, channel, template_name, recipient, subject, body, status, sent_at, created_at, failure_reason, attempt_count, batch_id FROM notifications";
 
 function toNotification(r: NotificationRow): Notification {
   return {
@@ -34,6 +35,7 @@ function toNotification(r: NotificationRow): Notification {
     createdAt: new Date(r.created_at),
     failureReason: r.failure_reason,
     attemptCount: r.attempt_count,
+    batchId: r.batch_id,
   };
 }
 

@@ -14,10 +14,14 @@ export interface OrderRow {
   updated_at: string;
   customer_name_key: string;
   cancel_reason: string | null;
+  batch_id: string | null;
+  csv_source: string | null;
+  import_row_number: number | null;
+  order_key: string | null;
 }
 
 export const ORDER_COLUMNS =
-  "id, customer_email, customer_name, status, total_amount, currency, created_at, updated_at, customer_name_key, cancel_reason";
+  "id, customer_email, customer_name, status, total_amount, currency, created_at, updated_at, customer_name_key, cancel_reason, batch_id, csv_source, import_row_number, order_key";
 
 /** A row as Prisma would return it: camelCase, Dates, upper-case enum. */
 export function toOrder(r: OrderRow): Order {
@@ -32,6 +36,10 @@ export function toOrder(r: OrderRow): Order {
     updatedAt: new Date(r.updated_at),
     nameKey: r.customer_name_key,
     cancelReason: r.cancel_reason,
+    batchId: r.batch_id,
+    csvSource: r.csv_source,
+    importRowNumber: r.import_row_number,
+    orderKey: r.order_key,
   };
 }
 

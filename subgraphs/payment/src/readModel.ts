@@ -14,10 +14,11 @@ interface PaymentRow {
   created_at: string;
   updated_at: string;
   failure_reason: string | null;
+  batch_id: string | null;
 }
 
 const PAYMENT_SELECT =
-  "SELECT id, order_id, amount, currency, status, payment_method, transaction_id, created_at, updated_at, failure_reason FROM payments";
+  "SELECT id, order_id, amount, currency, status, payment_method, transaction_id, created_at, updated_at, failure_reason, batch_id FROM payments";
 
 function toPayment(r: PaymentRow): Payment {
   return {
@@ -31,6 +32,7 @@ function toPayment(r: PaymentRow): Payment {
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
     failureReason: r.failure_reason,
+    batchId: r.batch_id,
   };
 }
 

@@ -1,0 +1,4 @@
+-- Bulk order import (seed section 7): notifications of one import batch, and the status
+-- 'not_sent' (stored like the others in the TEXT status column) for deliberately unsent ones.
+ALTER TABLE "notifications" ADD COLUMN "batch_id" TEXT;
+CREATE INDEX "notifications_batch_id_idx" ON "notifications"("batch_id");
