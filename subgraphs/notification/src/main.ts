@@ -13,7 +13,8 @@ try {
   console.error(`Configuration error: ${err.message}`);
   process.exit(1);
 }
-const service = await startNotificationService({ ...config, security });
+const stack = readStackConfig();
+const service = await startNotificationService({ ...config, security, webhookUrls: () => ({}), outbox: stack.outbox });
 announceListening(service.url);
 const stop = () => void service.stop().then(() => process.exit(0));
 process.on("SIGTERM", stop);

@@ -88,6 +88,8 @@ describe("seeding the default templates", () => {
         orderServiceUrl: "http://127.0.0.1:9/graphql",
         outboxDir: dir,
         security: testSecurity(dir).forService("notification"),
+        webhookUrls: () => ({}),
+        outbox: { pollMs: 50, baseDelayMs: 20, maxDelayMs: 200 },
       });
       await service.stop();
     }

@@ -3,9 +3,10 @@
  * notification service on free ports, talking HTTP. Not a test file itself.
  */
 import path from "node:path";
-import { QueryCounter } from "@ops/service-kit";
+import { QueryCounter, webhookUrl, type OutboxTuning } from "@ops/service-kit";
 import { freshDatabase, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
 import { startOrderService, type OrderService } from "../../../order/src/server.js";
+import type { SweeperTuning } from "../domain/pendingSweeper.js";
 import { startNotificationService, type NotificationService } from "../server.js";
 import type { NotificationTransport } from "../transport/NotificationTransport.js";
 
@@ -14,6 +15,8 @@ export interface World {
   security: TestSecurity;
   dir: string;
   outboxDir: string;
+  /** The notification service's webhook endpoint (order events are posted here). */
+  webhookUrl: string;
   order: OrderService;
   notification: NotificationService;
   /** Every SQL statement the notification service sent. */
@@ -38,13 +41,34 @@ export const TEST_ORDER: NewOrder = {
   ],
 };
 
-/** Starts both services over fresh databases; `transport` replaces the file transport. */
-export async function startWorld(options: { transport?: NotificationTransport } = {}): Promise<World> {
+/** Short event-delivery delays, so flows converge within a test. */
+export const TEST_OUTBOX: Partial<OutboxTuning> = { pollMs: 50, baseDelayMs: 20, maxDelayMs: 200 };
+
+/** Nobody listens here: events for the payment service stay undelivered, which these tests ignore. */
+const UNUSED_WEBHOOK = "http://127.0.0.1:9/webhooks/events";
+const UNUSED_GRAPHQL = "http://127.0.0.1:9/graphql";
+
+/**
+ * Starts both services over fresh databases; the order service sends its events to this
+ * notification service. `transport` replaces the file transport, `sweeper` tunes the sweeper.
+ */
+export async function startWorld(options: { transport?: NotificationTransport; sweeper?: Partial<SweeperTuning> } = {}): Promise<World> {
   const { dir, cleanup } = tempDir("notification-test-");
   const outboxDir = path.join(dir, "outbox");
   const queries = new QueryCounter();
   const security = testSecurity(dir);
-  const order = await startOrderService({ dbPath: await freshDatabase("order", dir), port: 0, logLevel: "silent", security: security.forService("order") });
+  // The notification service starts second: the order service reads its URLs when it needs them.
+  const destinations: Record<string, string> = { payment: UNUSED_WEBHOOK };
+  const peers = { payment: UNUSED_GRAPHQL, notification: UNUSED_GRAPHQL };
+  const order = await startOrderService({
+    dbPath: await freshDatabase("order", dir),
+    port: 0,
+    logLevel: "silent",
+    security: security.forService("order"),
+    webhookUrls: () => destinations,
+    peerUrls: () => peers,
+    outbox: TEST_OUTBOX,
+  });
   const notification = await startNotificationService({
     dbPath: await freshDatabase("notification", dir),
     port: 0,
@@ -54,13 +78,19 @@ export async function startWorld(options: { transport?: NotificationTransport } 
     outboxDir,
     transport: options.transport,
     onQuery: queries.record,
+    webhookUrls: () => ({}),
+    outbox: TEST_OUTBOX,
+    sweeper: options.sweeper,
   });
+  destinations.notification = webhookUrl(notification.url);
+  peers.notification = notification.url;
   const admin = await security.headersFor("admin");
   setDefaultHeaders(order.url, admin);
   setDefaultHeaders(notification.url, admin);
   return {
     dir,
     outboxDir,
+    webhookUrl: destinations.notification,
     order,
     notification,
     queries,

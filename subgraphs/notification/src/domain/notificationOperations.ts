@@ -36,7 +36,7 @@ export async function recordDelivery(tx: NotificationTx, id: number, outcome: De
   return tx.notification.findUniqueOrThrow({ where: { id } });
 }
 
-/** Moves a FAILED notification back to PENDING for a resend; CONFLICT in any other status. */
+/** Moves a FAILED notification back to PENDING for a resend; CONFLICT in any other status or when it has no rendered message. */
 export async function reopenForResend(tx: NotificationTx, id: number) {
   const current = await tx.notification.findUnique({ where: { id } });
   if (!current) throw new NotFoundError(`Notification ${id} does not exist`, { field: "id", params: { id } });
@@ -46,6 +46,13 @@ export async function reopenForResend(tx: NotificationTx, id: number) {
       params: { status, allowed: ["FAILED"] },
     });
   if (current.status !== "FAILED") throw refuse(current.status);
+  // Stored FAILED before rendering (missing or broken template, order-event flow): nothing to resend.
+  if (current.body === null) {
+    throw new ConflictError(`Notification ${id} was never rendered (${current.failureReason ?? "no message"}); fix the template, then send a new one`, {
+      field: "id",
+      params: { status: current.status, reason: "NOT_RENDERED" },
+    });
+  }
   // The status guard makes a concurrent second resend fail instead of sending twice.
   const updated = await tx.notification.updateMany({ where: { id, status: "FAILED" }, data: { status: "PENDING" } });
   if (updated.count !== 1) throw refuse("being resent");

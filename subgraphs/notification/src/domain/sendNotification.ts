@@ -1,12 +1,14 @@
 /**
  * Sending: render from the order's data, store PENDING, hand to the transport, record the outcome.
  * The transport is called outside any transaction so a slow mail server never holds the
- * database's write lock.
+ * database's write lock. Callers go through NotificationDelivery (notificationDelivery.ts), which
+ * makes sure one notification is never handed to the transport twice.
  */
 import { BadUserInputError, NotFoundError, parseId } from "@ops/service-kit";
 import type { Channel, Notification, NotificationDb } from "../db.js";
 import type { OrderReader } from "../orderClient.js";
 import type { NotificationTransport } from "../transport/NotificationTransport.js";
+import type { NotificationDelivery } from "./notificationDelivery.js";
 import { createPendingNotification, recordDelivery, reopenForResend, type DeliveryOutcome } from "./notificationOperations.js";
 import { normalisePhoneNumber } from "./phoneNumber.js";
 import { renderMessage } from "./renderTemplate.js";
@@ -16,6 +18,7 @@ export interface SendDeps {
   db: NotificationDb;
   orders: OrderReader;
   transport: NotificationTransport;
+  delivery: NotificationDelivery;
 }
 
 export interface SendInput {
@@ -27,8 +30,11 @@ export interface SendInput {
 
 const MAX_REASON = 1000;
 
-/** Hands a PENDING notification to the transport and records SENT or FAILED. */
-export async function deliverNotification(deps: Omit<SendDeps, "orders">, notification: Notification): Promise<Notification> {
+/**
+ * Hands a PENDING notification to the transport and records SENT or FAILED (CONFLICT when it is
+ * no longer PENDING by then). Use NotificationDelivery.deliver, which calls this once per notification.
+ */
+export async function deliverNotification(deps: Pick<SendDeps, "db" | "transport">, notification: Notification): Promise<Notification> {
   let outcome: DeliveryOutcome;
   try {
     await deps.transport.send({
@@ -77,12 +83,12 @@ export async function sendNotification(deps: SendDeps, input: SendInput): Promis
       body: message.body,
     }),
   );
-  return deliverNotification(deps, pending);
+  return (await deps.delivery.deliver(pending.id)) ?? pending;
 }
 
 /** Re-sends a FAILED notification's stored subject and body to its stored recipient. */
-export async function resendNotification(deps: Omit<SendDeps, "orders">, rawId: string): Promise<Notification> {
+export async function resendNotification(deps: Pick<SendDeps, "db" | "delivery">, rawId: string): Promise<Notification> {
   const id = parseId(rawId);
   const pending = await deps.db.$transaction((tx) => reopenForResend(tx, id));
-  return deliverNotification(deps, pending);
+  return (await deps.delivery.deliver(pending.id)) ?? pending;
 }
