@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { generateApiKey, hashApiKey, loadSecrets, writeApiKeyFile } from "@ops/service-kit";
 import { launchStack } from "@ops/service-kit/stack";
 import { pool, poster, rng, seedOrder } from "../scripts/demoShop.js";
 import { loadTest, type LoadResult } from "./loadTest.js";
@@ -19,15 +20,40 @@ const FEDERATED = `{ orders(first: 50) { totalCount edges { node { id customerNa
 const ORDER_ONLY = `{ orders(first: 50) { totalCount edges { node { id customerName status totalAmount items { productName quantity unitPrice } } } } }`;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ops-bench-"));
-const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: "0", ORDER_PORT: "0", PAYMENT_PORT: "0", NOTIFICATION_PORT: "0", LOG_LEVEL: "warn", NODE_ENV: "production" };
+// Every check stays on (router secret, token or key verification per subgraph, roles, query
+// limits); only the per-identity rate limit is raised, or the benchmark would measure the limiter.
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  GATEWAY_PORT: "0",
+  ORDER_PORT: "0",
+  PAYMENT_PORT: "0",
+  NOTIFICATION_PORT: "0",
+  LOG_LEVEL: "warn",
+  NODE_ENV: "production",
+  RATE_LIMIT_PER_MINUTE: "1000000",
+};
+// Production refuses generated secrets: generate a set here and hand it over as a deployment would.
+const secrets = loadSecrets(dataDir, { ...env, NODE_ENV: "development" });
+Object.assign(env, {
+  JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
+  JWT_PUBLIC_KEY: secrets.jwtPublicKey,
+  ROUTER_SECRET: secrets.routerSecret,
+  SERVICE_SECRET: secrets.serviceSecret,
+  WEBHOOK_SECRET: secrets.webhookSecret,
+});
 for (const k of ["ORDER_URL", "PAYMENT_URL", "NOTIFICATION_URL", "ORDER_DB_PATH", "PAYMENT_DB_PATH", "NOTIFICATION_DB_PATH"]) delete env[k];
+
+const apiKey = generateApiKey();
+writeApiKeyFile(path.join(dataDir, "api-keys.json"), [{ name: "bench", role: "admin", keyHash: hashApiKey(apiKey), createdAt: new Date().toISOString() }]);
+const auth = { authorization: `ApiKey ${apiKey}` };
 
 console.log(`Starting the stack on ${dataDir} ...`);
 const stack = await launchStack({ env, silent: true });
 try {
-  const post = poster(stack.gatewayUrl);
+  const post = poster(stack.gatewayUrl, auth);
   const random = rng(42);
-  await pool(ORDERS, 8, (i) => seedOrder(post, i, random, { notify: true }));
+  await pool(ORDERS, 8, (i) => seedOrder(post, i, random));
   const check = await post(FEDERATED);
   const nodes = check.orders.edges.map((e: any) => e.node);
   console.log(`Seeded ${check.orders.totalCount} orders; the first page holds ${nodes.length} orders, ${nodes.filter((n: any) => n.payment).length} payments, ${nodes.reduce((s: number, n: any) => s + n.notifications.length, 0)} notifications.`);
@@ -35,14 +61,16 @@ try {
   const orderUrl = stack.processes.order.url;
   const body = (q: string) => JSON.stringify({ query: q });
   // Warm up: query plans, JIT, connection pools.
-  await loadTest(stack.gatewayUrl, body(FEDERATED), { requests: 300, concurrency: 10 });
-  await loadTest(orderUrl, body(ORDER_ONLY), { requests: 300, concurrency: 10 });
+  // The order subgraph alone is called as the router would: router secret + the same identity.
+  const orderHeaders = { ...auth, "x-router-secret": secrets.routerSecret };
+  await loadTest(stack.gatewayUrl, body(FEDERATED), { requests: 300, concurrency: 10, headers: auth });
+  await loadTest(orderUrl, body(ORDER_ONLY), { requests: 300, concurrency: 10, headers: orderHeaders });
 
   const rows: [string, LoadResult][] = [];
   for (const concurrency of [1, 10]) {
     const requests = concurrency === 1 ? 300 : 2000;
-    rows.push([`gateway, federated, c=${concurrency}`, await loadTest(stack.gatewayUrl, body(FEDERATED), { requests, concurrency })]);
-    rows.push([`order subgraph alone, c=${concurrency}`, await loadTest(orderUrl, body(ORDER_ONLY), { requests, concurrency })]);
+    rows.push([`gateway, federated, c=${concurrency}`, await loadTest(stack.gatewayUrl, body(FEDERATED), { requests, concurrency, headers: auth })]);
+    rows.push([`order subgraph alone, c=${concurrency}`, await loadTest(orderUrl, body(ORDER_ONLY), { requests, concurrency, headers: orderHeaders })]);
   }
   console.log("\n| run | requests | p50 ms | p99 ms | max ms | req/s |\n|---|---|---|---|---|---|");
   for (const [name, r] of rows) {

@@ -1,17 +1,38 @@
 /**
- * The gateway: @apollo/gateway over @apollo/server, serving the committed supergraph, the built
- * admin UI, `/health` (alive) and `/ready` (every subgraph ready) on one origin.
+ * The gateway: @apollo/gateway over @apollo/server, serving the committed supergraph, sign-in
+ * (`/auth/*`), the built admin UI, `/health` (alive) and `/ready` (every subgraph ready) on one
+ * origin. Every GraphQL request passes the same checks (credentials, rate limit, body size, CSRF,
+ * query limits) whether it takes the lean POST path or Express.
  */
 import fs from "node:fs";
-import http from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import express from "express";
+import express, { type RequestHandler } from "express";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
-import { createLogger, handleGraphQLPost, REPO_ROOT, type LogLevel } from "@ops/service-kit";
+import {
+  createApiKeyStore,
+  createAuthenticator,
+  createLogger,
+  createTokenVerifier,
+  handleGraphQLPost,
+  REPO_ROOT,
+  type LogLevel,
+  type Secrets,
+} from "@ops/service-kit";
+import { createAuthRoutes } from "./auth/authRoutes.js";
+import { createLoginThrottle } from "./auth/loginThrottle.js";
+import type { SecurityConfig } from "./config.js";
+import { gatewayError, sendError } from "./errors.js";
+import { createHttpSecurity, LANDING_PAGE_CSP } from "./security/httpSecurity.js";
+import { formatLimitError, queryLimits } from "./security/queryLimits.js";
+import { createRequestGuard, isRejection, type GatewayContext, type Rejection } from "./security/requestGuard.js";
+import { requireSignIn } from "./security/requireSignIn.js";
 import { SUPERGRAPH_FILE } from "./supergraph/composeSupergraph.js";
 import { SubgraphDataSource } from "./subgraphDataSource.js";
 
@@ -22,6 +43,10 @@ export interface GatewayOptions {
   subgraphUrls: Record<string, string>;
   supergraphSdl?: string;
   logLevel?: LogLevel;
+  /** Access control and abuse limits: `readGatewayConfig().security`. */
+  security: SecurityConfig;
+  /** `loadSecrets(dataDir)`: the token key pair, the router secret and the service secret. */
+  secrets: Pick<Secrets, "jwtPrivateKey" | "jwtPublicKey" | "routerSecret" | "serviceSecret">;
 }
 
 export interface RunningGateway {
@@ -49,34 +74,93 @@ async function subgraphReadiness(urls: Record<string, string>) {
   );
 }
 
+function sendRejection(res: ServerResponse, rejection: Rejection): void {
+  sendError(res, rejection.status, rejection.error, rejection.headers);
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = createLogger("gateway", options.logLevel ?? "info");
+  const { security, secrets } = options;
+  const maxBody = security.limits.maxBodyBytes;
+  const authenticator = createAuthenticator(
+    createTokenVerifier(secrets.jwtPublicKey, secrets.serviceSecret),
+    createApiKeyStore(security.apiKeysFile),
+  );
+  const guard = createRequestGuard(authenticator, security.rateLimitPerMinute);
+  const httpSecurity = createHttpSecurity({ corsOrigins: security.corsOrigins, https: security.cookieSecure });
+  const limits = queryLimits(security.limits);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_FILE, "utf8"),
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
-      return new SubgraphDataSource(name, target);
+      return new SubgraphDataSource(name, target, secrets.routerSecret);
     },
   });
+
+  const tooLarge = gatewayError("PAYLOAD_TOO_LARGE", `The request body is larger than the limit of ${maxBody} bytes.`, { params: { max: maxBody } });
+  // The hot path: POST /graphql without Express's router and body parser, same checks.
+  const serveGraphQLPost = async (req: IncomingMessage, res: ServerResponse) => {
+    httpSecurity.apply(req, res);
+    if (Number(req.headers["content-length"]) > maxBody) {
+      // Node reads and discards the unread body after the answer, so the client gets the 413.
+      sendError(res, 413, tooLarge);
+      return;
+    }
+    const checked = await guard(req);
+    if (isRejection(checked)) sendRejection(res, checked);
+    else await handleGraphQLPost(server, req, res, () => checked, maxBody);
+  };
+
   const app = express();
   app.disable("x-powered-by");
   const httpServer = http.createServer((req, res) => {
     if (req.method === "POST" && (req.url === "/graphql" || req.url?.startsWith("/graphql?"))) {
-      handleGraphQLPost(server, req, res, () => ({}), 1024 * 1024).catch((err: unknown) => {
+      serveGraphQLPost(req, res).catch((err: unknown) => {
         logger.error("request failed", { error: err instanceof Error ? err.message : String(err) });
         if (!res.headersSent) res.writeHead(500).end();
       });
     } else app(req, res);
   });
   httpServer.keepAliveTimeout = 65_000;
-  const server = new ApolloServer({
+  const server = new ApolloServer<GatewayContext>({
     gateway,
+    introspection: security.introspection,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    allowBatchedHttpRequests: false,
+    // On by default; stated because the session cookie relies on it: a request a browser may send
+    // cross-site without a preflight (GET, or a form-like content type) is refused.
+    csrfPrevention: true,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    formatError: formatLimitError,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      security.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
+      requireSignIn,
+      ...limits.plugins,
+    ],
   });
   await server.start();
 
+  // GET /graphql (queries, or the Sandbox page when there is no operation) and any other method.
+  const guardGraphQL: RequestHandler = async (req, res, next) => {
+    const query = req.query as Record<string, unknown>;
+    if (req.method === "GET" && query.query === undefined && query.extensions === undefined) {
+      if (security.sandbox) res.setHeader("content-security-policy", LANDING_PAGE_CSP);
+      res.locals.gateway = { identity: null, authorization: undefined } satisfies GatewayContext;
+      next();
+      return;
+    }
+    const checked = await guard(req);
+    if (isRejection(checked)) sendRejection(res, checked);
+    else {
+      res.locals.gateway = checked;
+      next();
+    }
+  };
+
+  app.use(httpSecurity.middleware);
   app.get("/health", (_req, res) => {
     res.json({ status: "ok", service: "gateway" });
   });
@@ -85,8 +169,31 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const ready = subgraphs.every((s) => s.ready);
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "degraded", subgraphs });
   });
-  app.use("/graphql", express.json({ limit: "1mb" }), expressMiddleware(server));
+  app.use(
+    "/auth",
+    createAuthRoutes({
+      usersFile: security.usersFile,
+      authenticator,
+      jwtPrivateKey: secrets.jwtPrivateKey,
+      sessionTtlSeconds: security.sessionTtlSeconds,
+      cookieSecure: security.cookieSecure,
+      throttle: createLoginThrottle(),
+      logger,
+    }),
+  );
+  app.use(
+    "/graphql",
+    guardGraphQL,
+    express.json({ limit: maxBody }),
+    expressMiddleware(server, { context: async ({ res }) => res.locals.gateway as GatewayContext }),
+  );
   app.use(express.static(adminUiDir(), { index: "index.html" }));
+  // Anything unexpected: logged (message only) and answered in the one error shape, no stack.
+  app.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    logger.error("request failed", { error: err instanceof Error ? err.message : String(err) });
+    if (res.headersSent) return next(err);
+    sendError(res, 500, gatewayError("INTERNAL_SERVER_ERROR", "Internal server error: the problem was logged; try again or contact the administrator."));
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

@@ -1,14 +1,30 @@
 /** Entry point: `tsx gateway/src/main.ts` (started by `npm start`). */
-import { announceListening, readStackConfig, SERVICE_NAMES } from "@ops/service-kit";
+import { announceListening, ConfigError, loadSecrets, SERVICE_NAMES } from "@ops/service-kit";
+import { ensureFirstAdmin, firstAdminBanner } from "./auth/firstAdmin.js";
+import { readGatewayConfig, type GatewayConfig } from "./config.js";
 import { startGateway } from "./gatewayServer.js";
 
-const config = readStackConfig();
+let config: GatewayConfig;
+let secrets: ReturnType<typeof loadSecrets>;
+try {
+  config = readGatewayConfig();
+  secrets = loadSecrets(config.dataDir);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`Configuration error: ${err.message}`);
+  process.exit(1);
+}
+const firstAdminPassword = await ensureFirstAdmin(config.security.usersFile);
 const gateway = await startGateway({
   port: config.gatewayPort,
   host: config.host,
   logLevel: config.logLevel,
   subgraphUrls: Object.fromEntries(SERVICE_NAMES.map((n) => [n, config.services[n].url])),
+  security: config.security,
+  secrets,
 });
+// Printed once, on the terminal only (stdout, never the log): the file keeps only the hash.
+if (firstAdminPassword) process.stdout.write(firstAdminBanner(firstAdminPassword, gateway.url.replace(/\/graphql$/, "/")));
 announceListening(gateway.url);
 const stop = () => void gateway.stop().then(() => process.exit(0));
 process.on("SIGTERM", stop);

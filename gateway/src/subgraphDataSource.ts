@@ -3,33 +3,41 @@
  * fetch path cost the gateway about a third of its CPU under load), and a subgraph that cannot
  * be reached becomes an error that names it (`extensions.service`), so clients can show
  * "payment service unavailable" next to the data the other subgraphs returned.
+ * Every call carries the router's shared secret and the caller's `Authorization`, which the
+ * subgraph verifies itself (what any router does by header propagation).
  */
 import http from "node:http";
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
 import { GraphQLError } from "graphql";
+import { ROUTER_SECRET_HEADER } from "@ops/service-kit";
+import type { GatewayContext } from "./security/requestGuard.js";
 
 export const SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
 const TIMEOUT_MS = 30_000;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-export class SubgraphDataSource implements GraphQLDataSource {
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly target: URL;
 
   constructor(
     private readonly serviceName: string,
     url: string,
+    private readonly routerSecret: string,
   ) {
     this.target = new URL(url);
   }
 
-  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const { query, variables, operationName, extensions } = options.request;
     const body = JSON.stringify({ query, variables, operationName, extensions });
     const headers: Record<string, string> = {
       "content-type": "application/json",
       "content-length": String(Buffer.byteLength(body)),
+      [ROUTER_SECRET_HEADER]: this.routerSecret,
     };
+    const authorization = (options.context as Partial<GatewayContext> | undefined)?.authorization;
+    if (authorization) headers.authorization = authorization;
     const { status, text } = await this.post(body, headers);
     if (status >= 200 && status < 300) {
       return JSON.parse(text) as GatewayGraphQLResponse;

@@ -33,6 +33,10 @@ export interface StackConfig {
   apiKeysFile: string;
   /** How the outbox dispatcher retries (tests shorten the delays). */
   outbox: OutboxTuning;
+  /** Where uploaded CSV files wait for (and stay after) their import. */
+  importDir: string;
+  /** The largest CSV file an upload accepts, in bytes. */
+  importMaxBytes: number;
   smtpUrl: string | undefined;
 }
 
@@ -102,6 +106,8 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     services,
     outboxDir: path.resolve(env.MAIL_OUTBOX_DIR ?? path.join(dataDir, "outbox")),
     apiKeysFile: path.resolve(env.API_KEYS_FILE ?? path.join(dataDir, "api-keys.json")),
+    importDir: path.resolve(env.IMPORT_DIR ?? path.join(dataDir, "imports")),
+    importMaxBytes: readPositive(env, "IMPORT_MAX_BYTES", 200 * 1024 * 1024),
     outbox: {
       pollMs: readPositive(env, "OUTBOX_POLL_MS", 1000),
       baseDelayMs: readPositive(env, "OUTBOX_BASE_DELAY_MS", 500),

@@ -12,3 +12,4 @@ export * from "./sqliteReader.js";
 export * from "./graphqlHttp.js";
 export * from "./auth/index.js";
 export * from "./events/index.js";
+export * from "./workerThread.js";

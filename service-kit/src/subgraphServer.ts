@@ -15,8 +15,8 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/ind
 import { parse } from "graphql";
 import { AuditLog } from "./auth/auditLog.js";
 import { hasRouterSecret, ROUTER_SECRET_HEADER, type Authenticator } from "./auth/authenticate.js";
-import { applyAuthorization, type AuthContext } from "./auth/authorize.js";
-import type { Identity } from "./auth/roles.js";
+import { applyAuthorization, assertRole, type AuthContext } from "./auth/authorize.js";
+import type { Identity, Role } from "./auth/roles.js";
 import { AppError, createFormatError, UnauthenticatedError } from "./errors.js";
 import type { EventHandler } from "./events/receiver.js";
 import { receiveEvents, startServiceEvents, type EventWiring, type ServiceEvents } from "./events/serviceEvents.js";
@@ -45,8 +45,11 @@ export interface SubgraphServerOptions<TContext extends AuthContext> {
   logger: Logger;
   host?: string;
   port: number;
-  /** Extra routes (webhooks, downloads) mounted before GraphQL. */
-  routes?: (app: Express) => void;
+  /**
+   * Extra HTTP routes (uploads, downloads). `authenticate` applies the same rules as GraphQL:
+   * the router secret, a verified caller and at least `role`; it throws an AppError otherwise.
+   */
+  routes?: (app: Express, authenticate: (req: IncomingMessage, role: Role) => Promise<Identity>) => void;
   plugins?: ApolloServerPlugin<TContext>[];
   /** Called after the HTTP server has closed. */
   onStop?: () => Promise<void>;
@@ -56,6 +59,8 @@ export interface RunningServer {
   url: string;
   port: number;
   stop: () => Promise<void>;
+  /** The service's outbox dispatcher (wake it after writing events outside a request). */
+  events: ServiceEvents;
 }
 
 /** Starts the subgraph and resolves once it listens. Port 0 picks a free port. */
@@ -126,7 +131,12 @@ export async function startSubgraphServer<TContext extends AuthContext>(
     }
   });
   if (options.events.handle) receiveEvents(app, options.events.webhookSecret, options.events.handle(events), options.logger);
-  options.routes?.(app);
+  options.routes?.(app, async (req, role) => {
+    if (!hasRouterSecret(req.headers[ROUTER_SECRET_HEADER], routerSecret)) {
+      throw new UnauthenticatedError("This service only answers requests that come through the router.");
+    }
+    return assertRole(await authenticator.identify(req.headers.authorization), role, `${req.method} ${req.url?.split("?")[0]}`);
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -139,6 +149,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
   return {
     url: `http://${host}:${port}/graphql`,
     port,
+    events,
     stop: async () => {
       if (stopped) return;
       stopped = true;

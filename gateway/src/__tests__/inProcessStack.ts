@@ -55,6 +55,8 @@ export async function startInProcessStack(options: { routeThrough?: (name: Servi
         ...hooks("order", port),
         webhookUrls: () => ({ payment: hook("payment"), notification: hook("notification") }),
         peerUrls: () => ({ payment: urls.payment, notification: urls.notification }),
+        importDir: `${world.dir}/imports`,
+        importMaxBytes: 200 * 1024 * 1024,
       }),
     payment: (port) => startPaymentService({ ...hooks("payment", port), orderServiceUrl: urls.order, webhookUrls: () => ({ order: hook("order") }) }),
     notification: (port) =>

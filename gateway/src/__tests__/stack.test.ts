@@ -1,17 +1,33 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSecrets, signUserToken } from "@ops/service-kit";
 import { launchStack, type Stack } from "@ops/service-kit/stack";
-import { mustQuery, tempDir } from "@ops/service-kit/testing";
+import { mustQuery, setDefaultHeaders, tempDir } from "@ops/service-kit/testing";
 
 // What `npm start` does, on an empty data directory: migrate, seed, start four processes.
 const world = tempDir();
 let stack: Stack;
 
 beforeAll(async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: world.dir, GATEWAY_PORT: "0", ORDER_PORT: "0", PAYMENT_PORT: "0", NOTIFICATION_PORT: "0", LOG_LEVEL: "warn" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: world.dir,
+    GATEWAY_PORT: "0",
+    ORDER_PORT: "0",
+    PAYMENT_PORT: "0",
+    NOTIFICATION_PORT: "0",
+    LOG_LEVEL: "warn",
+    NODE_ENV: "development",
+    OUTBOX_POLL_MS: "100",
+    OUTBOX_BASE_DELAY_MS: "50",
+    OUTBOX_MAX_DELAY_MS: "500",
+  };
   for (const k of ["ORDER_URL", "PAYMENT_URL", "NOTIFICATION_URL", "ORDER_DB_PATH", "PAYMENT_DB_PATH", "NOTIFICATION_DB_PATH"]) delete env[k];
   stack = await launchStack({ env, silent: true });
+  // The stack generated its development secrets under DATA_DIR: sign a token as the gateway would.
+  const { token } = await signUserToken(loadSecrets(world.dir, env).jwtPrivateKey, { name: "stack-test", role: "admin", kind: "user" }, 600);
+  setDefaultHeaders(stack.gatewayUrl, { authorization: `Bearer ${token}` });
 }, 90_000);
 
 afterAll(async () => {
@@ -44,6 +60,23 @@ describe("the stack from an empty data directory", () => {
     await mustQuery(stack.gatewayUrl, `mutation($i: SendNotificationInput!) { sendNotification(input: $i) { status } }`, { i: { orderId: createOrder.id, templateName: "ORDER_CONFIRMATION" } });
     const { order } = await mustQuery(stack.gatewayUrl, `query($id: ID!) { order(id: $id) { customerName payment { amount status } notifications { status subject } } }`, { id: createOrder.id });
     expect(order).toEqual({ customerName: "起動 確認", payment: { amount: 2160, status: "PENDING" }, notifications: [{ status: "SENT", subject: `ご注文確認 — 注文番号 #${createOrder.id}` }] });
+  });
+
+  it("delivers an event whose producer was killed (kill -9) between the state change and delivery", async () => {
+    const { createOrder } = await mustQuery(stack.gatewayUrl, `mutation { createOrder(input: { customerEmail: "kill@example.jp", customerName: "障害 試験", items: [{ productName: "煎茶", quantity: 1, unitPrice: 1280 }] }) { id } }`);
+    const { createPayment } = await mustQuery(stack.gatewayUrl, `mutation($i: CreatePaymentInput!) { createPayment(input: $i) { id } }`, { i: { orderId: createOrder.id } });
+    await stack.processes.order.stop(); // the receiver is away: delivery cannot happen yet
+    await mustQuery(stack.gatewayUrl, `mutation($id: ID!) { completePayment(id: $id) { status } }`, { id: createPayment.id });
+    await stack.processes.payment.kill(); // SIGKILL: whatever was in memory is gone; the outbox row is on disk
+    await stack.restart("order");
+    await stack.restart("payment");
+    const read = `query($id: ID!) { order(id: $id) { status notifications { templateName } } }`;
+    let order: { status: string; notifications: { templateName: string }[] } | undefined;
+    for (let i = 0; i < 100 && order?.notifications.length !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      order = (await mustQuery(stack.gatewayUrl, read, { id: createOrder.id })).order;
+    }
+    expect(order).toEqual({ status: "CONFIRMED", notifications: [{ templateName: "ORDER_CONFIRMATION" }] });
     const outbox = fs.readFileSync(path.join(world.dir, "outbox", "notifications.jsonl"), "utf8");
     expect(outbox).toContain(`#${createOrder.id}`);
   });

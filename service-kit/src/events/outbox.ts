@@ -11,14 +11,29 @@ export interface RawExecutor {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
+const INSERT_OUTBOX = `INSERT INTO outbox (event_id, destination, type, payload, status, attempts, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`;
+
+/** Something that prepares statements synchronously (a better-sqlite3 connection in a bulk path). */
+export interface SyncDatabase {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+}
+
+/** `enqueueEvent` for bulk paths on a better-sqlite3 connection, inside the caller's transaction. */
+export function enqueueEventSync(db: SyncDatabase, event: EventEnvelope, destinations: readonly string[]): void {
+  const now = sqlDate(new Date());
+  const payload = JSON.stringify(event);
+  const insert = db.prepare(INSERT_OUTBOX);
+  for (const destination of destinations) insert.run(event.id, destination, event.type, payload, now, now);
+}
+
 /** Writes `event` for each destination inside the caller's transaction `tx`. */
 export async function enqueueEvent(tx: RawExecutor, event: EventEnvelope, destinations: readonly string[]): Promise<void> {
   const now = sqlDate(new Date());
   const payload = JSON.stringify(event);
   for (const destination of destinations) {
     await tx.$executeRawUnsafe(
-      `INSERT INTO outbox (event_id, destination, type, payload, status, attempts, next_attempt_at, created_at)
-       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      INSERT_OUTBOX,
       event.id,
       destination,
       event.type,

@@ -1,0 +1,114 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { hashApiKey, readApiKeyFile, REPO_ROOT } from "@ops/service-kit";
+import { tempDir } from "@ops/service-kit/testing";
+import { verifyPassword } from "../auth/passwords.js";
+import { readUsersFile } from "../auth/userStore.js";
+
+// The scripts behind `npm run user:add`, `user:reset-password` and `apikey:add`, run as an
+// operator would (same node flags as npm's tsx) against temp files.
+const world = tempDir();
+const usersFile = path.join(world.dir, "users.json");
+const apiKeysFile = path.join(world.dir, "api-keys.json");
+
+afterAll(() => world.cleanup());
+
+function script(name: string, args: string[], stdin?: string) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "gateway", "scripts", `${name}.ts`), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATA_DIR: world.dir, USERS_FILE: usersFile, API_KEYS_FILE: apiKeysFile },
+    input: stdin ?? "",
+    encoding: "utf8",
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function printedSecret(stdout: string, label: RegExp): string {
+  const match = label.exec(stdout);
+  if (!match?.[1]) throw new Error(`nothing printed for ${label}: ${stdout}`);
+  return match[1];
+}
+
+describe("npm run user:add", () => {
+  it("adds a user with a generated password, printed once, to be changed at first sign-in", async () => {
+    const run = script("userAdd", ["Hanako", "--role", "operator"]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const password = printedSecret(run.stdout, /Password \(shown only this once; it must be changed at first sign-in\): (\S+)/);
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    const [user] = readUsersFile(usersFile);
+    expect(user).toMatchObject({ username: "hanako", role: "operator", mustChangePassword: true, passwordChangedAt: null });
+    expect(user!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword(user!.passwordHash, password)).toBe(true);
+    expect(fs.readFileSync(usersFile, "utf8")).not.toContain(password);
+    expect(fs.statSync(usersFile).mode & 0o777).toBe(0o600);
+  });
+
+  it("takes a chosen password from stdin, without printing it", async () => {
+    const run = script("userAdd", ["taro", "--role", "viewer", "--password-stdin"], "a long chosen passphrase\n");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`User "taro" (viewer) added to ${usersFile}.\n`);
+    const taro = readUsersFile(usersFile).find((u) => u.username === "taro")!;
+    expect(taro.mustChangePassword).toBe(false);
+    expect(await verifyPassword(taro.passwordHash, "a long chosen passphrase")).toBe(true);
+  });
+
+  it.each([
+    [["hanako", "--role", "admin"], /User "hanako" already exists: choose another name, or reset the password with npm run user:reset-password -- hanako/],
+    [["jiro"], /Give a role with --role \(viewer, operator, admin\)\./],
+    [["jiro", "--role", "boss"], /Unknown role "boss": use one of viewer, operator, admin\./],
+    [["ji ro", "--role", "viewer"], /"ji ro" is not a valid user name/],
+    [["--role", "viewer"], /Give a name\./],
+    [["jiro", "--role", "viewer", "--colour", "red"], /Unknown option '--colour'/],
+  ])("refuses %o with a clear message and changes nothing", (args, message) => {
+    const before = fs.readFileSync(usersFile, "utf8");
+    const run = script("userAdd", args);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(fs.readFileSync(usersFile, "utf8")).toBe(before);
+  });
+
+  it("refuses a chosen password shorter than 12 characters or equal to the user name", () => {
+    expect(script("userAdd", ["jiro", "--role", "viewer", "--password-stdin"], "short\n").stderr).toMatch(/The password must have at least 12 characters\./);
+    expect(script("userAdd", ["jiro-the-long-name", "--role", "viewer", "--password-stdin"], "Jiro-The-Long-Name").stderr).toMatch(/must not be the user name/);
+    expect(readUsersFile(usersFile).map((u) => u.username)).toEqual(["hanako", "taro"]);
+  });
+});
+
+describe("npm run user:reset-password", () => {
+  it("sets a new random password, printed once, and requires a change", async () => {
+    const run = script("userResetPassword", ["taro"]);
+    expect(run.status).toBe(0);
+    const password = printedSecret(run.stdout, /New password \(shown only this once; it must be changed at the next sign-in\): (\S+)/);
+    const taro = readUsersFile(usersFile).find((u) => u.username === "taro")!;
+    expect(taro.mustChangePassword).toBe(true);
+    expect(await verifyPassword(taro.passwordHash, password)).toBe(true);
+    expect(await verifyPassword(taro.passwordHash, "a long chosen passphrase")).toBe(false);
+  });
+
+  it("refuses an unknown user", () => {
+    const run = script("userResetPassword", ["nobody"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`No user "nobody" in ${usersFile}.`);
+  });
+});
+
+describe("npm run apikey:add", () => {
+  it("prints a new key once and stores only its hash with the role", () => {
+    const run = script("apiKeyAdd", ["Reporting", "--role", "viewer"]);
+    expect(run.status).toBe(0);
+    const key = printedSecret(run.stdout, /Key \(shown only this once\): (\S+)/);
+    expect(run.stdout).toContain(`Authorization: ApiKey ${key}`);
+    expect(readApiKeyFile(apiKeysFile)).toEqual([{ name: "reporting", role: "viewer", keyHash: hashApiKey(key), createdAt: expect.any(String) }]);
+    expect(fs.readFileSync(apiKeysFile, "utf8")).not.toContain(key);
+    expect(fs.statSync(apiKeysFile).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses a duplicate name and a missing role", () => {
+    expect(script("apiKeyAdd", ["reporting", "--role", "admin"]).stderr).toMatch(/An API key named "reporting" already exists/);
+    expect(script("apiKeyAdd", ["billing"]).stderr).toMatch(/Give a role with --role/);
+    expect(readApiKeyFile(apiKeysFile)).toHaveLength(1);
+  });
+});

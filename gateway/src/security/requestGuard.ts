@@ -1,0 +1,86 @@
+/**
+ * What every GraphQL request passes before Apollo sees it, as a plain function so the lean
+ * POST path and Express's GET path run the same checks: who is calling (401 when the
+ * credentials are forged, expired or unknown), whether they must change their password first
+ * (403), and the per-identity rate limit (429 with Retry-After).
+ */
+import type { IncomingMessage } from "node:http";
+import type { GraphQLError } from "graphql";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { AppError, type Authenticator, type Identity } from "@ops/service-kit";
+import { authorizationOf } from "../auth/session.js";
+import { gatewayError } from "../errors.js";
+
+/** The context of one operation: forwarded to every subgraph by SubgraphDataSource. */
+export interface GatewayContext {
+  identity: Identity | null;
+  /** The Authorization value the subgraphs verify again (as received, or built from the cookie). */
+  authorization: string | undefined;
+}
+
+export interface Rejection {
+  status: number;
+  error: GraphQLError;
+  headers?: Record<string, string>;
+}
+
+export type RequestGuard = (req: IncomingMessage) => Promise<GatewayContext | Rejection>;
+
+export function isRejection(value: GatewayContext | Rejection): value is Rejection {
+  return "status" in value;
+}
+
+/** The address the request came from (the TCP peer; a proxy in front is one address). */
+export function clientIp(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+export function createRequestGuard(authenticator: Authenticator, rateLimitPerMinute: number): RequestGuard {
+  const limiter = new RateLimiterMemory({ keyPrefix: "graphql", points: rateLimitPerMinute, duration: 60 });
+  const tooMany = (rejection: RateLimiterRes): Rejection => {
+    const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    return {
+      status: 429,
+      headers: { "retry-after": String(retryAfter) },
+      error: gatewayError("TOO_MANY_REQUESTS", `Too many requests: at most ${rateLimitPerMinute} per minute are allowed; retry in ${retryAfter} s.`, {
+        params: { limit: rateLimitPerMinute, retryAfterSeconds: retryAfter },
+      }),
+    };
+  };
+  /** Counts a request against `key`; a Rejection when over the limit. */
+  const count = async (key: string): Promise<Rejection | null> => {
+    try {
+      await limiter.consume(key);
+      return null;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return tooMany(rejection);
+      throw rejection;
+    }
+  };
+
+  return async (req) => {
+    const authorization = authorizationOf(req.headers);
+    let identity: Identity | null;
+    try {
+      identity = await authenticator.identify(authorization);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      // Failed credentials count against the address, so guessing keys is rate limited too.
+      return (await count(`ip:${clientIp(req)}`)) ?? { status: 401, error: err };
+    }
+    if (identity?.kind === "service") {
+      return { status: 401, error: gatewayError("UNAUTHENTICATED", "Service tokens are for calls between services, not through the gateway: sign in or use an API key.") };
+    }
+    const limited = await count(identity ? `${identity.kind}:${identity.name}` : `ip:${clientIp(req)}`);
+    if (limited) return limited;
+    if (identity?.mustChangePassword) {
+      return {
+        status: 403,
+        error: gatewayError("FORBIDDEN", "Change your password before doing anything else (POST /auth/password).", {
+          params: { reason: "PASSWORD_CHANGE_REQUIRED" },
+        }),
+      };
+    }
+    return { identity, authorization };
+  };
+}
