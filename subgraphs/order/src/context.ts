@@ -2,6 +2,8 @@
 import DataLoader from "dataloader";
 import { groupBy, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
 import type { OrderDb } from "./db.js";
+import type { ImportManager } from "./import/importManager.js";
+import type { UploadStore } from "./import/uploads.js";
 import type { PeerReader } from "./peerReader.js";
 import { historyByOrderIds, itemsByOrderIds, ordersByIds } from "./readModel.js";
 
@@ -28,10 +30,20 @@ export interface OrderContext {
   db: OrderDb;
   events: ServiceEvents;
   peers: PeerReader;
+  uploads: UploadStore;
+  imports: ImportManager;
   reader: SqliteReader;
   loaders: ReturnType<typeof createLoaders>;
 }
 
-export function createContext(db: OrderDb, reader: SqliteReader, peers: PeerReader, identity: Identity | null, events: ServiceEvents): OrderContext {
-  return { identity, db, reader, peers, events, loaders: createLoaders(reader) };
+export interface OrderServices {
+  db: OrderDb;
+  reader: SqliteReader;
+  peers: PeerReader;
+  uploads: UploadStore;
+  imports: ImportManager;
+}
+
+export function createContext(services: OrderServices, identity: Identity | null, events: ServiceEvents): OrderContext {
+  return { ...services, identity, events, loaders: createLoaders(services.reader) };
 }

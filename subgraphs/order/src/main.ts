@@ -9,6 +9,8 @@ const service = await startOrderService({
   security: serviceSecurityFromConfig("order", config),
   webhookUrls: () => ({ notification: webhookUrl(config.services.notification.url), payment: webhookUrl(config.services.payment.url) }),
   outbox: config.outbox,
+  importDir: config.importDir,
+  importMaxBytes: config.importMaxBytes,
   peerUrls: () => ({ payment: config.services.payment.url, notification: config.services.notification.url }),
   host: config.host,
   logLevel: config.logLevel,

@@ -6,6 +6,9 @@ import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type Ou
 import { createContext } from "./context.js";
 import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
 import { handleOrderEvent } from "./domain/handleEvent.js";
+import { mountDownloadRoutes } from "./import/downloads.js";
+import { createImportManager, type ImportManager } from "./import/importManager.js";
+import { createUploadStore, mountUploadRoute } from "./import/uploads.js";
 import { createPeerReader } from "./peerReader.js";
 import { resolvers } from "./resolvers/index.js";
 
@@ -21,12 +24,17 @@ export interface OrderServiceOptions extends DbOptions {
   outbox?: Partial<OutboxTuning>;
   /** GraphQL URLs of the payment and notification services (the consistency report reads them). */
   peerUrls: () => { payment: string; notification: string };
+  /** Where uploads and their imports' files live (default: `imports/` beside the database). */
+  importDir?: string;
+  /** The largest upload accepted, in bytes (default 200 MB). */
+  importMaxBytes?: number;
   host?: string;
   logLevel?: LogLevel;
 }
 
 export interface OrderService extends RunningServer {
   db: OrderDb;
+  imports: ImportManager;
 }
 
 export async function startOrderService(options: OrderServiceOptions): Promise<OrderService> {
@@ -34,12 +42,20 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const db = await createOrderDb(options.dbPath, options);
   const reader = new SqliteReader(options.dbPath, options.onQuery);
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
+  const uploads = createUploadStore(options.importDir ?? path.join(path.dirname(options.dbPath), "imports"), options.importMaxBytes ?? 200 * 1024 * 1024);
+  // Import chunks commit events from a worker thread: the dispatcher delivers them at once.
+  let wake = () => {};
+  const imports = createImportManager(options.dbPath, db, reader, logger, () => wake());
   const server = await startSubgraphServer({
     name: "order",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext(db, reader, peers, identity, events),
+    context: (_req, identity, events) => createContext({ db, reader, peers, uploads, imports }, identity, events),
+    routes: (app, authenticate) => {
+      mountUploadRoute(app, uploads, authenticate);
+      mountDownloadRoutes(app, { db, reader }, authenticate);
+    },
     events: {
       webhookSecret: options.security.webhookSecret,
       destinations: options.webhookUrls,
@@ -60,9 +76,11 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     host: options.host,
     port: options.port,
     onStop: async () => {
+      await imports.stop();
       reader.close();
       await db.$disconnect();
     },
   });
-  return { ...server, db };
+  wake = server.events.wake;
+  return { ...server, db, imports };
 }

@@ -19,6 +19,8 @@ CREATE TABLE "import_history" (
     "success_count" INTEGER NOT NULL DEFAULT 0,
     "failure_count" INTEGER NOT NULL DEFAULT 0,
     "orders_created" INTEGER NOT NULL DEFAULT 0,
+    "valid_orders" INTEGER NOT NULL DEFAULT 0,
+    "bytes_read" INTEGER NOT NULL DEFAULT 0,
     "rows_done" INTEGER NOT NULL DEFAULT 0,
     "status" TEXT NOT NULL DEFAULT 'pending',
     "phase" TEXT,
@@ -55,4 +57,4 @@ CREATE TABLE "import_staging" (
     "data" TEXT NOT NULL,
     PRIMARY KEY ("import_id", "row_number")
 );
-CREATE INDEX "import_staging_import_id_order_key_idx" ON "import_staging"("import_id", "order_key");
+CREATE INDEX "import_staging_import_id_order_key_idx" ON "import_staging"("import_id", "order_key", "row_number");

@@ -30,6 +30,8 @@ beforeAll(async () => {
     webhookUrls: () => ({ notification: "http://127.0.0.1:9/webhooks/events", payment: "http://127.0.0.1:9/webhooks/events" }),
     outbox: { pollMs: 60_000 },
     peerUrls: () => ({ payment: "http://127.0.0.1:9/graphql", notification: "http://127.0.0.1:9/graphql" }),
+    importDir: `${world.dir}/imports`,
+    importMaxBytes: 1024 * 1024,
   });
   setDefaultHeaders(service.url, await security.headersFor("admin"));
 });

@@ -5,9 +5,7 @@
  */
 import { markProcessed, type EventEnvelope } from "@ops/service-kit";
 import type { OrderDb } from "../db.js";
-import type { Order } from "../generated/prisma/client.js";
-import { emitStatusEvents } from "./orderEvents.js";
-import { changeStatus } from "./orderOperations.js";
+import { moveOrders } from "./moveOrders.js";
 
 export interface PaymentCompletedData {
   payments: { paymentId: number; orderId: number }[];
@@ -18,13 +16,9 @@ export async function handleOrderEvent(db: OrderDb, event: EventEnvelope): Promi
     if (!(await markProcessed(tx, event))) return "duplicate";
     if (event.type !== "payment.completed") return "ignored";
     const { payments } = event.data as PaymentCompletedData;
-    const confirmed: Order[] = [];
-    for (const { orderId, paymentId } of payments) {
-      const order = await tx.order.findUnique({ where: { id: orderId }, select: { status: true } });
-      if (order?.status !== "PENDING") continue;
-      confirmed.push(await changeStatus(tx, { id: orderId, to: "CONFIRMED", reason: `payment ${paymentId} completed`, manual: false }));
-    }
-    await emitStatusEvents(tx, confirmed);
+    // One event may carry a whole imported batch: confirm in bulk; only PENDING orders move.
+    const reason = payments.length === 1 ? `payment ${payments[0]!.paymentId} completed` : "payment completed";
+    await moveOrders(tx, payments.map((p) => p.orderId), ["PENDING"], "CONFIRMED", reason);
     return "applied";
   });
 }

@@ -10,6 +10,7 @@ export interface OrderFilter {
   customerName?: string | null;
   createdFrom?: string | null;
   createdTo?: string | null;
+  batchId?: string | null;
 }
 
 export type SortField = "CREATED_AT" | "TOTAL_AMOUNT" | "STATUS";
@@ -40,6 +41,10 @@ export function filterSql(filter: OrderFilter | null | undefined): Sql {
   if (filter.customerName?.trim()) {
     sql.where.push("instr(customer_name_key, ?) > 0");
     sql.params.push(nameKey(filter.customerName));
+  }
+  if (filter.batchId) {
+    sql.where.push("batch_id = ?");
+    sql.params.push(filter.batchId);
   }
   if (filter.createdFrom) {
     sql.where.push("created_at >= ?");

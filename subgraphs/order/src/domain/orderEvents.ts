@@ -3,8 +3,8 @@
  * written in one transaction. One event carries every order of the same change, so a batch of
  * confirmations is one delivery per destination.
  */
-import { enqueueEvent, newEvent } from "@ops/service-kit";
-import type { Order } from "../generated/prisma/client.js";
+import { enqueueEvent, groupBy, newEvent } from "@ops/service-kit";
+import type { Order, OrderItem } from "../generated/prisma/client.js";
 import type { OrderTx } from "../db.js";
 import type { OrderStatus } from "./statusMachine.js";
 
@@ -36,7 +36,13 @@ export const STATUS_EVENTS: Partial<Record<OrderStatus, { type: string; destinat
 /** Writes the events for orders that just changed status, inside the same transaction. */
 export async function emitStatusEvents(tx: OrderTx, orders: Order[]): Promise<number> {
   if (orders.length === 0) return 0;
-  const items = await tx.orderItem.findMany({ where: { orderId: { in: orders.map((o) => o.id) } }, orderBy: { id: "asc" } });
+  const ids = orders.map((o) => o.id);
+  const items: OrderItem[] = [];
+  // In slices: SQLite caps the number of bound parameters.
+  for (let i = 0; i < ids.length; i += 500) {
+    items.push(...(await tx.orderItem.findMany({ where: { orderId: { in: ids.slice(i, i + 500) } }, orderBy: { id: "asc" } })));
+  }
+  const itemsByOrder = groupBy(items, (i) => i.orderId);
   const snapshot = (o: Order): OrderSnapshot => ({
     id: o.id,
     customerName: o.customerName,
@@ -47,7 +53,7 @@ export async function emitStatusEvents(tx: OrderTx, orders: Order[]): Promise<nu
     createdAt: o.createdAt.toISOString(),
     updatedAt: o.updatedAt.toISOString(),
     cancelReason: o.cancelReason,
-    items: items.filter((i) => i.orderId === o.id).map((i) => ({ productName: i.productName, quantity: i.quantity, unitPrice: i.unitPrice, subtotal: i.quantity * i.unitPrice })),
+    items: (itemsByOrder.get(o.id) ?? []).map((i) => ({ productName: i.productName, quantity: i.quantity, unitPrice: i.unitPrice, subtotal: i.quantity * i.unitPrice })),
   });
   let written = 0;
   for (const [status, route] of Object.entries(STATUS_EVENTS) as [OrderStatus, { type: string; destinations: string[] }][]) {

@@ -10,6 +10,7 @@ export const Order = {
   items: (order: OrderRow, _: unknown, ctx: OrderContext) => ctx.loaders.items.load(order.id),
   statusHistory: (order: OrderRow, _: unknown, ctx: OrderContext) => ctx.loaders.statusHistory.load(order.id),
   allowedTransitions: (order: OrderRow) => allowedTransitions(order.status),
+  importBatch: (order: OrderRow) => (order.batchId ? { batchId: order.batchId } : null),
 };
 
 export const OrderItemResolvers = {

@@ -2,13 +2,16 @@ import { DateScalar, DateTimeScalar } from "@ops/service-kit";
 import { Mutation } from "./Mutation.js";
 import { Order, OrderItemResolvers, OrderStatusChangeResolvers } from "./Order.js";
 import type { OrderContext } from "../context.js";
+import { ImportBatchResolvers, ImportMutation, ImportQuery, ImportResolvers } from "./Import.js";
 import { Query } from "./Query.js";
 
 export const resolvers = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
-  Query,
-  Mutation,
+  Query: { ...Query, ...ImportQuery },
+  Mutation: { ...Mutation, ...ImportMutation },
+  Import: ImportResolvers,
+  ImportBatch: ImportBatchResolvers,
   Order,
   OrderItem: OrderItemResolvers,
   OrderStatusChange: OrderStatusChangeResolvers,

@@ -1,0 +1,97 @@
+/**
+ * A test world for imports: the real order service over a fresh database (events stay in its
+ * outbox, nobody receives them), with helpers to upload a file and run an import to the end.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { freshDatabase, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
+import { startOrderService, type OrderService } from "../../server.js";
+
+export interface ImportWorld {
+  dir: string;
+  dbPath: string;
+  service: OrderService;
+  security: TestSecurity;
+  headers: Record<string, string>;
+  start(): Promise<void>;
+  /** Uploads `content` as `filename` and returns the upload id. */
+  upload(content: string | Buffer, filename?: string): Promise<string>;
+  /** Starts an import of `uploadId` with `options` and waits until it has finished. */
+  importFile(content: string | Buffer, options?: Record<string, unknown>, filename?: string): Promise<any>;
+  read(id: string): Promise<any>;
+  sql<T = any>(query: string, ...params: unknown[]): T[];
+  download(url: string): Promise<{ status: number; body: Buffer; type: string | null }>;
+  stop(): Promise<void>;
+}
+
+export const IMPORT_FIELDS = `id batchId status phase totalRows rowsDone progress successCount failureCount ordersCreated validOrders encoding
+  unknownColumns message dryRun errorReportUrl failedRowsUrl errors(first: 200) { totalCount edges { node { rowNumber column value reason } } }`;
+
+export async function startImportWorld(): Promise<ImportWorld> {
+  const { dir, cleanup } = tempDir("ops-import-test-");
+  const security = testSecurity(dir);
+  const dbPath = await freshDatabase("order", dir);
+  const headers = await security.headersFor("admin");
+  const options = () => ({
+    dbPath,
+    port: 0,
+    logLevel: (process.env.TEST_LOG_LEVEL ?? "silent") as "silent",
+    security: security.forService("order"),
+    webhookUrls: () => ({ payment: "http://127.0.0.1:9/webhooks/events", notification: "http://127.0.0.1:9/webhooks/events" }),
+    outbox: { pollMs: 3_600_000 },
+    peerUrls: () => ({ payment: "http://127.0.0.1:9/graphql", notification: "http://127.0.0.1:9/graphql" }),
+    importDir: path.join(dir, "imports"),
+  });
+  const world: ImportWorld = {
+    dir,
+    dbPath,
+    security,
+    headers,
+    service: await startOrderService(options()),
+    async start() {
+      world.service = await startOrderService(options());
+      setDefaultHeaders(world.service.url, headers);
+    },
+    async upload(content, filename = "orders.csv") {
+      const { createImportUpload } = await mustQuery(world.service.url, `mutation($f: String!) { createImportUpload(filename: $f) { id uploadUrl } }`, { f: filename });
+      const res = await fetch(world.service.url.replace("/graphql", createImportUpload.uploadUrl), {
+        method: "PUT",
+        headers: { ...headers, "content-type": "text/csv" },
+        body: typeof content === "string" ? content : new Uint8Array(content),
+      });
+      if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+      return createImportUpload.id;
+    },
+    async importFile(content, opts = {}, filename) {
+      const uploadId = await world.upload(content, filename);
+      const { startImport } = await mustQuery(world.service.url, `mutation($i: StartImportInput!) { startImport(input: $i) { id } }`, { i: { uploadId, ...opts } });
+      await world.service.imports.whenDone(Number(startImport.id));
+      return world.read(startImport.id);
+    },
+    async read(id) {
+      return (await mustQuery(world.service.url, `query($id: ID!) { import(id: $id) { ${IMPORT_FIELDS} } }`, { id })).import;
+    },
+    sql(query, ...params) {
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        return db.prepare(query).all(...(params as never[])) as never;
+      } finally {
+        db.close();
+      }
+    },
+    async download(url) {
+      const res = await fetch(world.service.url.replace("/graphql", url), { headers });
+      return { status: res.status, body: Buffer.from(await res.arrayBuffer()), type: res.headers.get("content-type") };
+    },
+    async stop() {
+      await world.service.stop();
+      cleanup();
+    },
+  };
+  setDefaultHeaders(world.service.url, headers);
+  fs.mkdirSync(path.join(dir, "imports"), { recursive: true });
+  return world;
+}
+
+export const HEADER = "order_ref,customer_email,customer_name,product_name,quantity,unit_price,currency,payment_method,payment_status";

@@ -1,0 +1,97 @@
+/** The import operations behind the GraphQL mutations: thin rules over the manager and the database. */
+import crypto from "node:crypto";
+import { BadUserInputError, ConflictError, NotFoundError, parseId, type Identity, type ServiceEvents } from "@ops/service-kit";
+import type { OrderDb } from "../db.js";
+import { moveOrders } from "../domain/moveOrders.js";
+import type { ImportManager } from "./importManager.js";
+import { DEFAULT_OPTIONS, FINISHED, type ImportOptions, type ImportStatus } from "./importTypes.js";
+import type { UploadStore } from "./uploads.js";
+
+export interface ImportDeps {
+  db: OrderDb;
+  uploads: UploadStore;
+  imports: ImportManager;
+}
+
+export interface StartImportInput extends Partial<ImportOptions> {
+  uploadId: string;
+}
+
+/** Creates the import_history row and queues the import. */
+async function queueImport(deps: ImportDeps, upload: { filename: string; checksum: string; size: number; path: string }, options: ImportOptions, identity: Identity, batchId: string, retryOf: number | null) {
+  const row = await deps.db.importHistory.create({
+    data: {
+      batchId,
+      filename: upload.filename,
+      checksum: upload.checksum,
+      fileSize: upload.size,
+      options: JSON.stringify(options),
+      uploadPath: upload.path,
+      retryOf,
+      actor: identity.name,
+      status: "pending",
+    },
+  });
+  deps.imports.enqueue(row.id);
+  return row;
+}
+
+export async function startImport(deps: ImportDeps, input: StartImportInput, identity: Identity) {
+  const upload = deps.uploads.get(input.uploadId);
+  const options: ImportOptions = {
+    dryRun: input.dryRun ?? DEFAULT_OPTIONS.dryRun,
+    atomic: input.atomic ?? DEFAULT_OPTIONS.atomic,
+    sendConfirmations: input.sendConfirmations ?? DEFAULT_OPTIONS.sendConfirmations,
+    createPayments: input.createPayments ?? DEFAULT_OPTIONS.createPayments,
+    force: input.force ?? DEFAULT_OPTIONS.force,
+  };
+  if (!options.dryRun && !options.force) {
+    const earlier = await deps.db.importHistory.findMany({
+      where: { checksum: upload.checksum!, status: { in: ["pending", "running", "completed", "completed_with_errors"] } },
+      orderBy: { id: "asc" },
+    });
+    const real = earlier.find((e) => !(JSON.parse(e.options) as ImportOptions).dryRun);
+    if (real) {
+      throw new ConflictError(
+        `This file was already imported as import ${real.id} (${real.filename}, ${real.createdAt.toISOString()}). Import it again only on purpose, with force: true.`,
+        { field: "input.uploadId", params: { importId: real.id, batchId: real.batchId, checksum: upload.checksum } },
+      );
+    }
+  }
+  return queueImport(deps, { filename: upload.filename, checksum: upload.checksum!, size: upload.size!, path: upload.path }, options, identity, crypto.randomUUID(), null);
+}
+
+export async function retryImport(deps: ImportDeps, input: { importId: string; uploadId: string }, identity: Identity) {
+  const id = parseId(input.importId, "input.importId");
+  const original = await deps.db.importHistory.findUnique({ where: { id } });
+  if (!original) throw new NotFoundError(`Import ${id} does not exist`, { field: "input.importId", params: { id } });
+  if (!FINISHED.includes(original.status as ImportStatus)) {
+    throw new ConflictError(`Import ${id} is still ${original.status}; retry its failed rows once it has finished`, { field: "input.importId", params: { status: original.status } });
+  }
+  const options = JSON.parse(original.options) as ImportOptions;
+  if (options.dryRun) throw new BadUserInputError(`Import ${id} was a dry run: start a real import instead`, { field: "input.importId" });
+  const upload = deps.uploads.get(input.uploadId);
+  // The same batch: orders already imported are never written twice (UNIQUE(batch_id, order_key)).
+  return queueImport(deps, { filename: upload.filename, checksum: upload.checksum!, size: upload.size!, path: upload.path }, { ...options, atomic: false, force: true }, identity, original.batchId, id);
+}
+
+export async function cancelImport(deps: ImportDeps, rawId: string) {
+  const id = parseId(rawId);
+  const row = await deps.db.importHistory.findUnique({ where: { id } });
+  if (!row) throw new NotFoundError(`Import ${id} does not exist`, { field: "id", params: { id } });
+  if (!(await deps.imports.cancel(id))) {
+    throw new ConflictError(`Import ${id} has already finished (${row.status}); undo its batch to cancel its orders`, { field: "id", params: { status: row.status } });
+  }
+  return deps.db.importHistory.findUniqueOrThrow({ where: { id } });
+}
+
+/** Cancels every PENDING or CONFIRMED order of a batch; refunds and notifications follow as events. */
+export async function undoImportBatch(deps: Pick<ImportDeps, "db">, events: ServiceEvents, input: { batchId: string; reason: string }) {
+  const reason = input.reason.trim();
+  if (!reason) throw new BadUserInputError("Undoing a batch cancels its orders: give a reason", { field: "input.reason" });
+  const ids = (await deps.db.order.findMany({ where: { batchId: input.batchId }, select: { id: true } })).map((o) => o.id);
+  if (ids.length === 0) throw new NotFoundError(`Batch ${input.batchId} has no orders`, { field: "input.batchId", params: { batchId: input.batchId } });
+  const moved = await deps.db.$transaction((tx) => moveOrders(tx, ids, ["PENDING", "CONFIRMED"], "CANCELLED", reason), { timeout: 120_000 });
+  events.wake();
+  return { batchId: input.batchId, cancelled: moved.length, untouched: ids.length - moved.length };
+}

@@ -1,0 +1,64 @@
+/** The shapes the bulk import shares between the GraphQL layer, the manager and the worker. */
+export type SendConfirmations = "EACH" | "NONE";
+
+export interface ImportOptions {
+  /** Validate and report exactly what a real run would do, writing nothing. */
+  dryRun: boolean;
+  /** Write nothing unless every row of the file is valid. */
+  atomic: boolean;
+  /** EACH: an ORDER_CONFIRMATION per imported order; NONE: a NOT_SENT record per order. */
+  sendConfirmations: SendConfirmations;
+  /** Rows with payment_method get a payment (COMPLETED unless payment_status says pending). */
+  createPayments: boolean;
+  /** Import even if a file with the same checksum was imported before. */
+  force: boolean;
+}
+
+export const DEFAULT_OPTIONS: ImportOptions = { dryRun: false, atomic: false, sendConfirmations: "EACH", createPayments: true, force: false };
+
+export type ImportStatus = "pending" | "running" | "cancelling" | "completed" | "completed_with_errors" | "failed" | "cancelled";
+
+export const FINISHED: readonly ImportStatus[] = ["completed", "completed_with_errors", "failed", "cancelled"];
+
+/** What the worker tells the service thread. */
+export type WorkerMessage = { type: "chunk" } | { type: "done"; status: ImportStatus } | { type: "error"; message: string };
+
+/** One row of an order in the staging table (`data` column). */
+export interface StagedRow {
+  valid: boolean;
+  customerEmail?: string;
+  customerName?: string;
+  productName?: string;
+  quantity?: number;
+  unitPrice?: number;
+  currency?: string;
+  paymentMethod?: string | null;
+  paymentStatus?: "completed" | "pending";
+}
+
+/** The order snapshot sent with `import.confirmations`, as `order.*` events carry it. */
+export interface ImportedOrderSnapshot {
+  id: number;
+  customerName: string;
+  customerEmail: string;
+  status: "PENDING";
+  totalAmount: number;
+  currency: string;
+  createdAt: string;
+  updatedAt: string;
+  cancelReason: null;
+  items: { productName: string; quantity: number; unitPrice: number; subtotal: number }[];
+}
+
+export interface ImportPaymentsData {
+  batchId: string;
+  importId: number;
+  payments: { orderId: number; amount: number; currency: string; paymentMethod: string; status: "COMPLETED" | "PENDING" }[];
+}
+
+export interface ImportConfirmationsData {
+  batchId: string;
+  importId: number;
+  sendConfirmations: SendConfirmations;
+  orders: ImportedOrderSnapshot[];
+}

@@ -1,0 +1,98 @@
+/**
+ * The rules that span the rows of one order (one order_ref, or one row without it): every row
+ * valid, the same customer on all rows, one payment method and status, and a payable total.
+ * An order is all-or-nothing: one bad row rejects it, and every row of it is reported.
+ */
+import type { ImportOptions, StagedRow } from "./importTypes.js";
+
+export const MIN_PAYMENT = 100;
+export const MAX_PAYMENT = 1_000_000;
+
+export interface GroupRow {
+  rowNumber: number;
+  data: StagedRow;
+}
+
+export interface GroupError {
+  rowNumber: number;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
+
+export interface ValidOrderGroup {
+  orderKey: string;
+  firstRow: number;
+  customerEmail: string;
+  customerName: string;
+  currency: string;
+  totalAmount: number;
+  items: { productName: string; quantity: number; unitPrice: number }[];
+  payment: { method: string; status: "COMPLETED" | "PENDING" } | null;
+  rowCount: number;
+}
+
+/** Validates one order's rows (sorted by row number). `orderRef` is null for a row without one. */
+export function validateGroup(orderKey: string, orderRef: string | null, rows: GroupRow[], options: Pick<ImportOptions, "createPayments">): { ok: true; order: ValidOrderGroup } | { ok: false; errors: GroupError[] } {
+  const label = orderRef === null ? `row ${rows[0]!.rowNumber}` : `order_ref ${orderRef}`;
+  const bad = rows.filter((r) => !r.data.valid).map((r) => r.rowNumber);
+  if (bad.length > 0) {
+    // The invalid rows already carry their own errors; the others learn why they were not imported.
+    return {
+      ok: false,
+      errors: rows
+        .filter((r) => r.data.valid)
+        .map((r) => ({ rowNumber: r.rowNumber, column: null, value: null, reason: `not imported: ${label} is rejected because row${bad.length > 1 ? "s" : ""} ${bad.join(", ")} ${bad.length > 1 ? "have" : "has"} errors` })),
+    };
+  }
+  const first = rows[0]!.data;
+  const errors: GroupError[] = [];
+  for (const r of rows.slice(1)) {
+    for (const [column, key] of [["customer_email", "customerEmail"], ["customer_name", "customerName"], ["currency", "currency"], ["payment_method", "paymentMethod"], ["payment_status", "paymentStatus"]] as const) {
+      if ((r.data[key] ?? null) !== (first[key] ?? null)) {
+        errors.push({
+          rowNumber: r.rowNumber,
+          column,
+          value: r.data[key] === null || r.data[key] === undefined ? null : String(r.data[key]),
+          reason: `${column} differs from row ${rows[0]!.rowNumber} of the same ${label}; all rows of an order must agree`,
+        });
+      }
+    }
+  }
+  const items = rows.map((r) => ({ productName: r.data.productName!, quantity: r.data.quantity!, unitPrice: r.data.unitPrice! }));
+  const totalAmount = items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0);
+  if (!Number.isSafeInteger(totalAmount)) errors.push({ rowNumber: rows[0]!.rowNumber, column: null, value: null, reason: `the total of ${label} is too large` });
+  const method = first.paymentMethod ?? null;
+  const payment = options.createPayments && method ? { method, status: first.paymentStatus === "pending" ? ("PENDING" as const) : ("COMPLETED" as const) } : null;
+  if (payment && (totalAmount < MIN_PAYMENT || totalAmount > MAX_PAYMENT)) {
+    for (const r of rows) {
+      errors.push({
+        rowNumber: r.rowNumber,
+        column: "unit_price",
+        value: String(r.data.unitPrice),
+        reason: `the total of ${label} is ${totalAmount} JPY; a payment must be between ${MIN_PAYMENT} and ${MAX_PAYMENT.toLocaleString("en")} JPY`,
+      });
+    }
+  }
+  if (errors.length > 0) {
+    const reported = new Set(errors.map((e) => e.rowNumber));
+    for (const r of rows) {
+      if (!reported.has(r.rowNumber)) errors.push({ rowNumber: r.rowNumber, column: null, value: null, reason: `not imported: ${label} is rejected because of errors in its other rows` });
+    }
+    return { ok: false, errors: errors.sort((a, b) => a.rowNumber - b.rowNumber) };
+  }
+  return {
+    ok: true,
+    order: {
+      orderKey,
+      firstRow: rows[0]!.rowNumber,
+      customerEmail: first.customerEmail!,
+      customerName: first.customerName!,
+      currency: first.currency ?? "JPY",
+      totalAmount,
+      items,
+      payment,
+      rowCount: rows.length,
+    },
+  };
+}
