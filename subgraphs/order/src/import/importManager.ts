@@ -1,11 +1,12 @@
 /**
- * Runs imports one at a time (one writer per database), each in a worker thread, resumes the ones
- * a crash interrupted when the service starts, and cancels on request.
+ * Runs imports one at a time (one writer per database) in a worker thread that lives as long as
+ * the service, resumes the imports a crash interrupted when the service starts, and cancels on
+ * request (the worker sees the flag between chunks).
  */
 import type { Worker } from "node:worker_threads";
 import { startTsWorker, type Logger, type SqliteReader } from "@ops/service-kit";
 import type { OrderDb } from "../db.js";
-import type { ImportStatus, WorkerMessage } from "./importTypes.js";
+import { FINISHED, type ImportStatus, type WorkerMessage } from "./importTypes.js";
 
 export interface ImportManager {
   /** Queues an import (already recorded as pending). */
@@ -20,7 +21,9 @@ export interface ImportManager {
 export function createImportManager(dbPath: string, db: OrderDb, reader: SqliteReader, logger: Logger, onChunk: () => void): ImportManager {
   const queue: number[] = [];
   const waiters = new Map<number, ((s: ImportStatus) => void)[]>();
-  let current: { id: number; worker: Worker } | null = null;
+  let worker: Worker | null = null;
+  let ready = false;
+  let running: number | null = null;
   let stopped = false;
 
   const settle = (id: number, status: ImportStatus) => {
@@ -28,31 +31,44 @@ export function createImportManager(dbPath: string, db: OrderDb, reader: SqliteR
     waiters.delete(id);
   };
   const next = () => {
-    if (current || stopped) return;
+    if (!ready || running !== null || stopped) return;
     const id = queue.shift();
     if (id === undefined) return;
-    const worker = startTsWorker(new URL("./importWorker.ts", import.meta.url), { dbPath, importId: id });
-    current = { id, worker };
-    let reported = false;
-    worker.on("message", (m: WorkerMessage) => {
-      if (m.type === "chunk") onChunk();
+    running = id;
+    worker!.postMessage({ importId: id });
+  };
+  const finished = (id: number, status: ImportStatus) => {
+    running = null;
+    onChunk();
+    settle(id, status);
+    next();
+  };
+  const spawn = () => {
+    ready = false;
+    const w = startTsWorker(new URL("./importWorker.ts", import.meta.url), { dbPath });
+    worker = w;
+    w.on("message", (m: WorkerMessage) => {
+      if (m.type === "ready") {
+        ready = true;
+        next();
+      } else if (m.type === "chunk") onChunk();
       else if (m.type === "done") {
-        reported = true;
-        onChunk();
-        logger.info("import finished", { importId: id, status: m.status });
-        settle(id, m.status);
+        logger.info("import finished", { importId: m.importId, status: m.status });
+        finished(m.importId, m.status);
       } else {
-        reported = true;
-        logger.error("import failed", { importId: id, error: m.message });
+        logger.error("import failed", { importId: m.importId, error: m.message });
         void db.importHistory
-          .update({ where: { id }, data: { status: "failed", message: `Internal error: ${m.message.split("\n")[0]}`, finishedAt: new Date() } })
-          .finally(() => settle(id, "failed"));
+          .update({ where: { id: m.importId }, data: { status: "failed", message: `Internal error: ${m.message.split("\n")[0]}`, finishedAt: new Date() } })
+          .finally(() => finished(m.importId, "failed"));
       }
     });
-    worker.on("exit", () => {
-      if (!reported && !stopped) settle(id, "failed");
-      current = null;
-      next();
+    w.on("error", (err) => logger.error("import worker crashed", { error: err.message }));
+    w.on("exit", () => {
+      if (stopped) return;
+      // The import it was running is resumable: put it back first, then start a fresh worker.
+      if (running !== null) queue.unshift(running);
+      running = null;
+      spawn();
     });
   };
 
@@ -61,7 +77,7 @@ export function createImportManager(dbPath: string, db: OrderDb, reader: SqliteR
     queue.push(id);
     logger.info("resuming import", { importId: id });
   }
-  next();
+  spawn();
 
   return {
     enqueue(id) {
@@ -76,18 +92,17 @@ export function createImportManager(dbPath: string, db: OrderDb, reader: SqliteR
         settle(id, "cancelled");
         return true;
       }
-      // The worker sees the flag between chunks and stops there.
       const { count } = await db.importHistory.updateMany({ where: { id, status: { in: ["pending", "running"] } }, data: { status: "cancelling" } });
       return count === 1;
     },
     whenDone(id) {
       const row = reader.get<{ status: ImportStatus }>("SELECT status FROM import_history WHERE id = ?", id);
-      if (row && ["completed", "completed_with_errors", "failed", "cancelled"].includes(row.status)) return Promise.resolve(row.status);
+      if (row && FINISHED.includes(row.status)) return Promise.resolve(row.status);
       return new Promise((resolve) => waiters.set(id, [...(waiters.get(id) ?? []), resolve]));
     },
     async stop() {
       stopped = true;
-      await current?.worker.terminate();
+      await worker?.terminate();
     },
   };
 }

@@ -21,7 +21,11 @@ export type ImportStatus = "pending" | "running" | "cancelling" | "completed" | 
 export const FINISHED: readonly ImportStatus[] = ["completed", "completed_with_errors", "failed", "cancelled"];
 
 /** What the worker tells the service thread. */
-export type WorkerMessage = { type: "chunk" } | { type: "done"; status: ImportStatus } | { type: "error"; message: string };
+export type WorkerMessage =
+  | { type: "ready" }
+  | { type: "chunk"; importId: number }
+  | { type: "done"; importId: number; status: ImportStatus }
+  | { type: "error"; importId: number; message: string };
 
 /** One row of an order in the staging table (`data` column). */
 export interface StagedRow {

@@ -1,6 +1,7 @@
 /**
- * Worker thread entry: runs one import off the service's event loop, on its own connection, so
- * progress queries, /ready and webhooks keep answering while a large file is imported.
+ * Worker thread: runs imports off the service's event loop, on its own connection, so progress
+ * queries, /ready and webhooks keep answering while a large file is imported. It starts with the
+ * service (loading the pipeline once) and takes one import at a time from the service thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
@@ -8,17 +9,19 @@ import { BUSY_TIMEOUT_MS } from "@ops/service-kit";
 import { runImport } from "./runImport.js";
 import type { WorkerMessage } from "./importTypes.js";
 
-const { dbPath, importId } = workerData as { dbPath: string; importId: number };
+const { dbPath } = workerData as { dbPath: string };
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 const db = new Database(dbPath, { timeout: BUSY_TIMEOUT_MS });
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
 db.pragma("foreign_keys = ON");
-try {
-  const status = await runImport(db, importId, { onChunk: () => post({ type: "chunk" }) });
-  post({ type: "done", status });
-} catch (err) {
-  post({ type: "error", message: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err) });
-} finally {
-  db.close();
-}
+
+parentPort!.on("message", async ({ importId }: { importId: number }) => {
+  try {
+    const status = await runImport(db, importId, { onChunk: () => post({ type: "chunk", importId }) });
+    post({ type: "done", importId, status });
+  } catch (err) {
+    post({ type: "error", importId, message: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err) });
+  }
+});
+post({ type: "ready" });

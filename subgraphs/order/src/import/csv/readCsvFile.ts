@@ -1,0 +1,124 @@
+/** Reading an order CSV file from disk: detect, decode, parse, map the header, validate each row. */
+import { createReadStream } from "node:fs";
+import { AutoDecoder } from "./createDecoder.js";
+import { CsvParser } from "./csvParser.js";
+import { MissingColumnsError } from "./csvErrors.js";
+import { REQUIRED_COLUMNS } from "./columns.js";
+import type { CsvEncoding } from "./detectEncoding.js";
+import { mapHeader, type HeaderMap } from "./headerMap.js";
+import { validateRow, type ValidatedRow } from "./validateRow.js";
+
+/**
+ * Receives each data row as soon as it is read. `fields` are the record's cells as written (for
+ * an error report or a retry file); copy them if you keep them past the call.
+ */
+export type OnRow = (result: ValidatedRow, fields: readonly string[]) => void;
+
+export interface ReadCsvOptions {
+  /**
+   * Called after each chunk's rows have been delivered, with the bytes read so far. If it returns
+   * a promise, reading waits for it: the place to flush a batch of rows with backpressure.
+   */
+  onProgress?: (bytesRead: number) => void | Promise<void>;
+  /** Stops reading; `readCsvFile` rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called once with the header, before the first row. */
+  onHeader?: (header: HeaderMap, lineNumber: number) => void;
+  /** Bytes per read; 1 MB by default. */
+  chunkSize?: number;
+  /** Longest field accepted (characters); see `CsvParserOptions`. */
+  maxFieldLength?: number;
+}
+
+export interface ReadCsvSummary {
+  /** The encoding detected; "utf-8" for a file that is plain ASCII. */
+  encoding: CsvEncoding;
+  /** Data records read (valid or not); blank lines and the header are not counted. */
+  dataRows: number;
+  validRows: number;
+  invalidRows: number;
+  /** Header names outside the contract, each reported once. */
+  unknownColumns: string[];
+  /** Physical lines in the file, blank lines and newlines inside quoted fields included. */
+  lineCount: number;
+  bytesRead: number;
+}
+
+const ONE_MB = 1 << 20;
+// Text is decoded and parsed 32 KB at a time: a decoded megabyte would be a "large object" that
+// only a full GC frees, and the heap would grow by megabytes per chunk between two of them;
+// strings of up to 64 KB stay in the young generation, which frees them cheaply.
+const DECODE_SLICE = 32 * 1024;
+// How many rows pass between two looks at the abort signal inside one chunk.
+const ABORT_CHECK_MASK = 4095;
+
+/**
+ * Streams the file at `path` and hands every data row, validated, to `onRow`; the file is never
+ * held in memory as a whole. The header is the first non-blank record; required columns missing
+ * from it throw a MissingColumnsError before any row is read. A record whose cells are all empty
+ * or spaces (a blank line, or Excel's `,,,,` line) is skipped and not counted.
+ *
+ * Throws CsvFormatError (a quoted field never closed), CsvEncodingError (not UTF-8 nor CP932
+ * throughout) or the signal's reason when aborted.
+ */
+export async function readCsvFile(path: string, onRow: OnRow, options: ReadCsvOptions = {}): Promise<ReadCsvSummary> {
+  const { signal, onProgress, onHeader } = options;
+  signal?.throwIfAborted();
+  const decoder = new AutoDecoder();
+  const parser = new CsvParser({ maxFieldLength: options.maxFieldLength });
+  let header: HeaderMap | null = null;
+  let dataRows = 0;
+  let validRows = 0;
+  let bytesRead = 0;
+
+  const onRecord = (fields: string[], lineNumber: number): void => {
+    if (isBlankRecord(fields)) return;
+    if (header === null) {
+      header = mapHeader(fields);
+      if (header.missing.length > 0) throw new MissingColumnsError(header.missing);
+      onHeader?.(header, lineNumber);
+      return;
+    }
+    dataRows++;
+    if ((dataRows & ABORT_CHECK_MASK) === 0) signal?.throwIfAborted();
+    const result = validateRow(fields, header.columns, lineNumber);
+    if (result.ok) validRows++;
+    onRow(result, fields);
+  };
+
+  const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? ONE_MB });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      signal?.throwIfAborted();
+      bytesRead += chunk.length;
+      for (let at = 0; at < chunk.length; at += DECODE_SLICE) parser.push(decoder.write(chunk.subarray(at, at + DECODE_SLICE)), onRecord);
+      if (onProgress) await onProgress(bytesRead);
+    }
+    signal?.throwIfAborted();
+    parser.push(decoder.end(), onRecord);
+    parser.end(onRecord);
+  } finally {
+    stream.destroy();
+  }
+  // TypeScript does not see the assignment inside onRecord and takes `header` for always null.
+  const found = header as HeaderMap | null;
+  if (found === null) throw new MissingColumnsError(REQUIRED_COLUMNS, "the file is empty: a header row naming the columns is required");
+  return {
+    encoding: decoder.encoding,
+    dataRows,
+    validRows,
+    invalidRows: dataRows - validRows,
+    unknownColumns: found.unknown,
+    lineCount: parser.lineCount,
+    bytesRead,
+  };
+}
+
+/** True when every cell is empty or spaces. */
+export function isBlankRecord(fields: readonly string[]): boolean {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    if (field.length > 0 && field.trim() !== "") return false;
+  }
+  return true;
+}

@@ -1,0 +1,166 @@
+/** The rules of the CSV contract (DESIGN section 6) for one row, with every failing column reported. */
+import { isValidEmail } from "../../domain/validateOrder.js";
+import type { ColumnIndex, ColumnName } from "./columns.js";
+import { parseAmount, parseQuantity } from "./normalizeNumber.js";
+
+export interface ParsedRow {
+  /** The physical line the row starts on; the header is row 1, as a spreadsheet shows it. */
+  rowNumber: number;
+  orderRef: string | null;
+  customerEmail: string;
+  /** Trimmed, otherwise as written (any Unicode; not normalised). */
+  customerName: string;
+  productName: string;
+  quantity: number;
+  unitPrice: number;
+  currency: "JPY";
+  paymentMethod: string | null;
+  /** Only meaningful with a payment method; "completed" when the cell is empty. */
+  paymentStatus: "completed" | "pending";
+}
+
+export interface RowError {
+  rowNumber: number;
+  /** The column the error concerns, or null for a rule across columns. */
+  column: string | null;
+  /** The cell as written in the file. */
+  value: string | null;
+  reason: string;
+}
+
+/**
+ * A failed row still says which order it belongs to (its trimmed order_ref, null without one), so
+ * the engine can reject the whole order.
+ */
+export type ValidatedRow = { ok: true; row: ParsedRow } | { ok: false; rowNumber: number; orderRef: string | null; errors: RowError[] };
+
+/** Longest customer name, product name and order_ref; the same limit as `validateOrder`. */
+export const MAX_TEXT = 200;
+const MAX_METHOD = 40;
+
+/**
+ * Validates and normalises one data record. A record shorter than the header reads its missing
+ * cells as empty; cells beyond the header are ignored.
+ */
+export function validateRow(fields: readonly string[], columns: ColumnIndex, rowNumber: number): ValidatedRow {
+  let errors: RowError[] | null = null;
+
+  const rawRef = cell(fields, columns.order_ref);
+  const ref = rawRef.trim();
+  if (ref.length > MAX_TEXT) errors = withError(errors, rowNumber, "order_ref", rawRef, `order_ref is longer than ${MAX_TEXT} characters`);
+
+  const rawEmail = cell(fields, columns.customer_email);
+  const customerEmail = toLower(rawEmail.trim());
+  if (customerEmail === "") errors = withError(errors, rowNumber, "customer_email", rawEmail, "customer_email is required");
+  else if (!isValidEmail(customerEmail)) errors = withError(errors, rowNumber, "customer_email", rawEmail, "customer_email is not a valid e-mail address");
+
+  const rawName = cell(fields, columns.customer_name);
+  // Not normalised: NFC would replace the vendor kanji of CP932 names (塚 U+FA10, 神 U+FA19) with
+  // other code points; searching goes through nameKey, which folds them anyway.
+  const customerName = rawName.trim();
+  if (customerName === "") errors = withError(errors, rowNumber, "customer_name", rawName, "customer_name is required");
+  else if (customerName.length > MAX_TEXT) errors = withError(errors, rowNumber, "customer_name", rawName, `customer_name is longer than ${MAX_TEXT} characters`);
+
+  const rawProduct = cell(fields, columns.product_name);
+  const productName = rawProduct.trim();
+  if (productName === "") errors = withError(errors, rowNumber, "product_name", rawProduct, "product_name is required");
+  else if (productName.length > MAX_TEXT) errors = withError(errors, rowNumber, "product_name", rawProduct, `product_name is longer than ${MAX_TEXT} characters`);
+
+  const rawQuantity = cell(fields, columns.quantity);
+  const quantity = parseQuantity(rawQuantity);
+  const quantityOk = quantity !== null && quantity > 0 && Number.isSafeInteger(quantity);
+  if (!quantityOk) {
+    errors = withError(errors, rowNumber, "quantity", rawQuantity, isBlank(rawQuantity) ? "quantity is required" : "quantity must be a whole number greater than 0");
+  }
+
+  const rawPrice = cell(fields, columns.unit_price);
+  const unitPrice = parseAmount(rawPrice);
+  const priceOk = unitPrice !== null && unitPrice > 0 && Number.isSafeInteger(unitPrice);
+  if (!priceOk) {
+    const reason = isBlank(rawPrice)
+      ? "unit_price is required"
+      : unitPrice !== null && unitPrice > 0 && !Number.isInteger(unitPrice)
+        ? "unit_price must be a whole number of yen greater than 0 (JPY has no fractions)"
+        : "unit_price must be a whole number of yen greater than 0";
+    errors = withError(errors, rowNumber, "unit_price", rawPrice, reason);
+  } else if (quantityOk && !Number.isSafeInteger(quantity * unitPrice)) {
+    errors = withError(errors, rowNumber, null, null, "quantity × unit_price is too large");
+  }
+
+  const rawCurrency = cell(fields, columns.currency);
+  if (!isJpy(rawCurrency)) errors = withError(errors, rowNumber, "currency", rawCurrency, "currency must be JPY (the services only take JPY)");
+
+  const rawMethod = cell(fields, columns.payment_method);
+  const method = toLower(rawMethod.trim());
+  if (method !== "" && !isMethodIdentifier(method)) {
+    errors = withError(errors, rowNumber, "payment_method", rawMethod, `payment_method must be an identifier such as credit_card: a letter, then 1 to ${MAX_METHOD - 1} letters, digits or underscores`);
+  }
+
+  const rawStatus = cell(fields, columns.payment_status);
+  const status = toLower(rawStatus.trim());
+  if (status !== "" && status !== "completed" && status !== "pending") {
+    errors = withError(errors, rowNumber, "payment_status", rawStatus, "payment_status must be completed or pending");
+  }
+
+  if (errors !== null) return { ok: false, rowNumber, orderRef: ref === "" ? null : ref, errors };
+  return {
+    ok: true,
+    row: {
+      rowNumber,
+      orderRef: ref === "" ? null : ref,
+      customerEmail,
+      customerName,
+      productName,
+      quantity: quantity!,
+      unitPrice: unitPrice!,
+      currency: "JPY",
+      paymentMethod: method === "" ? null : method,
+      paymentStatus: status === "pending" ? "pending" : "completed",
+    },
+  };
+}
+
+function withError(errors: RowError[] | null, rowNumber: number, column: ColumnName | null, value: string | null, reason: string): RowError[] {
+  const error: RowError = { rowNumber, column, value, reason };
+  if (errors === null) return [error];
+  errors.push(error);
+  return errors;
+}
+
+function cell(fields: readonly string[], index: number): string {
+  return index >= 0 && index < fields.length ? fields[index]! : "";
+}
+
+/** `toLowerCase`, skipped when nothing would change (cheaper on the two-byte slices of Japanese text). */
+function toLower(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return value.toLowerCase();
+  }
+  return value;
+}
+
+function isBlank(raw: string): boolean {
+  return raw.trim() === "";
+}
+
+/** Empty (the default), JPY in any case or width, 円 or a yen mark. */
+function isJpy(raw: string): boolean {
+  const value = raw.trim();
+  if (value === "" || value === "JPY") return true;
+  const folded = value.normalize("NFKC").toUpperCase();
+  return folded === "JPY" || folded === "円" || folded === "¥";
+}
+
+/** /^[a-z][a-z0-9_]{1,39}$/ as char checks. */
+function isMethodIdentifier(value: string): boolean {
+  const n = value.length;
+  if (n < 2 || n > MAX_METHOD) return false;
+  let c = value.charCodeAt(0);
+  if (c < 0x61 || c > 0x7a) return false;
+  for (let i = 1; i < n; i++) {
+    c = value.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f)) return false;
+  }
+  return true;
+}
