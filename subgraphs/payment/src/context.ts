@@ -3,7 +3,22 @@ import DataLoader from "dataloader";
 import { groupBy, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
 import type { PaymentDb } from "./db.js";
 import type { OrderReader } from "./domain/createPayment.js";
-import { attemptsByPaymentIds, paymentsByIds, paymentsByOrderIds, refundsByPaymentIds } from "./readModel.js";
+import {
+  attemptsByPaymentIds,
+  paymentBatchesByIds,
+  paymentsByIds,
+  paymentsByOrderIds,
+  paymentsOfBatches,
+  refundsByPaymentIds,
+  type BatchPaymentsPage,
+} from "./readModel.js";
+
+/** One page request of a batch's payments: `limit` payments after id `afterId`. */
+export interface BatchPageKey {
+  batchId: string;
+  afterId: number;
+  limit: number;
+}
 
 /** One SQL statement per loader and request, whatever the number of lookups. */
 export function createLoaders(reader: SqliteReader) {
@@ -24,6 +39,25 @@ export function createLoaders(reader: SqliteReader) {
       const byPayment = groupBy(attemptsByPaymentIds(reader, paymentIds), (r) => r.paymentId);
       return paymentIds.map((id) => byPayment.get(id) ?? []);
     }),
+    paymentBatch: new DataLoader(async (batchIds: readonly string[]) => {
+      const byId = new Map(paymentBatchesByIds(reader, batchIds).map((b) => [b.batchId, b]));
+      return batchIds.map((id) => byId.get(id) ?? null);
+    }),
+    /** Pages of batches' payments: one statement per distinct (after, limit), i.e. one for `_entities`. */
+    batchPayments: new DataLoader(
+      async (keys: readonly BatchPageKey[]) => {
+        const pages = new Map<string, BatchPaymentsPage>();
+        const groups = groupBy(keys, (k) => `${k.afterId}:${k.limit}`);
+        for (const group of groups.values()) {
+          const { afterId, limit } = group[0]!;
+          for (const page of paymentsOfBatches(reader, [...new Set(group.map((k) => k.batchId))], afterId, limit)) {
+            pages.set(`${page.batchId}:${afterId}:${limit}`, page);
+          }
+        }
+        return keys.map((k) => pages.get(`${k.batchId}:${k.afterId}:${k.limit}`)!);
+      },
+      { cacheKeyFn: (k) => `${k.batchId}:${k.afterId}:${k.limit}` },
+    ),
   };
 }
 

@@ -68,3 +68,89 @@ export function attemptsByPaymentIds(reader: SqliteReader, paymentIds: readonly 
       createdAt: new Date(r.created_at),
     }));
 }
+
+/** A `payment_batches` row with its payments counted by status. */
+export interface PaymentBatchRow {
+  batchId: string;
+  orderCount: number;
+  totalAmount: number;
+  completedCount: number;
+  pendingCount: number;
+  refundedCount: number;
+  failedCount: number;
+  status: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Batches by id, one statement whatever their number (the status counts come from the payments). */
+export function paymentBatchesByIds(reader: SqliteReader, batchIds: readonly string[]): PaymentBatchRow[] {
+  return reader
+    .all<{
+      batch_id: string;
+      order_count: number;
+      total_amount: number;
+      status: string;
+      created_at: string;
+      updated_at: string;
+      completed: number;
+      pending: number;
+      refunded: number;
+      failed: number;
+    }>(
+      `SELECT b.batch_id, b.order_count, b.total_amount, b.status, b.created_at, b.updated_at,
+         COALESCE(SUM(p.status = 'completed'), 0) AS completed, COALESCE(SUM(p.status = 'pending'), 0) AS pending,
+         COALESCE(SUM(p.status = 'refunded'), 0) AS refunded, COALESCE(SUM(p.status = 'failed'), 0) AS failed
+       FROM payment_batches b LEFT JOIN payments p ON p.batch_id = b.batch_id
+       WHERE b.batch_id IN (SELECT value FROM json_each(?))
+       GROUP BY b.batch_id`,
+      JSON.stringify(batchIds),
+    )
+    .map((r) => ({
+      batchId: r.batch_id,
+      orderCount: r.order_count,
+      totalAmount: r.total_amount,
+      completedCount: r.completed,
+      pendingCount: r.pending,
+      refundedCount: r.refunded,
+      failedCount: r.failed,
+      status: r.status,
+      createdAt: new Date(r.created_at),
+      updatedAt: new Date(r.updated_at),
+    }));
+}
+
+/** One page of a batch's payments and how many the batch has in all. */
+export interface BatchPaymentsPage {
+  batchId: string;
+  totalCount: number;
+  /** Up to `first + 1` payments after the cursor, in import order (id ascending). */
+  payments: Payment[];
+}
+
+/**
+ * The first `limit` payments after id `afterId` of each batch, in one statement for any number of
+ * batches: the correlated LIMIT walks the batch_id index (whose entries end in the row id, so it
+ * is already in id order) and stops after `limit` rows per batch.
+ */
+export function paymentsOfBatches(reader: SqliteReader, batchIds: readonly string[], afterId: number, limit: number): BatchPaymentsPage[] {
+  const rows = reader.all<PaymentRow & { key: string; total: number }>(
+    // MATERIALIZED: otherwise the count is evaluated again for every row of the page.
+    `WITH k AS MATERIALIZED (SELECT value AS key, (SELECT COUNT(*) FROM payments c WHERE c.batch_id = value) AS total FROM json_each(?))
+     SELECT k.key, k.total,
+       p.id, p.order_id, p.amount, p.currency, p.status, p.payment_method, p.transaction_id, p.created_at, p.updated_at, p.failure_reason, p.batch_id
+     FROM k
+     LEFT JOIN payments p ON p.id IN (SELECT s.id FROM payments s WHERE s.batch_id = k.key AND s.id > ? ORDER BY s.id LIMIT ?)
+     ORDER BY k.key, p.id`,
+    JSON.stringify(batchIds),
+    afterId,
+    limit,
+  );
+  const pages = new Map<string, BatchPaymentsPage>(batchIds.map((id) => [id, { batchId: id, totalCount: 0, payments: [] }]));
+  for (const r of rows) {
+    const page = pages.get(r.key)!;
+    page.totalCount = r.total;
+    if (r.id !== null) page.payments.push(toPayment(r));
+  }
+  return [...pages.values()];
+}

@@ -4,8 +4,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { createContext } from "./context.js";
+import { openBulkDb, type BulkDb } from "./bulkDb.js";
 import { createPaymentDb, type DbOptions, type PaymentDb } from "./db.js";
-import { handlePaymentEvent } from "./domain/handleEvent.js";
+import { createPaymentEventHandler } from "./domain/handleEvent.js";
 import { createOrderClient } from "./orderClient.js";
 import { resolvers } from "./resolvers/index.js";
 
@@ -27,6 +28,8 @@ export interface PaymentServiceOptions extends DbOptions {
 
 export interface PaymentService extends RunningServer {
   db: PaymentDb;
+  /** The bulk write connection (imported payments, batch cancellations). */
+  bulk: BulkDb;
 }
 
 /** Opens the database and starts the payment subgraph; resolves once it listens (port 0 picks a free one). */
@@ -34,6 +37,8 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
   const logger = createLogger("payment", options.logLevel ?? "info");
   const db = await createPaymentDb(options.dbPath, options);
   const reader = new SqliteReader(options.dbPath, options.onQuery);
+  // Events touch thousands of payments at once: they are written on a better-sqlite3 connection.
+  const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery });
   const orders = createOrderClient(options.orderServiceUrl, options.security.serviceHeaders);
   const server = await startSubgraphServer({
     name: "payment",
@@ -45,8 +50,7 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
       webhookSecret: options.security.webhookSecret,
       destinations: options.webhookUrls,
       tuning: options.outbox,
-      // Refunds and failures caused by a cancellation produce no event, so nothing to wake.
-      handle: () => (event) => handlePaymentEvent(db, event),
+      handle: (events) => createPaymentEventHandler({ bulk, logger, wake: () => events.wake() }),
     },
     ready: async () => {
       await db.$queryRawUnsafe("SELECT 1");
@@ -58,8 +62,9 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
     port: options.port,
     onStop: async () => {
       reader.close();
+      bulk.close();
       await db.$disconnect();
     },
   });
-  return { ...server, db };
+  return { ...server, db, bulk };
 }

@@ -1,15 +1,20 @@
-/** The payment list: status filter, newest first, keyset pagination and total count. */
+/** The payment list: status and batch filters, newest first, keyset pagination and total count. */
 import { BadUserInputError, decodeCursor, encodeCursor } from "@ops/service-kit";
 import type { Payment, PaymentDb, Prisma } from "../db.js";
 import type { PaymentStatus } from "./paymentRules.js";
 
 export interface PaymentFilter {
   status?: PaymentStatus[] | null;
+  /** Only the payments of this import batch. */
+  batchId?: string | null;
 }
 
 /** The Prisma condition for a filter. */
 export function paymentWhere(filter: PaymentFilter | null | undefined): Prisma.PaymentWhereInput {
-  return filter?.status?.length ? { status: { in: filter.status } } : {};
+  return {
+    ...(filter?.status?.length ? { status: { in: filter.status } } : {}),
+    ...(filter?.batchId ? { batchId: filter.batchId } : {}),
+  };
 }
 
 function cursorOf(payment: Payment): string {

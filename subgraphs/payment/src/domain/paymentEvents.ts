@@ -3,7 +3,7 @@
  * are written in one transaction. One event carries every payment of the same change, so the bulk
  * import completes a batch of payments with one delivery per destination.
  */
-import { enqueueEvent, newEvent } from "@ops/service-kit";
+import { enqueueEvent, enqueueEventSync, newEvent, type SyncDatabase } from "@ops/service-kit";
 import type { Payment, PaymentTx } from "../db.js";
 
 /** The producing service's name in every envelope. */
@@ -12,6 +12,8 @@ export const PAYMENT_SOURCE = "payment";
 /** Data of `payment.completed`: the order service confirms each order it names. */
 export interface PaymentCompletedData {
   payments: { paymentId: number; orderId: number; amount: number }[];
+  /** The import batch, when the payments were created by `import.payments`. */
+  batchId?: string;
 }
 
 /** Event type and destinations per kind of change. */
@@ -30,5 +32,17 @@ export async function emitPaymentsCompleted(tx: PaymentTx, payments: readonly Pa
   };
   const route = PAYMENT_EVENTS.completed;
   await enqueueEvent(tx, newEvent(PAYMENT_SOURCE, route.type, data), route.destinations);
+  return 1;
+}
+
+/**
+ * `emitPaymentsCompleted` for the bulk path: one `payment.completed` event for every payment in
+ * `payments` (written on the better-sqlite3 connection, inside the caller's transaction).
+ */
+export function emitPaymentsCompletedSync(db: SyncDatabase, payments: PaymentCompletedData["payments"], batchId?: string): number {
+  if (payments.length === 0) return 0;
+  const data: PaymentCompletedData = batchId === undefined ? { payments } : { payments, batchId };
+  const route = PAYMENT_EVENTS.completed;
+  enqueueEventSync(db, newEvent(PAYMENT_SOURCE, route.type, data), route.destinations);
   return 1;
 }

@@ -11,4 +11,5 @@ export const Query = {
     args: { first?: number | null; after?: string | null; filter?: PaymentFilter | null },
     ctx: PaymentContext,
   ) => listPayments(ctx.db, { first: pageSize(args.first), after: args.after, filter: args.filter }),
+  paymentBatch: (_: unknown, args: { batchId: string }, ctx: PaymentContext) => ctx.loaders.paymentBatch.load(args.batchId),
 };

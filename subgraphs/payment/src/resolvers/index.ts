@@ -1,4 +1,5 @@
 import { DateTimeScalar } from "@ops/service-kit";
+import { ImportBatch } from "./ImportBatch.js";
 import { Mutation } from "./Mutation.js";
 import { Order } from "./Order.js";
 import { Payment } from "./Payment.js";
@@ -10,4 +11,5 @@ export const resolvers = {
   Mutation,
   Payment,
   Order,
+  ImportBatch,
 };
