@@ -39,3 +39,37 @@ export class QueryCounter {
     this.statements.length = 0;
   }
 }
+
+/** True for SQLite's "a concurrent writer committed first" errors, which a retry resolves. */
+export function isBusyError(err: unknown): boolean {
+  const text = err instanceof Error ? `${err.message} ${(err as { code?: string }).code ?? ""}` : String(err);
+  return /SQLITE_BUSY|database is locked|P2034/.test(text);
+}
+
+/**
+ * Retries `$transaction` when SQLite refuses it because another connection wrote in between
+ * (SQLITE_BUSY_SNAPSHOT: a deferred transaction cannot upgrade to a writer after a concurrent
+ * commit; the import worker, the outbox dispatcher and the audit log write on their own
+ * connections). The transaction is re-run from the start, so its effect happens once.
+ */
+export function withBusyRetry<T extends { $transaction: (...args: never[]) => Promise<unknown> }>(client: T, attempts = 6): T {
+  const original = client.$transaction.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const retrying = async (...args: unknown[]) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await original(...args);
+      } catch (err) {
+        if (attempt >= attempts || !isBusyError(err)) throw err;
+        await new Promise((r) => setTimeout(r, 5 * 2 ** attempt * (0.5 + Math.random())));
+      }
+    }
+  };
+  return new Proxy(client, {
+    get: (target, prop) => {
+      if (prop === "$transaction") return retrying;
+      const value: unknown = Reflect.get(target, prop);
+      // Prisma's methods use private fields: call them on the client itself, not on the proxy.
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}

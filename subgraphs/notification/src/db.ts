@@ -1,5 +1,5 @@
 /** The notification service's Prisma client over its SQLite file. */
-import { applyPragmas, sqliteAdapter } from "@ops/service-kit";
+import { applyPragmas, sqliteAdapter, withBusyRetry } from "@ops/service-kit";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export type { Prisma, Notification, NotificationTemplate, Channel, NotificationStatus } from "./generated/prisma/client.js";
@@ -20,5 +20,5 @@ export async function createNotificationDb(dbPath: string, options: DbOptions = 
   });
   if (options.onQuery) prisma.$on("query" as never, options.onQuery as never);
   await applyPragmas(prisma);
-  return prisma;
+  return withBusyRetry(prisma);
 }

@@ -1,5 +1,5 @@
 /** The order service's Prisma client over its SQLite file. */
-import { applyPragmas, sqliteAdapter } from "@ops/service-kit";
+import { applyPragmas, sqliteAdapter, withBusyRetry } from "@ops/service-kit";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export type { Prisma } from "./generated/prisma/client.js";
@@ -19,5 +19,5 @@ export async function createOrderDb(dbPath: string, options: DbOptions = {}): Pr
   });
   if (options.onQuery) prisma.$on("query" as never, options.onQuery as never);
   await applyPragmas(prisma);
-  return prisma;
+  return withBusyRetry(prisma);
 }

@@ -1,5 +1,5 @@
 /** The payment service's Prisma client over its SQLite file. */
-import { applyPragmas, sqliteAdapter } from "@ops/service-kit";
+import { applyPragmas, sqliteAdapter, withBusyRetry } from "@ops/service-kit";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export type { Prisma, Payment, Refund, PaymentAttempt } from "./generated/prisma/client.js";
@@ -20,5 +20,5 @@ export async function createPaymentDb(dbPath: string, options: DbOptions = {}): 
   });
   if (options.onQuery) prisma.$on("query" as never, options.onQuery as never);
   await applyPragmas(prisma);
-  return prisma;
+  return withBusyRetry(prisma);
 }

@@ -1,5 +1,5 @@
 -- Bulk order import (seed section 7): where an order came from, import history with progress,
--- per-row errors, and a staging table that groups an order's rows wherever they are in the file.
+-- per-row errors. (Rows are staged in a temporary table of the import's own connection.)
 ALTER TABLE "orders" ADD COLUMN "batch_id" TEXT;
 ALTER TABLE "orders" ADD COLUMN "csv_source" TEXT;
 ALTER TABLE "orders" ADD COLUMN "import_row_number" INTEGER;
@@ -49,12 +49,3 @@ CREATE TABLE "import_errors" (
     "order_key" TEXT
 );
 CREATE INDEX "import_errors_import_id_row_number_idx" ON "import_errors"("import_id", "row_number");
-
-CREATE TABLE "import_staging" (
-    "import_id" INTEGER NOT NULL,
-    "row_number" INTEGER NOT NULL,
-    "order_key" TEXT NOT NULL,
-    "data" TEXT NOT NULL,
-    PRIMARY KEY ("import_id", "row_number")
-);
-CREATE INDEX "import_staging_import_id_order_key_idx" ON "import_staging"("import_id", "order_key", "row_number");

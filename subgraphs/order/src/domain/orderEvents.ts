@@ -26,6 +26,9 @@ export interface OrderEventData {
   orders: OrderSnapshot[];
 }
 
+/** The most orders one event carries (a few MB at most). */
+export const EVENT_ORDERS = 2_000;
+
 /** Event type and destinations per new status; DELIVERED tells nobody. */
 export const STATUS_EVENTS: Partial<Record<OrderStatus, { type: string; destinations: string[] }>> = {
   CONFIRMED: { type: "order.confirmed", destinations: ["notification"] },
@@ -58,9 +61,11 @@ export async function emitStatusEvents(tx: OrderTx, orders: Order[]): Promise<nu
   let written = 0;
   for (const [status, route] of Object.entries(STATUS_EVENTS) as [OrderStatus, { type: string; destinations: string[] }][]) {
     const changed = orders.filter((o) => o.status === status);
-    if (changed.length === 0) continue;
-    await enqueueEvent(tx, newEvent<OrderEventData>("order", route.type, { orders: changed.map(snapshot) }), route.destinations);
-    written += 1;
+    // Large changes (a batch undone, confirmed or cancelled) go out as events of EVENT_ORDERS orders.
+    for (let i = 0; i < changed.length; i += EVENT_ORDERS) {
+      await enqueueEvent(tx, newEvent<OrderEventData>("order", route.type, { orders: changed.slice(i, i + EVENT_ORDERS).map(snapshot) }), route.destinations);
+      written += 1;
+    }
   }
   return written;
 }
