@@ -1,15 +1,55 @@
 /** Per-request context: the database, fresh DataLoaders (batching lives for one request), collaborators. */
 import DataLoader from "dataloader";
-import { groupBy, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
-import type { NotificationDb } from "./db.js";
+import { BadUserInputError, decodeCursor, groupBy, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
+import type { Notification, NotificationDb } from "./db.js";
 import type { NotificationDelivery } from "./domain/notificationDelivery.js";
 import type { OrderReader } from "./orderClient.js";
-import { notificationsByIds, notificationsByOrderIds } from "./readModel.js";
+import { notificationCountsByBatch, notificationsByBatchIds, notificationsByIds, notificationsByOrderIds } from "./readModel.js";
 import type { NotificationTransport } from "./transport/NotificationTransport.js";
+
+/** How many notifications of an import batch are in each status. */
+export interface NotificationCounts {
+  sent: number;
+  failed: number;
+  pending: number;
+  notSent: number;
+  total: number;
+}
+
+const COUNT_KEYS: Record<string, keyof NotificationCounts> = { sent: "sent", failed: "failed", pending: "pending", not_sent: "notSent" };
 
 /** One SQL statement per loader and request, whatever the number of lookups. */
 export function createLoaders(reader: SqliteReader) {
+  // Pages of batch notifications: one loader (so one statement) per distinct (first, after).
+  const batchPages = new Map<string, DataLoader<string, Notification[]>>();
   return {
+    /** Up to `limit` notifications per batch after the cursor, newest first. */
+    batchNotifications(limit: number, after: string | null | undefined): DataLoader<string, Notification[]> {
+      const key = `${limit}\u0000${after ?? ""}`;
+      let loader = batchPages.get(key);
+      if (!loader) {
+        const position = after ? decodeCursor(after) : null;
+        const createdAt = position ? new Date(String(position.sortValue)) : null;
+        if (createdAt && Number.isNaN(createdAt.getTime())) throw new BadUserInputError(`"${after}" is not a cursor this API issued`, { field: "after" });
+        const keyset = position && createdAt ? { createdAt, id: position.id } : null;
+        loader = new DataLoader(async (batchIds: readonly string[]) => {
+          const byBatch = groupBy(notificationsByBatchIds(reader, batchIds, limit, keyset), (n) => n.batchId);
+          return batchIds.map((id) => byBatch.get(id) ?? []);
+        });
+        batchPages.set(key, loader);
+      }
+      return loader;
+    },
+    batchCounts: new DataLoader(async (batchIds: readonly string[]) => {
+      const counts = new Map(batchIds.map((id): [string, NotificationCounts] => [id, { sent: 0, failed: 0, pending: 0, notSent: 0, total: 0 }]));
+      for (const row of notificationCountsByBatch(reader, batchIds)) {
+        const entry = counts.get(row.batchId)!;
+        const key = COUNT_KEYS[row.status];
+        if (key) entry[key] += row.count;
+        entry.total += row.count;
+      }
+      return batchIds.map((id) => counts.get(id)!);
+    }),
     notification: new DataLoader(async (ids: readonly number[]) => {
       const byId = new Map(notificationsByIds(reader, ids).map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);

@@ -1,5 +1,5 @@
 /** The notification service's hot reads in plain SQL (see service-kit's SqliteReader for why). */
-import { idList, type SqliteReader } from "@ops/service-kit";
+import { idList, sqlDate, type SqliteReader } from "@ops/service-kit";
 import type { Notification } from "./db.js";
 
 interface NotificationRow {
@@ -47,5 +47,45 @@ export function notificationsByIds(reader: SqliteReader, ids: readonly number[])
 export function notificationsByOrderIds(reader: SqliteReader, orderIds: readonly number[]): Notification[] {
   return reader
     .all<NotificationRow>(`${SELECT} WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, id DESC`, idList(orderIds))
+    .map(toNotification);
+}
+
+/** Per import batch and status, how many notifications: one statement for any number of batches. */
+export function notificationCountsByBatch(reader: SqliteReader, batchIds: readonly string[]): { batchId: string; status: string; count: number }[] {
+  return reader.all<{ batchId: string; status: string; count: number }>(
+    `SELECT batch_id AS batchId, status, COUNT(*) AS count FROM notifications
+     WHERE batch_id IN (SELECT value FROM json_each(?)) GROUP BY batch_id, status`,
+    JSON.stringify(batchIds),
+  );
+}
+
+/**
+ * The first `limit` notifications of each batch, newest first (created_at, then id), after the
+ * keyset position `after` when given: one statement for any number of batches (a window per batch).
+ */
+export function notificationsByBatchIds(
+  reader: SqliteReader,
+  batchIds: readonly string[],
+  limit: number,
+  after: { createdAt: Date; id: number } | null,
+): Notification[] {
+  const at = after ? sqlDate(after.createdAt) : null;
+  return reader
+    .all<NotificationRow>(
+      `SELECT id, order_id, channel, template_name, recipient, subject, body, status, sent_at, created_at, failure_reason, attempt_count, batch_id
+       FROM (
+         SELECT *, ROW_NUMBER() OVER (PARTITION BY batch_id ORDER BY julianday(created_at) DESC, id DESC) AS position
+         FROM notifications
+         WHERE batch_id IN (SELECT value FROM json_each(?))
+           AND (? IS NULL OR julianday(created_at) < julianday(?) OR (julianday(created_at) = julianday(?) AND id < ?))
+       )
+       WHERE position <= ? ORDER BY batch_id, position`,
+      JSON.stringify(batchIds),
+      at,
+      at,
+      at,
+      after?.id ?? 0,
+      limit,
+    )
     .map(toNotification);
 }

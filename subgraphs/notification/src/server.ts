@@ -4,9 +4,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { DEFAULT_MAIL_FROM } from "./config.js";
+import { BulkWriter } from "./bulkWriter.js";
 import { createContext } from "./context.js";
 import { createNotificationDb, type DbOptions, type NotificationDb } from "./db.js";
 import { NotificationDelivery } from "./domain/notificationDelivery.js";
+import { applyImportConfirmations, IMPORT_CONFIRMATIONS } from "./domain/importConfirmations.js";
 import { applyOrderEvent } from "./domain/orderEvents.js";
 import { startPendingSweeper, type PendingSweeper, type SweeperTuning } from "./domain/pendingSweeper.js";
 import { seedTemplates } from "./domain/templateOperations.js";
@@ -55,8 +57,10 @@ export async function startNotificationService(options: NotificationServiceOptio
   if (added > 0) logger.info("seeded default templates", { added });
   const configured = createTransport({ outboxDir: options.outboxDir, smtpUrl: options.smtpUrl, mailFrom: options.mailFrom ?? DEFAULT_MAIL_FROM, logger });
   const reader = new SqliteReader(options.dbPath, options.onQuery);
+  // The bulk write path (import confirmations, order events with thousands of orders).
+  const writer = new BulkWriter(options.dbPath, options.onQuery);
   const transport = options.transport ?? configured;
-  const delivery = new NotificationDelivery({ db, transport }, { logger });
+  const delivery = new NotificationDelivery({ db, transport, writer }, { logger });
   const services = { db, reader, orders: createOrderReader(options.orderServiceUrl, options.security.serviceHeaders), transport, delivery };
   let sweeper: PendingSweeper | undefined;
   const server = await startSubgraphServer({
@@ -69,12 +73,15 @@ export async function startNotificationService(options: NotificationServiceOptio
       webhookSecret: options.security.webhookSecret,
       destinations: options.webhookUrls,
       tuning: options.outbox,
-      // Order events: stored in one transaction, acknowledged, then delivered in the background
-      // (a slow mail server never delays the producer; the sweeper covers a crash in between).
+      // Order events and import confirmations: stored in one transaction, acknowledged, then
+      // delivered in the background (a slow mail server never delays the producer; the sweeper
+      // covers a crash in between). The hand-over claims the ids right after the commit, before any
+      // timer or I/O callback (the sweeper) can run.
       handle: () => async (event) => {
-        const { result, toDeliver } = await applyOrderEvent(db, event);
-        if (result === "applied") logger.info("order event applied", { eventId: event.id, type: event.type, notifications: toDeliver.length });
-        void delivery.deliverAll(toDeliver);
+        const applied = event.type === IMPORT_CONFIRMATIONS ? await applyImportConfirmations(writer, event) : await applyOrderEvent(writer, event);
+        const { result, toDeliver, stored, skipped } = applied;
+        void delivery.deliverMessages(toDeliver);
+        if (result === "applied") logger.info("order event applied", { eventId: event.id, type: event.type, notifications: stored, toSend: toDeliver.length, alreadyConfirmed: skipped });
         return result;
       },
     },
@@ -91,6 +98,7 @@ export async function startNotificationService(options: NotificationServiceOptio
       await delivery.stop();
       configured.close();
       reader.close();
+      writer.close();
       await db.$disconnect();
     },
   });

@@ -91,9 +91,17 @@ describe("the order-event webhook", () => {
     expect(answer).toMatchObject({ status: 200, json: { status: "applied" } });
     // Committed together before the acknowledgement: all 200 are there at once.
     expect(await db().notification.count({ where: { orderId: { in: ids } } })).toBe(200);
-    const inserts = world.queries.statements.filter((s) => /INSERT INTO [`"]?(main[`"]?\.)?[`"]?notifications/i.test(s));
-    expect(inserts.length).toBeGreaterThan(0);
-    expect(inserts.length).toBeLessThanOrEqual(5);
+    // The bulk path: one prepared INSERT, run once per order, inside ONE transaction.
+    const statements = world.queries.statements;
+    const isInsert = (s: string) => /INSERT INTO [`"]?(main[`"]?\.)?[`"]?notifications/i.test(s);
+    const inserts = statements.filter(isInsert);
+    expect(inserts).toHaveLength(200);
+    expect(new Set(inserts).size).toBe(1);
+    const firstInsert = statements.findIndex(isInsert);
+    const begin = statements.lastIndexOf("BEGIN IMMEDIATE", firstInsert);
+    const commit = statements.indexOf("COMMIT", firstInsert);
+    expect(begin).toBeGreaterThanOrEqual(0);
+    expect(statements.slice(begin, commit).filter(isInsert)).toHaveLength(200);
 
     await waitFor("200 notifications to be sent", allSent(ids), 20_000);
     const stored = await db().notification.findMany({ where: { orderId: { in: ids } } });

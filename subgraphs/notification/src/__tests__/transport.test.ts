@@ -77,6 +77,20 @@ describe("transports", () => {
     expect(Date.parse(lines[0].at)).not.toBeNaN();
   });
 
+  it("FileTransport.sendMany appends all lines at once, whole even beside concurrent appends; SMTP has no sendMany", async () => {
+    const outbox = path.join(world.dir, "bulk");
+    const transport = createTransport({ outboxDir: outbox, mailFrom: "shop@example.jp" });
+    const big = (from: number) => Array.from({ length: 3000 }, (_, i) => ({ channel: "EMAIL" as const, recipient: `c${from + i}@example.jp`, subject: `件名 ${from + i}`, body: "本文".repeat(200), notificationId: from + i }));
+    // Each batch is several MB: Node writes it in several system calls, so these must not interleave.
+    await Promise.all([transport.sendMany!(big(0)), transport.send({ channel: "SMS", recipient: "+819012345678", subject: null, body: "単発" }), transport.sendMany!(big(3000))]);
+    const lines = fs.readFileSync(path.join(outbox, "notifications.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(6001);
+    expect(lines.filter((l) => l.notificationId !== undefined).map((l) => l.notificationId)).toEqual(Array.from({ length: 6000 }, (_, i) => i));
+    const smtpRouted = createTransport({ outboxDir: outbox, smtpUrl: smtp.url, mailFrom: "shop@example.jp" });
+    expect(smtpRouted.sendMany).toBeUndefined();
+    smtpRouted.close();
+  });
+
   it("with SMTP_URL, EMAIL goes through SMTP and SMS still to the outbox file", async () => {
     const outbox = path.join(world.dir, "routed");
     const transport = createTransport({ outboxDir: outbox, smtpUrl: smtp.url, mailFrom: "Shop <shop@example.jp>" });

@@ -18,8 +18,21 @@ export function formatYen(value: unknown): string {
   return `${sign}¥${Math.round(Math.abs(n)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",")}`;
 }
 
+/** The last date text formatted: the orders of one event share their creation instant. */
+let lastDate: { value: string; text: string } | undefined;
+
 /** An instant as its Japan calendar date, `2026年11月25日`. */
 export function formatJapanDate(value: unknown): string {
+  if (typeof value === "string") {
+    if (lastDate?.value === value) return lastDate.text;
+    const text = formatDate(value);
+    lastDate = { value, text };
+    return text;
+  }
+  return formatDate(value);
+}
+
+function formatDate(value: unknown): string {
   const date = toInstant(value);
   if (!date) return value === undefined || value === null ? "" : String(value);
   const [y, m, d] = japanDay(date).split("-");

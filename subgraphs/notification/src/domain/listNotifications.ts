@@ -7,6 +7,7 @@ export interface NotificationFilter {
   status?: NotificationStatus[] | null;
   channel?: Channel | null;
   templateName?: string | null;
+  batchId?: string | null;
 }
 
 /** The Prisma condition for a filter; an absent or empty field does not filter. */
@@ -17,6 +18,7 @@ export function notificationWhere(filter: NotificationFilter | null | undefined)
   if (filter.status?.length) where.status = { in: filter.status };
   if (filter.channel) where.channel = filter.channel;
   if (filter.templateName?.trim()) where.templateName = filter.templateName.trim();
+  if (filter.batchId?.trim()) where.batchId = filter.batchId.trim();
   return where;
 }
 

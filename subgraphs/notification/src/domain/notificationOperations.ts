@@ -1,5 +1,6 @@
 /**
- * Notification state changes: PENDING → SENT | FAILED, FAILED → PENDING for a resend.
+ * Notification state changes: PENDING → SENT | FAILED, FAILED → PENDING for a resend. NOT_SENT
+ * (stored so by an import with sendConfirmations: NONE) is final.
  * Each runs inside the transaction it is given (a later issue adds outbox events alongside).
  */
 import { ConflictError, NotFoundError } from "@ops/service-kit";
@@ -45,6 +46,13 @@ export async function reopenForResend(tx: NotificationTx, id: number) {
       field: "id",
       params: { status, allowed: ["FAILED"] },
     });
+  // Deliberately not sent (an import with sendConfirmations: NONE): the decision stands.
+  if (current.status === "NOT_SENT") {
+    throw new ConflictError(
+      `Notification ${id} is NOT_SENT: it was deliberately not sent (an import with sendConfirmations: NONE) and cannot be resent; send a new one with sendNotification`,
+      { field: "id", params: { status: current.status, allowed: ["FAILED"] } },
+    );
+  }
   if (current.status !== "FAILED") throw refuse(current.status);
   // Stored FAILED before rendering (missing or broken template, order-event flow): nothing to resend.
   if (current.body === null) {

@@ -16,11 +16,11 @@ export interface SweeperTuning {
   intervalMs: number;
   /** Only PENDING notifications created longer ago than this (default 10 s). */
   olderThanMs: number;
-  /** At most this many per look (default 500). */
+  /** At most this many per look (default 5,000: with the file transport they go out in one append). */
   batchSize: number;
 }
 
-export const DEFAULT_SWEEPER: SweeperTuning = { intervalMs: 5000, olderThanMs: 10_000, batchSize: 500 };
+export const DEFAULT_SWEEPER: SweeperTuning = { intervalMs: 5000, olderThanMs: 10_000, batchSize: 5000 };
 
 export interface PendingSweeper {
   /** One look now; resolves to how many notifications it handed over (0 when a look is running). */

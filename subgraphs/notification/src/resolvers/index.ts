@@ -1,4 +1,5 @@
 import { DateTimeScalar } from "@ops/service-kit";
+import { ImportBatch } from "./ImportBatch.js";
 import { Mutation } from "./Mutation.js";
 import { Notification } from "./Notification.js";
 import { NotificationTemplate } from "./NotificationTemplate.js";
@@ -9,6 +10,7 @@ export const resolvers = {
   DateTime: DateTimeScalar,
   Query,
   Mutation,
+  ImportBatch,
   Notification,
   NotificationTemplate,
   Order,

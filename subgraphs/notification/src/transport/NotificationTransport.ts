@@ -13,4 +13,10 @@ export interface OutgoingMessage {
 export interface NotificationTransport {
   /** Resolves once the message is handed over; rejects with the reason otherwise. */
   send(message: OutgoingMessage): Promise<void>;
+  /**
+   * Hands over many messages at once, all or none: resolves once every one is handed over,
+   * rejects with the reason otherwise. Optional: a transport without it (SMTP) is given one
+   * message at a time.
+   */
+  sendMany?(messages: readonly OutgoingMessage[]): Promise<void>;
 }

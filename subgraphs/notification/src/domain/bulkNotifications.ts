@@ -1,0 +1,191 @@
+/**
+ * The statements of the bulk path (bulkWriter.ts): deduplicating an event, finding the orders that
+ * already have a notification of a template, rendering many orders with one compiled template,
+ * inserting all their notifications with one prepared statement, and recording the outcome of a
+ * bulk hand-over in one UPDATE. Everything but `recordBulkDelivery` runs synchronously inside
+ * the caller's `BulkWriter.write` transaction.
+ */
+import { sqlDate, type EventEnvelope } from "@ops/service-kit";
+import type { BulkWriter } from "../bulkWriter.js";
+import { compileMessage, type RenderedMessage } from "./renderTemplate.js";
+import { templateContext, type OrderData, type TemplateContext } from "./templateContext.js";
+
+/** A notification committed PENDING, with everything the transport needs (no re-read). */
+export interface PendingMessage {
+  id: number;
+  channel: "EMAIL" | "SMS";
+  recipient: string;
+  subject: string | null;
+  body: string;
+}
+
+/** A row for `insertNotifications` (EMAIL: every event-driven notification is an e-mail). */
+export interface NewNotificationRow {
+  orderId: number;
+  templateName: string;
+  recipient: string;
+  subject: string | null;
+  body: string | null;
+  status: "pending" | "failed" | "not_sent";
+  failureReason: string | null;
+  batchId: string | null;
+}
+
+export type BulkOutcome = { ok: true; at: Date } | { ok: false; reason: string };
+
+const MAX_REASON = 1000;
+const reasonText = (text: string) => text.slice(0, MAX_REASON);
+
+/** `markProcessed` on the bulk connection: false when the event was applied before. */
+export function markProcessedSync(writer: BulkWriter, event: Pick<EventEnvelope, "id" | "type" | "source">): boolean {
+  const { changes } = writer
+    .prepare("INSERT OR IGNORE INTO processed_events (event_id, type, source, processed_at) VALUES (?, ?, ?, ?)")
+    .run(event.id, event.type, event.source, sqlDate(new Date()));
+  return changes === 1;
+}
+
+/** The orders among `orderIds` that have a notification of `templateName` in any status: one SELECT. */
+export function ordersWithTemplate(writer: BulkWriter, orderIds: readonly number[], templateName: string): Set<number> {
+  if (orderIds.length === 0) return new Set();
+  const rows = writer
+    .prepare("SELECT DISTINCT order_id FROM notifications WHERE order_id IN (SELECT value FROM json_each(?)) AND template_name = ?")
+    .all<{ order_id: number }>(JSON.stringify(orderIds), templateName);
+  return new Set(rows.map((r) => r.order_id));
+}
+
+interface TemplateSources {
+  subjectTemplate: string;
+  bodyTemplate: string;
+}
+
+function templateSources(writer: BulkWriter, name: string): TemplateSources | undefined {
+  return writer
+    .prepare("SELECT subject_template AS subjectTemplate, body_template AS bodyTemplate FROM notification_templates WHERE name = ?")
+    .get<TemplateSources>(name);
+}
+
+/** An order as the events carry it (the order service's `OrderSnapshot`). */
+export interface SnapshotLike {
+  id: number;
+  customerName: string;
+  customerEmail: string;
+  status: string;
+  totalAmount: number;
+  currency: string;
+  createdAt: string;
+  updatedAt: string;
+  items: { productName: string; quantity: number; unitPrice: number; subtotal: number }[];
+}
+
+/** The snapshot in the shape templates render from (the order service's `order(id:)` answer). */
+export function snapshotToOrderData(s: SnapshotLike): OrderData {
+  return {
+    id: String(s.id),
+    customerName: s.customerName,
+    customerEmail: s.customerEmail,
+    totalAmount: s.totalAmount,
+    currency: s.currency,
+    status: s.status,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    items: s.items ?? [],
+  };
+}
+
+export interface RenderOptions {
+  /** The event, for the reasons stored when the template is missing. */
+  eventType: string;
+  batchId: string | null;
+  /** true: PENDING, to hand to the transport; false: NOT_SENT, rendered for the record only. */
+  deliver: boolean;
+}
+
+/**
+ * Renders `templateName` (read and compiled once) for every order. A missing template or one that
+ * does not render gives FAILED rows with the reason when they were to be sent (never a throw: the
+ * producer would retry an event that can never succeed), NOT_SENT rows with the reason otherwise.
+ */
+export function renderNotifications(writer: BulkWriter, templateName: string, orders: readonly SnapshotLike[], options: RenderOptions): NewNotificationRow[] {
+  const sources = templateSources(writer, templateName);
+  const status = options.deliver ? "pending" : "not_sent";
+  const unrendered = options.deliver ? "failed" : "not_sent";
+  const { batchId } = options;
+  const row = (order: SnapshotLike, subject: string | null, body: string | null, rowStatus: NewNotificationRow["status"], failureReason: string | null): NewNotificationRow => ({
+    orderId: order.id,
+    templateName,
+    recipient: order.customerEmail,
+    subject,
+    body,
+    status: rowStatus,
+    failureReason,
+    batchId,
+  });
+  if (!sources) {
+    const reason = reasonText(`There is no template named "${templateName}" (event ${options.eventType}); create it, then send with sendNotification`);
+    return orders.map((order) => row(order, null, null, unrendered, reason));
+  }
+  const render: (context: TemplateContext) => RenderedMessage = compileMessage(sources, "EMAIL", { subject: "subjectTemplate", body: "bodyTemplate" });
+  return orders.map((order) => {
+    try {
+      const message = render(templateContext(snapshotToOrderData(order)));
+      return row(order, message.subject, message.body, status, null);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      return row(order, null, null, unrendered, reasonText(`Template "${templateName}" could not be rendered: ${reason}`));
+    }
+  });
+}
+
+/**
+ * Inserts every row with one prepared statement (created now, EMAIL, never attempted) and returns
+ * the PENDING ones as messages for the transport.
+ */
+export function insertNotifications(writer: BulkWriter, rows: readonly NewNotificationRow[]): PendingMessage[] {
+  const insert = writer.prepare(
+    `INSERT INTO notifications (order_id, channel, template_name, recipient, subject, body, status, created_at, failure_reason, attempt_count, batch_id)
+     VALUES (?, 'email', ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+  );
+  const createdAt = sqlDate(new Date());
+  const pending: PendingMessage[] = [];
+  for (const r of rows) {
+    const { lastInsertRowid } = insert.run(r.orderId, r.templateName, r.recipient, r.subject, r.body, r.status, createdAt, r.failureReason, r.batchId);
+    if (r.status === "pending") pending.push({ id: Number(lastInsertRowid), channel: "EMAIL", recipient: r.recipient, subject: r.subject, body: r.body ?? "" });
+  }
+  return pending;
+}
+
+/** The PENDING notifications among `ids`, as messages (the sweeper's bulk hand-over): one SELECT. */
+export function pendingMessages(writer: BulkWriter, ids: readonly number[]): PendingMessage[] {
+  if (ids.length === 0) return [];
+  return writer
+    .prepare(
+      `SELECT id, upper(channel) AS channel, recipient, subject, COALESCE(body, '') AS body FROM notifications
+       WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    )
+    .all<PendingMessage>(JSON.stringify(ids));
+}
+
+/**
+ * Records one bulk hand-over: SENT with `sent_at`, or FAILED with the reason, for every id still
+ * PENDING, in ONE statement. Resolves to how many rows changed.
+ */
+export async function recordBulkDelivery(writer: BulkWriter, ids: readonly number[], outcome: BulkOutcome): Promise<number> {
+  if (ids.length === 0) return 0;
+  const list = JSON.stringify(ids);
+  return writer.write(() => {
+    const result = outcome.ok
+      ? writer
+          .prepare(
+            `UPDATE notifications SET status = 'sent', sent_at = ?, attempt_count = attempt_count + 1
+             WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?))`,
+          )
+          .run(sqlDate(outcome.at), list)
+      : writer
+          .prepare(
+            `UPDATE notifications SET status = 'failed', failure_reason = ?, attempt_count = attempt_count + 1
+             WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?))`,
+          )
+          .run(reasonText(outcome.reason), list);
+    return result.changes;
+  });
+}
