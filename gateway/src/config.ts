@@ -32,6 +32,8 @@ export interface SecurityConfig {
   sandbox: boolean;
   cookieSecure: boolean;
   limits: QueryLimits;
+  /** The largest CSV upload (IMPORT_MAX_BYTES), refused at the gateway before the order service sees it. */
+  importMaxBytes: number;
 }
 
 export interface GatewayConfig extends StackConfig {
@@ -103,6 +105,7 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
       maxDirectives: readInt(env, "MAX_DIRECTIVES", 50, 0, 1000),
       maxBodyBytes: readInt(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
     },
+    importMaxBytes: stack.importMaxBytes,
   };
   return { ...stack, security };
 }

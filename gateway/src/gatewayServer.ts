@@ -1,7 +1,8 @@
 /**
  * The gateway: @apollo/gateway over @apollo/server, serving the committed supergraph, sign-in
- * (`/auth/*`), the built admin UI, `/health` (alive) and `/ready` (every subgraph ready) on one
- * origin. Every GraphQL request passes the same checks (credentials, rate limit, body size, CSRF,
+ * (`/auth/*`), the bulk import's file transfers (`/uploads/*`, `/imports/*`, `/exports/*`, streamed
+ * to the order service), the built admin UI, `/health` (alive) and `/ready` (every subgraph ready)
+ * on one origin. Every GraphQL request passes the same checks (credentials, rate limit, body size, CSRF,
  * query limits) whether it takes the lean POST path or Express.
  */
 import fs from "node:fs";
@@ -29,6 +30,7 @@ import { createAuthRoutes } from "./auth/authRoutes.js";
 import { createLoginThrottle } from "./auth/loginThrottle.js";
 import type { SecurityConfig } from "./config.js";
 import { gatewayError, sendError } from "./errors.js";
+import { createImportFileRoutes } from "./imports/importFileRoutes.js";
 import { createHttpSecurity, LANDING_PAGE_CSP } from "./security/httpSecurity.js";
 import { formatLimitError, queryLimits } from "./security/queryLimits.js";
 import { createRequestGuard, isRejection, type GatewayContext, type Rejection } from "./security/requestGuard.js";
@@ -89,6 +91,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const guard = createRequestGuard(authenticator, security.rateLimitPerMinute);
   const httpSecurity = createHttpSecurity({ corsOrigins: security.corsOrigins, https: security.cookieSecure });
   const limits = queryLimits(security.limits);
+  const orderUrl = options.subgraphUrls.order;
+  if (!orderUrl) throw new Error("No URL for subgraph order (the import file routes need it)");
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? fs.readFileSync(SUPERGRAPH_FILE, "utf8"),
     buildService: ({ name, url }) => {
@@ -186,6 +190,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     guardGraphQL,
     express.json({ limit: maxBody }),
     expressMiddleware(server, { context: async ({ res }) => res.locals.gateway as GatewayContext }),
+  );
+  // Before any body parser: uploads are streamed, under their own limit (IMPORT_MAX_BYTES).
+  app.use(
+    createImportFileRoutes({
+      guard,
+      orderServiceUrl: orderUrl,
+      routerSecret: secrets.routerSecret,
+      importMaxBytes: security.importMaxBytes,
+      logger,
+    }),
   );
   app.use(express.static(adminUiDir(), { index: "index.html" }));
   // Anything unexpected: logged (message only) and answered in the one error shape, no stack.

@@ -19,6 +19,7 @@ describe("the gateway configuration", () => {
       sandbox: true,
       cookieSecure: false,
       limits: { maxDepth: 12, maxAliases: 15, maxCost: 20000, maxTokens: 2000, maxDirectives: 50, maxBodyBytes: 1048576 },
+      importMaxBytes: 200 * 1024 * 1024,
     });
   });
 

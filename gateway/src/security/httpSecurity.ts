@@ -67,7 +67,7 @@ export function createHttpSecurity(options: { corsOrigins: string[]; https: bool
     ? (cors({
         origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
         credentials: true,
-        methods: ["GET", "POST"],
+        methods: ["GET", "POST", "PUT"],
         allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name"],
         exposedHeaders: ["retry-after"],
         maxAge: 600,
