@@ -13,3 +13,4 @@ export * from "./graphqlHttp.js";
 export * from "./auth/index.js";
 export * from "./events/index.js";
 export * from "./workerThread.js";
+export * from "./bulkDb.js";

@@ -27,7 +27,6 @@ interface OutboxRow {
   event_id: string;
   destination: string;
   type: string;
-  payload: string;
   attempts: number;
 }
 
@@ -103,7 +102,7 @@ export class OutboxDispatcher {
   private async drain(): Promise<void> {
     for (;;) {
       const due = this.db
-        .prepare(`SELECT id, event_id, destination, type, payload, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 100`)
+        .prepare(`SELECT id, event_id, destination, type, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 100`)
         .all(sqlDate(new Date())) as OutboxRow[];
       if (due.length === 0 || this.stopped) return;
       // Destinations in parallel, each in order.
@@ -124,11 +123,13 @@ export class OutboxDispatcher {
     let status: number | null = null;
     if (!url) error = `no webhook URL configured for ${row.destination}`;
     else {
+      // Loaded one at a time: a batch's events carry thousands of orders each.
+      const { payload } = this.db.prepare("SELECT payload FROM outbox WHERE id = ?").get(row.id) as { payload: string };
       try {
         const res = await fetch(url, {
           method: "POST",
-          headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signWebhook(this.options.webhookSecret, row.payload) },
-          body: row.payload,
+          headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signWebhook(this.options.webhookSecret, payload) },
+          body: payload,
           signal: AbortSignal.timeout(this.o.timeoutMs),
         });
         status = res.status;

@@ -58,3 +58,9 @@ export async function markProcessed(tx: RawExecutor, event: Pick<EventEnvelope, 
   );
   return inserted === 1;
 }
+
+/** `markProcessed` on a bulk (better-sqlite3) connection, inside the caller's transaction. */
+export function markProcessedSync(db: SyncDatabase, event: Pick<EventEnvelope, "id" | "type" | "source">): boolean {
+  const result = db.prepare(`INSERT OR IGNORE INTO processed_events (event_id, type, source, processed_at) VALUES (?, ?, ?, ?)`).run(event.id, event.type, event.source, sqlDate(new Date())) as { changes: number };
+  return result.changes === 1;
+}

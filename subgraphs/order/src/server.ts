@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import { createLogger, openBulkDb, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { createContext } from "./context.js";
 import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
 import { handleOrderEvent } from "./domain/handleEvent.js";
@@ -41,6 +41,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const logger = createLogger("order", options.logLevel ?? "info");
   const db = await createOrderDb(options.dbPath, options);
   const reader = new SqliteReader(options.dbPath, options.onQuery);
+  const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery });
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
   const uploads = createUploadStore(options.importDir ?? path.join(path.dirname(options.dbPath), "imports"), options.importMaxBytes ?? 200 * 1024 * 1024);
   // Import chunks commit events from a worker thread: the dispatcher delivers them at once.
@@ -62,7 +63,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       tuning: options.outbox,
       // A confirmation caused by a payment produces order.confirmed: deliver it right away.
       handle: (events) => async (event) => {
-        const result = await handleOrderEvent(db, event);
+        const result = await handleOrderEvent(bulk, event);
         events.wake();
         return result;
       },
@@ -77,6 +78,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     port: options.port,
     onStop: async () => {
       await imports.stop();
+      bulk.close();
       reader.close();
       await db.$disconnect();
     },

@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { createContext } from "./context.js";
-import { openBulkDb, type BulkDb } from "./bulkDb.js";
+import { openBulkDb, type BulkDb } from "@ops/service-kit";
 import { createPaymentDb, type DbOptions, type PaymentDb } from "./db.js";
 import { createPaymentEventHandler } from "./domain/handleEvent.js";
 import { createOrderClient } from "./orderClient.js";

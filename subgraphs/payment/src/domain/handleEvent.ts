@@ -11,11 +11,11 @@
  *   ~400 orders/s, and a 33k-order batch would outlive Prisma's transaction timeout).
  */
 import { sqlDate, type EventEnvelope, type EventHandler, type Logger } from "@ops/service-kit";
-import type { BulkDb } from "../bulkDb.js";
+import type { BulkDb } from "@ops/service-kit";
 import { applyImportPayments, IMPORT_PAYMENTS } from "./importPayments.js";
 import { REFRESH_BATCH_STATUS, refreshBatchStatusParams } from "./paymentBatches.js";
 import { MAX_REASON_LENGTH, refundAmount } from "./paymentRules.js";
-import { markProcessedSync } from "./processedEvents.js";
+import { markProcessedSync } from "@ops/service-kit";
 
 /** What `order.cancelled` carries that this service reads (the order's snapshot has more). */
 export interface OrderCancelledData {

@@ -18,11 +18,11 @@
 import crypto from "node:crypto";
 import { sqlDate, type EventEnvelope, type Logger } from "@ops/service-kit";
 import type { ImportPaymentsData as OrderImportPaymentsData } from "../../../order/src/import/importTypes.js";
-import type { BulkDb } from "../bulkDb.js";
+import type { BulkDb } from "@ops/service-kit";
 import { emitPaymentsCompletedSync, type PaymentCompletedData } from "./paymentEvents.js";
 import { ADD_TO_BATCH, addToBatchParams, REFRESH_BATCH_STATUS, refreshBatchStatusParams } from "./paymentBatches.js";
 import { assertPayableAmount, normalisePaymentMethod } from "./paymentRules.js";
-import { markProcessedSync } from "./processedEvents.js";
+import { markProcessedSync } from "@ops/service-kit";
 
 /** The event's data as the order service's import writes it (its contract, re-exported). */
 export type ImportPaymentsData = OrderImportPaymentsData;

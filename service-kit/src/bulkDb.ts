@@ -1,6 +1,6 @@
 /**
- * The payment service's bulk write path: a dedicated better-sqlite3 connection for the events
- * that touch thousands of payments at once (`import.payments`, `order.cancelled` of a whole batch).
+ * A service's bulk write path: a dedicated better-sqlite3 connection for the events that touch
+ * thousands of rows at once (an import's payments, a batch's confirmations or cancellations).
  * Prisma stays the path for the schema, migrations and ordinary mutations; on SQLite its per-row
  * writes run at ~16k rows/s, this connection at the database's speed (DESIGN section 6).
  *
@@ -11,7 +11,8 @@
  * busy timeout as the other connections.
  */
 import Database from "better-sqlite3";
-import { BUSY_TIMEOUT_MS, type SyncDatabase } from "@ops/service-kit";
+import { BUSY_TIMEOUT_MS } from "./db.js";
+import type { SyncDatabase } from "./events/outbox.js";
 
 export interface BulkDb extends SyncDatabase {
   /** A cached prepared statement (also reports the statement to `onQuery`). */
