@@ -45,7 +45,9 @@ export function createImportManager(dbPath: string, db: OrderDb, reader: SqliteR
   };
   const spawn = () => {
     ready = false;
-    const w = startTsWorker(new URL("./importWorker.ts", import.meta.url), { dbPath });
+    // A bounded heap: the import streams, so a 1M-row file needs little; V8 collects earlier
+    // instead of growing towards its default limits (the service's memory stays flat).
+    const w = startTsWorker(new URL("./importWorker.ts", import.meta.url), { dbPath }, { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 32 });
     worker = w;
     w.on("message", (m: WorkerMessage) => {
       if (m.type === "ready") {
