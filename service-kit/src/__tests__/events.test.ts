@@ -141,6 +141,8 @@ describe("outbox delivery", () => {
     const up = dispatcher();
     expect(up.replay(row.id)).toBe(true);
     await until(() => applied.includes(event.id));
+    // The receiver applied it; the dispatcher records the delivery when the answer arrives.
+    await until(() => up.figures().pending === 0);
     expect(up.figures()).toMatchObject({ dead: 0, pending: 0 });
     await up.stop();
   });
