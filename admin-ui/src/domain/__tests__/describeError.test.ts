@@ -1,0 +1,80 @@
+import { CombinedError } from "@urql/core";
+import { describe, expect, it } from "vitest";
+import { HttpFailure, NetworkFailure } from "@/api/failures";
+import { describeError, fieldErrors, fieldLabel } from "@/domain/describeError";
+import { translator } from "@/i18n";
+
+const ja = translator("ja");
+const en = translator("en");
+const gql = (...errors: { message: string; extensions: Record<string, unknown> }[]) => new CombinedError({ graphQLErrors: errors });
+
+describe("describeError", () => {
+  it("names the field of a BAD_USER_INPUT, down to the item row", () => {
+    const error = gql({ message: "Quantity must be a whole number greater than 0, got 0", extensions: { code: "BAD_USER_INPUT", field: "input.items.1.quantity" } });
+    expect(describeError(error, ja).lines).toEqual([
+      { code: "BAD_USER_INPUT", text: "2行目の数量の入力内容に誤りがあります。", field: "input.items.1.quantity", detail: "Quantity must be a whole number greater than 0, got 0" },
+    ]);
+    expect(describeError(error, en).lines[0]?.text).toBe("Quantity in row 2 is not valid.");
+    expect(fieldErrors(describeError(error, ja))).toEqual({ "items.1.quantity": "2行目の数量の入力内容に誤りがあります。" });
+  });
+
+  it("names the role a FORBIDDEN needs", () => {
+    const error = gql({ message: "needs admin", extensions: { code: "FORBIDDEN", params: { required: "admin", role: "operator" } } });
+    expect(describeError(error, ja).lines[0]?.text).toBe("この操作には管理者の権限が必要です（あなたの権限: オペレーター）。");
+    expect(describeError(error, en).lines[0]?.text).toBe("This needs the admin role (yours: operator).");
+  });
+
+  it("tells a stale update and an illegal status move apart from other CONFLICTs", () => {
+    const stale = gql({ message: "changed", extensions: { code: "CONFLICT", field: "input.expectedUpdatedAt" } });
+    const move = gql({ message: "no", extensions: { code: "CONFLICT", field: "input.status", params: { from: "DELIVERED", to: "CANCELLED" } } });
+    const other = gql({ message: "Order 3 already has a payment", extensions: { code: "CONFLICT", field: "input.orderId" } });
+    expect(describeError(stale, ja).lines[0]?.text).toBe("ほかの人が先に変更しました。再読み込みしてから、もう一度お試しください。");
+    expect(describeError(move, ja).lines[0]?.text).toBe("「配達済み」から「キャンセル済み」には変更できません。");
+    expect(describeError(other, en).lines[0]).toMatchObject({ text: "This cannot be done in the current state.", detail: "Order 3 already has a payment" });
+  });
+
+  it("reports NOT_FOUND and UNAUTHENTICATED", () => {
+    expect(describeError(gql({ message: "Order 9 not found", extensions: { code: "NOT_FOUND" } }), en).lines[0]?.text).toBe("Not found: it was removed, or the number is wrong.");
+    const signedOut = describeError(gql({ message: "Sign in first", extensions: { code: "UNAUTHENTICATED" } }), ja);
+    expect(signedOut.unauthenticated).toBe(true);
+    expect(signedOut.lines[0]?.text).toBe("セッションが切れました。もう一度サインインしてください。");
+  });
+
+  it("recognises the forced password change", () => {
+    const d = describeError(gql({ message: "change it", extensions: { code: "FORBIDDEN", params: { reason: "PASSWORD_CHANGE_REQUIRED" } } }), en);
+    expect(d.passwordChangeRequired).toBe(true);
+    expect(d.lines[0]?.text).toBe("Change your password before doing anything else.");
+  });
+
+  it("collects the services a SERVICE_UNAVAILABLE names, once each", () => {
+    const error = gql(
+      { message: "The payment service is unavailable", extensions: { code: "SERVICE_UNAVAILABLE", service: "payment" } },
+      { message: "The payment service is unavailable", extensions: { code: "SERVICE_UNAVAILABLE", service: "payment" } },
+    );
+    const d = describeError(error, ja);
+    expect(d.unavailableServices).toEqual(["payment"]);
+    expect(d.lines).toEqual([{ code: "SERVICE_UNAVAILABLE", text: "決済サービスに接続できません", service: "payment" }]);
+    expect(describeError(error, en).lines[0]?.text).toBe("Payment service unavailable");
+  });
+
+  it("tells a network error from a GraphQL error", () => {
+    const network = describeError(new CombinedError({ networkError: new Error("Failed to fetch") }), ja);
+    expect(network).toMatchObject({ network: true, lines: [{ code: "NETWORK", text: "ゲートウェイに接続できません。ネットワークを確認して、もう一度お試しください。", detail: "Failed to fetch" }] });
+    expect(describeError(new NetworkFailure(new TypeError("offline")), en).network).toBe(true);
+    expect(describeError(gql({ message: "x", extensions: { code: "NOT_FOUND" } }), en).network).toBe(false);
+  });
+
+  it("reads the errors of a plain gateway route", () => {
+    const d = describeError(new HttpFailure(400, [{ message: "too short", extensions: { code: "BAD_USER_INPUT", field: "newPassword" } }]), en);
+    expect(d.lines[0]?.text).toBe("New password is not valid.");
+  });
+
+  it("describes nothing for no error", () => {
+    expect(describeError(null, ja).lines).toEqual([]);
+  });
+
+  it("falls back to the path for a field it has no name for", () => {
+    expect(fieldLabel("input.somethingNew", en)).toBe("input.somethingNew");
+    expect(fieldLabel("input.customerEmail", ja)).toBe("メールアドレス");
+  });
+});

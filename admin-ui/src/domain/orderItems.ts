@@ -1,0 +1,101 @@
+/**
+ * The items editor's rules, mirroring the order service's `validateOrder`: a product name of 1–200
+ * characters, a quantity and a unit price that are whole numbers of at least 1, at most 100 items.
+ * Numbers are read strictly from what the operator typed: "1.5", "0", "-2" and "1e3" are refused,
+ * full-width digits (typed with a Japanese IME) and thousands separators are accepted.
+ */
+export const MAX_ITEMS = 100;
+export const MAX_TEXT = 200;
+
+export interface ItemDraft {
+  /** Stable identity for the list (rows are added and removed). */
+  key: number;
+  productName: string;
+  quantity: string;
+  unitPrice: string;
+}
+
+export type ItemProblem = "required" | "tooLong" | "notWholeNumber" | "atLeastOne" | "tooLarge";
+export type ItemField = "productName" | "quantity" | "unitPrice";
+export type ItemProblems = Partial<Record<ItemField, ItemProblem>>;
+
+export interface ItemInput {
+  productName: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+const WHOLE = /^(\d+|\d{1,3}(,\d{3})+)$/;
+
+/** Full-width digits and comma (０-９, ，) to ASCII. */
+function toHalfWidth(text: string): string {
+  return text.replace(/[０-９，]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+}
+
+/** The whole number typed, or the problem with it. */
+export function parseWholeNumber(text: string): { value: number } | { problem: ItemProblem } {
+  const t = toHalfWidth(text.trim());
+  if (!t) return { problem: "required" };
+  if (!WHOLE.test(t)) return { problem: "notWholeNumber" };
+  const value = Number(t.replace(/,/g, ""));
+  if (!Number.isSafeInteger(value)) return { problem: "tooLarge" };
+  if (value < 1) return { problem: "atLeastOne" };
+  return { value };
+}
+
+/** The row's problems by field; empty when the row is valid. */
+export function validateItem(draft: ItemDraft): ItemProblems {
+  const problems: ItemProblems = {};
+  const name = draft.productName.trim();
+  if (!name) problems.productName = "required";
+  else if (name.length > MAX_TEXT) problems.productName = "tooLong";
+  const quantity = parseWholeNumber(draft.quantity);
+  if ("problem" in quantity) problems.quantity = quantity.problem;
+  const unitPrice = parseWholeNumber(draft.unitPrice);
+  if ("problem" in unitPrice) problems.unitPrice = unitPrice.problem;
+  return problems;
+}
+
+/** quantity × unit price when both are valid, else null. */
+export function itemSubtotal(draft: ItemDraft): number | null {
+  const quantity = parseWholeNumber(draft.quantity);
+  const unitPrice = parseWholeNumber(draft.unitPrice);
+  if ("problem" in quantity || "problem" in unitPrice) return null;
+  const subtotal = quantity.value * unitPrice.value;
+  return Number.isSafeInteger(subtotal) ? subtotal : null;
+}
+
+export interface ItemsSummary {
+  /** Sum of the rows whose quantity and price are valid. */
+  total: number;
+  /** Rows left out of the total. */
+  invalidRows: number;
+  /** Every row valid and at least one row: the order can be sent. */
+  complete: boolean;
+}
+
+export function summarizeItems(drafts: readonly ItemDraft[]): ItemsSummary {
+  let total = 0;
+  let invalidRows = 0;
+  for (const draft of drafts) {
+    const subtotal = itemSubtotal(draft);
+    if (subtotal === null || Object.keys(validateItem(draft)).length > 0) invalidRows++;
+    if (subtotal !== null) total += subtotal;
+  }
+  return { total, invalidRows, complete: drafts.length > 0 && drafts.length <= MAX_ITEMS && invalidRows === 0 && Number.isSafeInteger(total) };
+}
+
+/** The mutation input for valid rows; throws when a row is invalid (check `summarizeItems` first). */
+export function toItemInputs(drafts: readonly ItemDraft[]): ItemInput[] {
+  return drafts.map((draft) => {
+    const quantity = parseWholeNumber(draft.quantity);
+    const unitPrice = parseWholeNumber(draft.unitPrice);
+    if ("problem" in quantity || "problem" in unitPrice) throw new Error(`Row ${draft.key} is not valid`);
+    return { productName: draft.productName.trim(), quantity: quantity.value, unitPrice: unitPrice.value };
+  });
+}
+
+let nextKey = 1;
+export function emptyItem(): ItemDraft {
+  return { key: nextKey++, productName: "", quantity: "1", unitPrice: "" };
+}
