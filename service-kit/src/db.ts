@@ -3,8 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 
-/** Milliseconds a writer waits for another writer's lock before giving up. */
-export const BUSY_TIMEOUT_MS = 5000;
+import { BUSY_TIMEOUT_MS } from "./sqliteBasics.js";
+
+export { BUSY_TIMEOUT_MS };
 
 /** The driver adapter for one SQLite file; creates the parent folder when missing. */
 export function sqliteAdapter(dbPath: string): PrismaBetterSQLite3 {

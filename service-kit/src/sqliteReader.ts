@@ -6,7 +6,9 @@
  * read while Prisma's connection writes.
  */
 import Database from "better-sqlite3";
-import { BUSY_TIMEOUT_MS } from "./db.js";
+import { BUSY_TIMEOUT_MS, sqlDate } from "./sqliteBasics.js";
+
+export { sqlDate };
 
 export type SqlParam = string | number | bigint | null;
 
@@ -50,7 +52,3 @@ export function idList(ids: readonly number[]): string {
   return JSON.stringify(ids);
 }
 
-/** Prisma's SQLite DateTime text (`2026-11-25T09:27:44.927+00:00`) for comparisons in SQL. */
-export function sqlDate(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
-}

@@ -3,7 +3,7 @@
  * change it describes (one row per destination), so a committed change always has its event and
  * a rolled-back one never does. The dispatcher delivers the rows afterwards.
  */
-import { sqlDate } from "../sqliteReader.js";
+import { sqlDate } from "../sqliteBasics.js";
 import type { EventEnvelope } from "./envelope.js";
 
 /** Anything that runs raw SQL inside the caller's transaction (a Prisma transaction client). */

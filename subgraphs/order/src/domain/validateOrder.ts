@@ -1,5 +1,8 @@
 /** Validation of a new order: the rules of seed section 3, with field paths for the UI. */
 import { BadUserInputError } from "@ops/service-kit";
+import { isValidEmail } from "./email.js";
+
+export { isValidEmail };
 
 export interface NewOrderItem {
   productName: string;
@@ -22,14 +25,9 @@ export interface ValidOrder {
   items: NewOrderItem[];
 }
 
-// Practical e-mail check: one @, no spaces, a dot in the domain, no empty labels.
-const EMAIL_RE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 export const MAX_ITEMS = 100;
 const MAX_TEXT = 200;
 
-export function isValidEmail(email: string): boolean {
-  return email.length <= 254 && EMAIL_RE.test(email);
-}
 
 /** Checks an order and computes its total; throws BAD_USER_INPUT naming the first bad field. */
 export function validateOrder(input: NewOrder, path = "input"): ValidOrder {

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { BUSY_TIMEOUT_MS } from "@ops/service-kit";
+import { BUSY_TIMEOUT_MS } from "@ops/service-kit/lite";
 import { runImport } from "./runImport.js";
 import type { WorkerMessage } from "./importTypes.js";
 

@@ -9,7 +9,7 @@
  * Prisma is not used here: this is the bulk path, at the database's speed.
  */
 import type Database from "better-sqlite3";
-import { enqueueEventSync, newEvent, sqlDate } from "@ops/service-kit";
+import { enqueueEventSync, newEvent, sqlDate } from "@ops/service-kit/lite";
 import { nameKey } from "../domain/nameKey.js";
 import { CsvEncodingError, CsvFormatError, MissingColumnsError, readCsvFile, type ValidatedRow } from "./csv/index.js";
 import type { ImportConfirmationsData, ImportOptions, ImportPaymentsData, ImportStatus } from "./importTypes.js";

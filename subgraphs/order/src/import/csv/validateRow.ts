@@ -1,5 +1,5 @@
 /** The rules of the CSV contract (DESIGN section 6) for one row, with every failing column reported. */
-import { isValidEmail } from "../../domain/validateOrder.js";
+import { isValidEmail } from "../../domain/email.js";
 import type { ColumnIndex, ColumnName } from "./columns.js";
 import { parseAmount, parseQuantity } from "./normalizeNumber.js";
 
