@@ -47,7 +47,7 @@ export function createImportManager(dbPath: string, db: OrderDb, reader: SqliteR
     ready = false;
     // A bounded heap: the import streams, so a 1M-row file needs little; V8 collects earlier
     // instead of growing towards its default limits (the service's memory stays flat).
-    const w = startTsWorker(new URL("./importWorker.ts", import.meta.url), { dbPath }, { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 });
+    const w = startTsWorker(new URL("./importWorker.ts", import.meta.url), { dbPath }, { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 });
     worker = w;
     w.on("message", (m: WorkerMessage) => {
       if (m.type === "ready") {

@@ -15,6 +15,8 @@ const db = new Database(dbPath, { timeout: BUSY_TIMEOUT_MS });
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
 db.pragma("foreign_keys = ON");
+// The staging table is temporary: keep it in a file, not in memory (a 1M-row file is ~100 MB).
+db.pragma("temp_store = FILE");
 
 parentPort!.on("message", async ({ importId }: { importId: number }) => {
   try {
