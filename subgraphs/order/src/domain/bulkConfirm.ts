@@ -4,9 +4,9 @@
  * `order.confirmed` events (up to EVENT_ORDERS orders each). Only PENDING orders move, so a late
  * or repeated event never moves an order backwards.
  */
-import { enqueueEventSync, markProcessedSync, newEvent, sqlDate, type BulkDb, type EventEnvelope } from "@ops/service-kit";
+import { enqueueEventSync, groupBy, markProcessedSync, newEvent, sqlDate, type BulkDb, type EventEnvelope } from "@ops/service-kit";
 import { ORDER_COLUMNS, toOrder, type OrderRow } from "../readModel.js";
-import { EVENT_ORDERS, STATUS_EVENTS, type OrderEventData, type OrderSnapshot } from "./orderEvents.js";
+import { EVENT_ORDERS, orderSnapshot, STATUS_EVENTS, type OrderEventData } from "./orderEvents.js";
 
 export interface PaymentCompletedData {
   payments: { paymentId: number; orderId: number }[];
@@ -29,27 +29,10 @@ export async function confirmPaidOrders(bulk: BulkDb, event: EventEnvelope): Pro
     const items = bulk
       .statement("SELECT order_id, product_name, quantity, unit_price FROM order_items WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY id")
       .all(JSON.stringify(moved.map((o) => o.id))) as { order_id: number; product_name: string; quantity: number; unit_price: number }[];
-    const itemsByOrder = new Map<number, OrderSnapshot["items"]>();
-    for (const i of items) {
-      const list = itemsByOrder.get(i.order_id) ?? [];
-      list.push({ productName: i.product_name, quantity: i.quantity, unitPrice: i.unit_price, subtotal: i.quantity * i.unit_price });
-      itemsByOrder.set(i.order_id, list);
-    }
-    const snapshots: OrderSnapshot[] = moved.map((row) => {
-      const o = toOrder(row);
-      return {
-        id: o.id,
-        customerName: o.customerName,
-        customerEmail: o.customerEmail,
-        status: o.status,
-        totalAmount: o.totalAmount,
-        currency: o.currency,
-        createdAt: o.createdAt.toISOString(),
-        updatedAt: o.updatedAt.toISOString(),
-        cancelReason: o.cancelReason,
-        items: itemsByOrder.get(o.id) ?? [],
-      };
-    });
+    const itemsByOrder = groupBy(items, (i) => i.order_id);
+    const snapshots = moved.map((row) =>
+      orderSnapshot(toOrder(row), (itemsByOrder.get(row.id) ?? []).map((i) => ({ productName: i.product_name, quantity: i.quantity, unitPrice: i.unit_price }))),
+    );
     for (let i = 0; i < snapshots.length; i += EVENT_ORDERS) {
       enqueueEventSync(bulk, newEvent<OrderEventData>("order", route.type, { orders: snapshots.slice(i, i + EVENT_ORDERS) }), route.destinations);
     }

@@ -36,6 +36,22 @@ export const STATUS_EVENTS: Partial<Record<OrderStatus, { type: string; destinat
   CANCELLED: { type: "order.cancelled", destinations: ["notification", "payment"] },
 };
 
+/** What an event says about an order and its items. */
+export function orderSnapshot(o: Order, items: readonly Pick<OrderItem, "productName" | "quantity" | "unitPrice">[]): OrderSnapshot {
+  return {
+    id: o.id,
+    customerName: o.customerName,
+    customerEmail: o.customerEmail,
+    status: o.status,
+    totalAmount: o.totalAmount,
+    currency: o.currency,
+    createdAt: o.createdAt.toISOString(),
+    updatedAt: o.updatedAt.toISOString(),
+    cancelReason: o.cancelReason,
+    items: items.map((i) => ({ productName: i.productName, quantity: i.quantity, unitPrice: i.unitPrice, subtotal: i.quantity * i.unitPrice })),
+  };
+}
+
 /** Writes the events for orders that just changed status, inside the same transaction. */
 export async function emitStatusEvents(tx: OrderTx, orders: Order[]): Promise<number> {
   if (orders.length === 0) return 0;
@@ -46,18 +62,7 @@ export async function emitStatusEvents(tx: OrderTx, orders: Order[]): Promise<nu
     items.push(...(await tx.orderItem.findMany({ where: { orderId: { in: ids.slice(i, i + 500) } }, orderBy: { id: "asc" } })));
   }
   const itemsByOrder = groupBy(items, (i) => i.orderId);
-  const snapshot = (o: Order): OrderSnapshot => ({
-    id: o.id,
-    customerName: o.customerName,
-    customerEmail: o.customerEmail,
-    status: o.status,
-    totalAmount: o.totalAmount,
-    currency: o.currency,
-    createdAt: o.createdAt.toISOString(),
-    updatedAt: o.updatedAt.toISOString(),
-    cancelReason: o.cancelReason,
-    items: (itemsByOrder.get(o.id) ?? []).map((i) => ({ productName: i.productName, quantity: i.quantity, unitPrice: i.unitPrice, subtotal: i.quantity * i.unitPrice })),
-  });
+  const snapshot = (o: Order): OrderSnapshot => orderSnapshot(o, itemsByOrder.get(o.id) ?? []);
   let written = 0;
   for (const [status, route] of Object.entries(STATUS_EVENTS) as [OrderStatus, { type: string; destinations: string[] }][]) {
     const changed = orders.filter((o) => o.status === status);
