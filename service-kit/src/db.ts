@@ -74,3 +74,29 @@ export function withBusyRetry<T extends { $transaction: (...args: never[]) => Pr
     },
   });
 }
+
+export interface DbOptions {
+  /** Emit every SQL statement to this callback (tests count them). */
+  onQuery?: (event: { query: string }) => void;
+}
+
+interface PrismaLike {
+  $on(event: never, listener: never): void;
+  $queryRawUnsafe(query: string): Promise<unknown>;
+  $transaction: (...args: never[]) => Promise<unknown>;
+}
+
+/**
+ * Opens a service's Prisma client over its SQLite file: the driver adapter, the query log when
+ * asked for, the shared pragmas, and transactions retried on busy snapshots.
+ */
+export async function openPrisma<T extends PrismaLike>(
+  create: (options: { adapter: PrismaBetterSQLite3; log: { emit: "event"; level: "query" }[] }) => T,
+  dbPath: string,
+  options: DbOptions = {},
+): Promise<T> {
+  const prisma = create({ adapter: sqliteAdapter(dbPath), log: options.onQuery ? [{ emit: "event", level: "query" }] : [] });
+  if (options.onQuery) prisma.$on("query" as never, options.onQuery as never);
+  await applyPragmas(prisma);
+  return withBusyRetry(prisma);
+}

@@ -1,5 +1,5 @@
 /** The payment service's Prisma client over its SQLite file. */
-import { applyPragmas, sqliteAdapter, withBusyRetry } from "@ops/service-kit";
+import { openPrisma, type DbOptions } from "@ops/service-kit";
 import { PrismaClient } from "./generated/prisma/client.js";
 
 export type { Prisma, Payment, Refund, PaymentAttempt } from "./generated/prisma/client.js";
@@ -7,18 +7,9 @@ export { PrismaClient };
 export type PaymentDb = PrismaClient;
 export type PaymentTx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
-export interface DbOptions {
-  /** Emit every SQL statement to this callback (tests count them). */
-  onQuery?: (event: { query: string }) => void;
-}
+export type { DbOptions };
 
 /** Opens the payment database at `dbPath` with the shared pragmas (WAL, foreign keys). */
 export async function createPaymentDb(dbPath: string, options: DbOptions = {}): Promise<PaymentDb> {
-  const prisma = new PrismaClient({
-    adapter: sqliteAdapter(dbPath),
-    log: options.onQuery ? [{ emit: "event", level: "query" }] : [],
-  });
-  if (options.onQuery) prisma.$on("query" as never, options.onQuery as never);
-  await applyPragmas(prisma);
-  return withBusyRetry(prisma);
+  return openPrisma((o) => new PrismaClient(o), dbPath, options);
 }
