@@ -1,4 +1,7 @@
 /** English: exactly the Japanese keys (the compiler refuses a missing or extra one). */
+import { importsEn } from "./features/imports";
+import { insightsEn } from "./features/insights";
+import { notificationsEn } from "./features/notifications";
 import type { Messages } from "./messages";
 
 export const en: Messages = {
@@ -8,6 +11,10 @@ export const en: Messages = {
   "nav.dashboard": "Dashboard",
   "nav.orders": "Orders",
   "nav.newOrder": "New order",
+  "nav.notifications": "Notifications",
+  "nav.templates": "Templates",
+  "nav.imports": "Imports",
+  "nav.newImport": "Import CSV",
   "header.signedInAs": "Signed in as {username}",
   "header.changePassword": "Change password",
   "header.signOut": "Sign out",
@@ -309,4 +316,7 @@ export const en: Messages = {
   "forbidden.body": "This page needs the {role} role.",
   "notFound.title": "Page not found",
   "notFound.body": "Check the address.",
+  ...notificationsEn,
+  ...importsEn,
+  ...insightsEn,
 };

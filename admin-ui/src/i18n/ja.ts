@@ -2,6 +2,10 @@
  * Japanese, the default language; its keys are the message set (`MessageKey`), so the English
  * file must have exactly the same. `{name}` marks a value filled in by `t(key, { name })`.
  */
+import { importsJa } from "./features/imports";
+import { insightsJa } from "./features/insights";
+import { notificationsJa } from "./features/notifications";
+
 export const ja = {
   "app.title": "受注オペレーション",
   "app.skipToContent": "本文へ移動",
@@ -9,6 +13,10 @@ export const ja = {
   "nav.dashboard": "ダッシュボード",
   "nav.orders": "注文",
   "nav.newOrder": "新規注文",
+  "nav.notifications": "通知",
+  "nav.templates": "テンプレート",
+  "nav.imports": "一括取込",
+  "nav.newImport": "CSV取込",
   "header.signedInAs": "サインイン中: {username}",
   "header.changePassword": "パスワード変更",
   "header.signOut": "サインアウト",
@@ -310,4 +318,7 @@ export const ja = {
   "forbidden.body": "このページには{role}の権限が必要です。",
   "notFound.title": "ページが見つかりません",
   "notFound.body": "アドレスを確認してください。",
+  ...notificationsJa,
+  ...importsJa,
+  ...insightsJa,
 } as const;
