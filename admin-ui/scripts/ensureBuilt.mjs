@@ -4,6 +4,7 @@
  * older than its sources, so the gateway serves the current app rather than the placeholder.
  * Type-checking stays with `npm test` / `npm run build:ui`; this only bundles (a few seconds).
  * Without Vite (an install that omitted dev dependencies) it says so and lets the stack start.
+ * `--strict` (the browser tests) exits 1 instead when the UI cannot be built.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -34,6 +35,7 @@ function builtAt() {
   }
 }
 
+const strict = process.argv.includes("--strict");
 const sourcesAt = Math.max(...SOURCES.map((s) => newest(path.join(root, s))));
 const built = builtAt();
 if (built >= sourcesAt) process.exit(0);
@@ -44,7 +46,7 @@ try {
   vite = await import("vite");
 } catch {
   console.warn("Vite is not installed (dev dependencies omitted?): the gateway will serve the placeholder page. Run `npm install` then `npm run build:ui`.");
-  process.exit(0);
+  process.exit(strict ? 1 : 0);
 }
 try {
   await vite.build({ root, configFile: path.join(root, "vite.config.ts"), logLevel: "warn" });
@@ -52,4 +54,5 @@ try {
 } catch (err) {
   console.error(`Building the admin UI failed: ${err instanceof Error ? err.message : String(err)}`);
   console.error("Fix it (npm run build:ui shows the details); the gateway serves the previous build or the placeholder meanwhile.");
+  if (strict) process.exit(1);
 }
