@@ -2,7 +2,7 @@
 import urql from "@urql/vue";
 import { createApp } from "vue";
 import App from "@/App.vue";
-import { createApiClient } from "@/api/client";
+import { createSessionClient } from "@/api/client";
 import { useSession } from "@/composables/useSession";
 import { setLocale, useI18n } from "@/i18n";
 import { createAppRouter } from "@/router";
@@ -12,16 +12,19 @@ setLocale(useI18n().locale.value);
 const router = createAppRouter();
 const session = useSession();
 
-const client = createApiClient({
-  onUnauthenticated() {
-    session.expire();
-    const here = router.currentRoute.value;
-    if (!here.meta.public) void router.replace({ name: "sign-in", query: { redirect: here.fullPath } });
+const client = createSessionClient(
+  {
+    onUnauthenticated() {
+      session.expire();
+      const here = router.currentRoute.value;
+      if (!here.meta.public) void router.replace({ name: "sign-in", query: { redirect: here.fullPath } });
+    },
+    onPasswordChangeRequired() {
+      session.requirePasswordChange();
+      void router.replace({ name: "password" });
+    },
   },
-  onPasswordChangeRequired() {
-    session.requirePasswordChange();
-    void router.replace({ name: "password" });
-  },
-});
+  () => session.user.value?.username,
+);
 
 createApp(App).use(router).use(urql, client).mount("#app");

@@ -5,6 +5,7 @@
  * password form.
  */
 import { cacheExchange, Client, fetchExchange, mapExchange, type CombinedError } from "@urql/core";
+import { shallowRef, watch, type ShallowRef } from "vue";
 
 export interface ClientHooks {
   onUnauthenticated: () => void;
@@ -39,4 +40,17 @@ export function createApiClient(hooks: ClientHooks, url = "/graphql"): Client {
       fetchExchange,
     ],
   });
+}
+
+/**
+ * The client as a ref that is replaced, with an empty cache, whenever the signed-in user changes
+ * (sign-out, an expired session, another user signing in): one operator's data never shows on
+ * the next one's screens.
+ */
+export function createSessionClient(hooks: ClientHooks, currentUser: () => string | null | undefined, url = "/graphql"): ShallowRef<Client> {
+  const client = shallowRef(createApiClient(hooks, url));
+  watch(currentUser, (now, before) => {
+    if (before && now !== before) client.value = createApiClient(hooks, url);
+  });
+  return client;
 }

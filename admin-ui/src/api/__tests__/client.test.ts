@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { createApiClient } from "@/api/client";
+import { nextTick, ref } from "vue";
+import { createApiClient, createSessionClient } from "@/api/client";
 import { OrdersListDocument } from "@/gql/graphql";
 import { jsonResponse, stubFetch } from "@/test/fakeGateway";
 
@@ -43,5 +44,39 @@ describe("the urql client", () => {
     await c.query(OrdersListDocument, list).toPromise();
     expect(hooks.onUnauthenticated).not.toHaveBeenCalled();
     expect(hooks.onPasswordChangeRequired).not.toHaveBeenCalled();
+  });
+
+  it("starts a fresh, empty cache when the signed-in user changes, never showing one user's data to the next", async () => {
+    let served = 0;
+    const fetchMock = stubFetch(() => {
+      served += 1;
+      return jsonResponse({ data: { orders: { totalCount: served, totalAmount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } } } });
+    });
+    const user = ref<string | null>("alice");
+    const hooks = { onUnauthenticated: vi.fn(), onPasswordChangeRequired: vi.fn() };
+    const client = createSessionClient(hooks, () => user.value, "http://ui.test/graphql");
+    const first = client.value;
+    expect((await first.query(OrdersListDocument, list, { requestPolicy: "cache-first" }).toPromise()).data?.orders.totalCount).toBe(1);
+    // Same user: the cache answers.
+    expect((await client.value.query(OrdersListDocument, list, { requestPolicy: "cache-first" }).toPromise()).data?.orders.totalCount).toBe(1);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+
+    user.value = null; // signed out
+    await nextTick();
+    expect(client.value).not.toBe(first);
+    user.value = "bob";
+    await nextTick();
+    const second = client.value;
+    expect((await second.query(OrdersListDocument, list, { requestPolicy: "cache-first" }).toPromise()).data?.orders.totalCount).toBe(2);
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+  });
+
+  it("keeps the client while the same user stays signed in (a refreshed session)", async () => {
+    const user = ref<string | null>(null);
+    const client = createSessionClient({ onUnauthenticated: vi.fn(), onPasswordChangeRequired: vi.fn() }, () => user.value, "http://ui.test/graphql");
+    const first = client.value;
+    user.value = "alice"; // the first sign-in: nothing cached belonged to anyone
+    await nextTick();
+    expect(client.value).toBe(first);
   });
 });
