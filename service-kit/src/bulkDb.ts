@@ -15,7 +15,10 @@ import { BUSY_TIMEOUT_MS } from "./db.js";
 import type { SyncDatabase } from "./events/outbox.js";
 
 export interface BulkDb extends SyncDatabase {
-  /** A cached prepared statement (also reports the statement to `onQuery`). */
+  /**
+   * A cached prepared statement; every call reports `sql` to `onQuery` (obtain it once per
+   * execution where tests count executions).
+   */
   statement(sql: string): Database.Statement;
   /** Runs `work` in one IMMEDIATE transaction; retries while another connection holds the write lock. */
   write<T>(work: () => T): Promise<T>;
@@ -29,8 +32,21 @@ function isBusy(err: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export interface BulkDbOptions {
+  /** Receives each statement when `statement(sql)` (or `prepare`) hands it out, like Prisma's query log. */
+  onQuery?: (event: { query: string }) => void;
+  /** How long `write` keeps retrying while the database is busy (default BUSY_TIMEOUT_MS). */
+  busyTimeoutMs?: number;
+  /**
+   * Also report each `write` transaction to `onQuery`: "BEGIN IMMEDIATE" once it holds the write
+   * lock, then "COMMIT" after it committed or "ROLLBACK" when `work` threw (tests bracket a
+   * transaction's statements with them). Off by default.
+   */
+  reportTransactions?: boolean;
+}
+
 /** Opens the bulk connection on `dbPath` with the shared pragmas (WAL, synchronous NORMAL, foreign keys). */
-export function openBulkDb(dbPath: string, options: { onQuery?: (event: { query: string }) => void; busyTimeoutMs?: number } = {}): BulkDb {
+export function openBulkDb(dbPath: string, options: BulkDbOptions = {}): BulkDb {
   const db = new Database(dbPath, { timeout: 0 });
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
@@ -51,10 +67,22 @@ export function openBulkDb(dbPath: string, options: { onQuery?: (event: { query:
     prepare: (sql) => statement(sql),
     async write<T>(work: () => T): Promise<T> {
       const deadline = Date.now() + busyTimeoutMs;
+      const onQuery = options.reportTransactions ? options.onQuery : undefined;
       for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+        let began = false;
         try {
-          return db.transaction(work).immediate();
+          if (!onQuery) return db.transaction(work).immediate();
+          const result = db
+            .transaction(() => {
+              began = true;
+              onQuery({ query: "BEGIN IMMEDIATE" });
+              return work();
+            })
+            .immediate();
+          onQuery({ query: "COMMIT" });
+          return result;
         } catch (err) {
+          if (began) onQuery?.({ query: "ROLLBACK" });
           // The transaction was rolled back as a whole: running `work` again is safe.
           if (!isBusy(err) || Date.now() + delay > deadline) throw err;
         }

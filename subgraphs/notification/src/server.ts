@@ -2,9 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import { createLogger, openBulkDb, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { DEFAULT_MAIL_FROM } from "./config.js";
-import { BulkWriter } from "./bulkWriter.js";
 import { createContext } from "./context.js";
 import { createNotificationDb, type DbOptions, type NotificationDb } from "./db.js";
 import { NotificationDelivery } from "./domain/notificationDelivery.js";
@@ -57,10 +56,11 @@ export async function startNotificationService(options: NotificationServiceOptio
   if (added > 0) logger.info("seeded default templates", { added });
   const configured = createTransport({ outboxDir: options.outboxDir, smtpUrl: options.smtpUrl, mailFrom: options.mailFrom ?? DEFAULT_MAIL_FROM, logger });
   const reader = new SqliteReader(options.dbPath, options.onQuery);
-  // The bulk write path (import confirmations, order events with thousands of orders).
-  const writer = new BulkWriter(options.dbPath, options.onQuery);
+  // The bulk write path (import confirmations, order events with thousands of orders). Its
+  // transactions show in the query log as BEGIN IMMEDIATE … COMMIT (tests bracket inserts with them).
+  const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery, reportTransactions: true });
   const transport = options.transport ?? configured;
-  const delivery = new NotificationDelivery({ db, transport, writer }, { logger });
+  const delivery = new NotificationDelivery({ db, transport, bulk }, { logger });
   const services = { db, reader, orders: createOrderReader(options.orderServiceUrl, options.security.serviceHeaders), transport, delivery };
   let sweeper: PendingSweeper | undefined;
   const server = await startSubgraphServer({
@@ -78,7 +78,7 @@ export async function startNotificationService(options: NotificationServiceOptio
       // covers a crash in between). The hand-over claims the ids right after the commit, before any
       // timer or I/O callback (the sweeper) can run.
       handle: () => async (event) => {
-        const applied = event.type === IMPORT_CONFIRMATIONS ? await applyImportConfirmations(writer, event) : await applyOrderEvent(writer, event);
+        const applied = event.type === IMPORT_CONFIRMATIONS ? await applyImportConfirmations(bulk, event) : await applyOrderEvent(bulk, event);
         const { result, toDeliver, stored, skipped } = applied;
         void delivery.deliverMessages(toDeliver);
         if (result === "applied") logger.info("order event applied", { eventId: event.id, type: event.type, notifications: stored, toSend: toDeliver.length, alreadyConfirmed: skipped });
@@ -98,7 +98,7 @@ export async function startNotificationService(options: NotificationServiceOptio
       await delivery.stop();
       configured.close();
       reader.close();
-      writer.close();
+      bulk.close();
       await db.$disconnect();
     },
   });

@@ -1,12 +1,15 @@
 /**
- * The statements of the bulk path (bulkWriter.ts): deduplicating an event, finding the orders that
- * already have a notification of a template, rendering many orders with one compiled template,
- * inserting all their notifications with one prepared statement, and recording the outcome of a
- * bulk hand-over in one UPDATE. Everything but `recordBulkDelivery` runs synchronously inside
- * the caller's `BulkWriter.write` transaction.
+ * The statements of the bulk path (service-kit's `openBulkDb`): finding the orders that already
+ * have a notification of a template, rendering many orders with one compiled template, inserting
+ * all their notifications with one prepared statement, and recording the outcome of a bulk
+ * hand-over in one UPDATE. Everything but `recordBulkDelivery` runs synchronously inside the
+ * caller's `BulkDb.write` transaction (deduplicating the event there is service-kit's
+ * `markProcessedSync`).
+ *
+ * Each execution obtains its statement through `bulk.statement(sql)` (a cached prepared
+ * statement), which reports it to the query log: tests count the statements run.
  */
-import { sqlDate, type EventEnvelope } from "@ops/service-kit";
-import type { BulkWriter } from "../bulkWriter.js";
+import { sqlDate, type BulkDb } from "@ops/service-kit";
 import { compileMessage, type RenderedMessage } from "./renderTemplate.js";
 import { templateContext, type OrderData, type TemplateContext } from "./templateContext.js";
 
@@ -36,20 +39,12 @@ export type BulkOutcome = { ok: true; at: Date } | { ok: false; reason: string }
 const MAX_REASON = 1000;
 const reasonText = (text: string) => text.slice(0, MAX_REASON);
 
-/** `markProcessed` on the bulk connection: false when the event was applied before. */
-export function markProcessedSync(writer: BulkWriter, event: Pick<EventEnvelope, "id" | "type" | "source">): boolean {
-  const { changes } = writer
-    .prepare("INSERT OR IGNORE INTO processed_events (event_id, type, source, processed_at) VALUES (?, ?, ?, ?)")
-    .run(event.id, event.type, event.source, sqlDate(new Date()));
-  return changes === 1;
-}
-
 /** The orders among `orderIds` that have a notification of `templateName` in any status: one SELECT. */
-export function ordersWithTemplate(writer: BulkWriter, orderIds: readonly number[], templateName: string): Set<number> {
+export function ordersWithTemplate(bulk: BulkDb, orderIds: readonly number[], templateName: string): Set<number> {
   if (orderIds.length === 0) return new Set();
-  const rows = writer
-    .prepare("SELECT DISTINCT order_id FROM notifications WHERE order_id IN (SELECT value FROM json_each(?)) AND template_name = ?")
-    .all<{ order_id: number }>(JSON.stringify(orderIds), templateName);
+  const rows = bulk
+    .statement("SELECT DISTINCT order_id FROM notifications WHERE order_id IN (SELECT value FROM json_each(?)) AND template_name = ?")
+    .all(JSON.stringify(orderIds), templateName) as { order_id: number }[];
   return new Set(rows.map((r) => r.order_id));
 }
 
@@ -58,10 +53,10 @@ interface TemplateSources {
   bodyTemplate: string;
 }
 
-function templateSources(writer: BulkWriter, name: string): TemplateSources | undefined {
-  return writer
-    .prepare("SELECT subject_template AS subjectTemplate, body_template AS bodyTemplate FROM notification_templates WHERE name = ?")
-    .get<TemplateSources>(name);
+function templateSources(bulk: BulkDb, name: string): TemplateSources | undefined {
+  return bulk
+    .statement("SELECT subject_template AS subjectTemplate, body_template AS bodyTemplate FROM notification_templates WHERE name = ?")
+    .get(name) as TemplateSources | undefined;
 }
 
 /** An order as the events carry it (the order service's `OrderSnapshot`). */
@@ -105,8 +100,8 @@ export interface RenderOptions {
  * does not render gives FAILED rows with the reason when they were to be sent (never a throw: the
  * producer would retry an event that can never succeed), NOT_SENT rows with the reason otherwise.
  */
-export function renderNotifications(writer: BulkWriter, templateName: string, orders: readonly SnapshotLike[], options: RenderOptions): NewNotificationRow[] {
-  const sources = templateSources(writer, templateName);
+export function renderNotifications(bulk: BulkDb, templateName: string, orders: readonly SnapshotLike[], options: RenderOptions): NewNotificationRow[] {
+  const sources = templateSources(bulk, templateName);
   const status = options.deliver ? "pending" : "not_sent";
   const unrendered = options.deliver ? "failed" : "not_sent";
   const { batchId } = options;
@@ -136,52 +131,52 @@ export function renderNotifications(writer: BulkWriter, templateName: string, or
   });
 }
 
+const INSERT_NOTIFICATION = `INSERT INTO notifications (order_id, channel, template_name, recipient, subject, body, status, created_at, failure_reason, attempt_count, batch_id)
+     VALUES (?, 'email', ?, ?, ?, ?, ?, ?, ?, 0, ?)`;
+
 /**
  * Inserts every row with one prepared statement (created now, EMAIL, never attempted) and returns
- * the PENDING ones as messages for the transport.
+ * the PENDING ones as messages for the transport. The statement is obtained per row (a cache hit)
+ * so the query log shows one INSERT per notification.
  */
-export function insertNotifications(writer: BulkWriter, rows: readonly NewNotificationRow[]): PendingMessage[] {
-  const insert = writer.prepare(
-    `INSERT INTO notifications (order_id, channel, template_name, recipient, subject, body, status, created_at, failure_reason, attempt_count, batch_id)
-     VALUES (?, 'email', ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
-  );
+export function insertNotifications(bulk: BulkDb, rows: readonly NewNotificationRow[]): PendingMessage[] {
   const createdAt = sqlDate(new Date());
   const pending: PendingMessage[] = [];
   for (const r of rows) {
-    const { lastInsertRowid } = insert.run(r.orderId, r.templateName, r.recipient, r.subject, r.body, r.status, createdAt, r.failureReason, r.batchId);
+    const { lastInsertRowid } = bulk.statement(INSERT_NOTIFICATION).run(r.orderId, r.templateName, r.recipient, r.subject, r.body, r.status, createdAt, r.failureReason, r.batchId);
     if (r.status === "pending") pending.push({ id: Number(lastInsertRowid), channel: "EMAIL", recipient: r.recipient, subject: r.subject, body: r.body ?? "" });
   }
   return pending;
 }
 
 /** The PENDING notifications among `ids`, as messages (the sweeper's bulk hand-over): one SELECT. */
-export function pendingMessages(writer: BulkWriter, ids: readonly number[]): PendingMessage[] {
+export function pendingMessages(bulk: BulkDb, ids: readonly number[]): PendingMessage[] {
   if (ids.length === 0) return [];
-  return writer
-    .prepare(
+  return bulk
+    .statement(
       `SELECT id, upper(channel) AS channel, recipient, subject, COALESCE(body, '') AS body FROM notifications
        WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?)) ORDER BY id`,
     )
-    .all<PendingMessage>(JSON.stringify(ids));
+    .all(JSON.stringify(ids)) as PendingMessage[];
 }
 
 /**
  * Records one bulk hand-over: SENT with `sent_at`, or FAILED with the reason, for every id still
  * PENDING, in ONE statement. Resolves to how many rows changed.
  */
-export async function recordBulkDelivery(writer: BulkWriter, ids: readonly number[], outcome: BulkOutcome): Promise<number> {
+export async function recordBulkDelivery(bulk: BulkDb, ids: readonly number[], outcome: BulkOutcome): Promise<number> {
   if (ids.length === 0) return 0;
   const list = JSON.stringify(ids);
-  return writer.write(() => {
+  return bulk.write(() => {
     const result = outcome.ok
-      ? writer
-          .prepare(
+      ? bulk
+          .statement(
             `UPDATE notifications SET status = 'sent', sent_at = ?, attempt_count = attempt_count + 1
              WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?))`,
           )
           .run(sqlDate(outcome.at), list)
-      : writer
-          .prepare(
+      : bulk
+          .statement(
             `UPDATE notifications SET status = 'failed', failure_reason = ?, attempt_count = attempt_count + 1
              WHERE status = 'pending' AND id IN (SELECT value FROM json_each(?))`,
           )

@@ -16,9 +16,8 @@
  *
  * The contract is the order service's `ImportConfirmationsData` (subgraphs/order/src/import/importTypes.ts).
  */
-import type { EventEnvelope } from "@ops/service-kit";
-import type { BulkWriter } from "../bulkWriter.js";
-import { insertNotifications, markProcessedSync, ordersWithTemplate, renderNotifications, type SnapshotLike } from "./bulkNotifications.js";
+import { markProcessedSync, type BulkDb, type EventEnvelope } from "@ops/service-kit";
+import { insertNotifications, ordersWithTemplate, renderNotifications, type SnapshotLike } from "./bulkNotifications.js";
 import { CONFIRMATION_TEMPLATE, distinctOrders, validSnapshots, type AppliedEvent } from "./orderEvents.js";
 
 export const IMPORT_CONFIRMATIONS = "import.confirmations";
@@ -45,20 +44,20 @@ function importData(event: EventEnvelope): ImportConfirmationsData {
 }
 
 /** Applies one `import.confirmations` event exactly once; the caller delivers `toDeliver` after it resolves. */
-export async function applyImportConfirmations(writer: BulkWriter, event: EventEnvelope): Promise<AppliedEvent> {
+export async function applyImportConfirmations(bulk: BulkDb, event: EventEnvelope): Promise<AppliedEvent> {
   const data = importData(event);
-  return writer.write(() => {
-    if (!markProcessedSync(writer, event)) return { result: "duplicate", toDeliver: [], stored: 0, skipped: 0 };
+  return bulk.write(() => {
+    if (!markProcessedSync(bulk, event)) return { result: "duplicate", toDeliver: [], stored: 0, skipped: 0 };
     const distinct = distinctOrders(data.orders);
-    const confirmed = ordersWithTemplate(writer, distinct.map((o) => o.id), CONFIRMATION_TEMPLATE);
+    const confirmed = ordersWithTemplate(bulk, distinct.map((o) => o.id), CONFIRMATION_TEMPLATE);
     const orders = distinct.filter((o) => !confirmed.has(o.id));
     const skipped = data.orders.length - orders.length;
     if (orders.length === 0) return { result: "applied", toDeliver: [], stored: 0, skipped };
-    const rows = renderNotifications(writer, CONFIRMATION_TEMPLATE, orders, {
+    const rows = renderNotifications(bulk, CONFIRMATION_TEMPLATE, orders, {
       eventType: event.type,
       batchId: data.batchId,
       deliver: data.sendConfirmations === "EACH",
     });
-    return { result: "applied", toDeliver: insertNotifications(writer, rows), stored: rows.length, skipped };
+    return { result: "applied", toDeliver: insertNotifications(bulk, rows), stored: rows.length, skipped };
   });
 }

@@ -13,8 +13,7 @@
  * one message at a time through `deliver`, at most `concurrency` at once. A bulk hand-over takes
  * one slot and claims its ids like a single attempt does, so nothing overtakes or repeats it.
  */
-import type { Logger } from "@ops/service-kit";
-import type { BulkWriter } from "../bulkWriter.js";
+import type { BulkDb, Logger } from "@ops/service-kit";
 import type { Notification, NotificationDb } from "../db.js";
 import type { NotificationTransport } from "../transport/NotificationTransport.js";
 import { pendingMessages, recordBulkDelivery, type BulkOutcome, type PendingMessage } from "./bulkNotifications.js";
@@ -24,7 +23,7 @@ export interface DeliveryDeps {
   db: NotificationDb;
   transport: NotificationTransport;
   /** The bulk connection: with it (and a transport that has `sendMany`) many go out at once. */
-  writer?: BulkWriter;
+  bulk?: BulkDb;
 }
 
 const MAX_REASON = 1000;
@@ -98,10 +97,10 @@ export class NotificationDelivery {
    * SELECT reads them), otherwise one at a time (at most `concurrency` at once); logs failures to record.
    */
   async deliverAll(ids: readonly number[]): Promise<void> {
-    const { writer } = this.deps;
-    if (writer && this.deps.transport.sendMany) {
+    const { bulk } = this.deps;
+    if (bulk && this.deps.transport.sendMany) {
       // Read and claimed without an await in between: no other attempt can start in the gap.
-      await this.deliverMessages(pendingMessages(writer, ids.filter((id) => !this.isInFlight(id))));
+      await this.deliverMessages(pendingMessages(bulk, ids.filter((id) => !this.isInFlight(id))));
       return;
     }
     await Promise.all(
@@ -121,8 +120,8 @@ export class NotificationDelivery {
    * await in between, so the ids are claimed before anyone else can see them. Never rejects.
    */
   deliverMessages(messages: readonly PendingMessage[]): Promise<void> {
-    const { writer, transport } = this.deps;
-    if (!writer || !transport.sendMany) return this.deliverAll(messages.map((m) => m.id));
+    const { bulk, transport } = this.deps;
+    if (!bulk || !transport.sendMany) return this.deliverAll(messages.map((m) => m.id));
     const claimed = messages.filter((m) => !this.isInFlight(m.id));
     if (claimed.length === 0) return Promise.resolve();
     const ids = claimed.map((m) => m.id);
@@ -136,7 +135,7 @@ export class NotificationDelivery {
         const reason = (err instanceof Error ? err.message : String(err)) || "the transport gave no reason";
         outcome = { ok: false, reason: reason.slice(0, MAX_REASON) };
       }
-      await recordBulkDelivery(writer, ids, outcome);
+      await recordBulkDelivery(bulk, ids, outcome);
     })
       .catch((err: unknown) => {
         this.options.logger?.error("bulk notification delivery not recorded", { count: ids.length, firstId: ids[0], error: err instanceof Error ? err.message : String(err) });

@@ -15,9 +15,8 @@
  * A template that is missing or cannot be rendered stores the notification FAILED with the
  * reason: throwing instead would make the producer retry an event that can never succeed.
  */
-import type { EventEnvelope } from "@ops/service-kit";
-import type { BulkWriter } from "../bulkWriter.js";
-import { insertNotifications, markProcessedSync, ordersWithTemplate, renderNotifications, type PendingMessage, type SnapshotLike } from "./bulkNotifications.js";
+import { markProcessedSync, type BulkDb, type EventEnvelope } from "@ops/service-kit";
+import { insertNotifications, ordersWithTemplate, renderNotifications, type PendingMessage, type SnapshotLike } from "./bulkNotifications.js";
 
 export { snapshotToOrderData } from "./bulkNotifications.js";
 
@@ -78,23 +77,23 @@ export function distinctOrders<T extends { id: number }>(orders: readonly T[]): 
  * notification per order (PENDING, or FAILED when the template is missing or does not render).
  * Unknown event types are recorded and ignored. The caller delivers `toDeliver` after this resolves.
  */
-export async function applyOrderEvent(writer: BulkWriter, event: EventEnvelope): Promise<AppliedEvent> {
+export async function applyOrderEvent(bulk: BulkDb, event: EventEnvelope): Promise<AppliedEvent> {
   const templateName = EVENT_TEMPLATES[event.type];
   // Checked before the transaction: a malformed event records nothing (not even its id).
   const snapshots = templateName ? orderSnapshots(event) : [];
-  return writer.write(() => {
-    if (!markProcessedSync(writer, event)) return nothing("duplicate");
+  return bulk.write(() => {
+    if (!markProcessedSync(bulk, event)) return nothing("duplicate");
     if (!templateName) return nothing("ignored");
     let orders: OrderEventSnapshot[] = snapshots;
     let skipped = 0;
     if (templateName === CONFIRMATION_TEMPLATE) {
       const distinct = distinctOrders(snapshots);
-      const confirmed = ordersWithTemplate(writer, distinct.map((o) => o.id), CONFIRMATION_TEMPLATE);
+      const confirmed = ordersWithTemplate(bulk, distinct.map((o) => o.id), CONFIRMATION_TEMPLATE);
       orders = distinct.filter((o) => !confirmed.has(o.id));
       skipped = snapshots.length - orders.length;
     }
     if (orders.length === 0) return { ...nothing("applied"), skipped };
-    const rows = renderNotifications(writer, templateName, orders, { eventType: event.type, batchId: null, deliver: true });
-    return { result: "applied", toDeliver: insertNotifications(writer, rows), stored: rows.length, skipped };
+    const rows = renderNotifications(bulk, templateName, orders, { eventType: event.type, batchId: null, deliver: true });
+    return { result: "applied", toDeliver: insertNotifications(bulk, rows), stored: rows.length, skipped };
   });
 }
