@@ -1,5 +1,6 @@
 /** Scalars and time helpers shared by the subgraphs. Time is stored in UTC; operators live in Japan. */
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
+import { BadUserInputError } from "./errors.js";
 
 function toDate(value: unknown): Date {
   const date = value instanceof Date ? value : new Date(String(value));
@@ -56,4 +57,28 @@ export function endOfJapanDay(day: string): Date {
 /** The Japan calendar day (`YYYY-MM-DD`) an instant falls on. */
 export function japanDay(instant: Date): string {
   return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The longest day series a caller may ask for (`orderDays`, `paymentDays`): a leap year. */
+export const MAX_SERIES_DAYS = 366;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Every calendar day from `from` to `to` inclusive (both `YYYY-MM-DD`, already valid dates).
+ * BAD_USER_INPUT naming `to` when it is before `from` or the range is longer than
+ * {@link MAX_SERIES_DAYS}.
+ */
+export function dayRange(from: string, to: string): string[] {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`);
+  if (end < start) throw new BadUserInputError(`to ${to} is before from ${from}`, { field: "to", params: { from, to } });
+  const days = (end - start) / DAY_MS + 1;
+  if (days > MAX_SERIES_DAYS) {
+    throw new BadUserInputError(`from ${from} to ${to} spans ${days} days; at most ${MAX_SERIES_DAYS} are allowed`, {
+      field: "to",
+      params: { from, to, days, max: MAX_SERIES_DAYS },
+    });
+  }
+  return Array.from({ length: days }, (_, i) => new Date(start + i * DAY_MS).toISOString().slice(0, 10));
 }

@@ -64,6 +64,8 @@ export function createLoaders(reader: SqliteReader) {
 export interface PaymentContext {
   identity: Identity | null;
   db: PaymentDb;
+  /** The plain-SQL read path (aggregates, hot lookups). */
+  reader: SqliteReader;
   orders: OrderReader;
   /** The outbox dispatcher: `wake()` after committing a transaction that wrote events. */
   events: ServiceEvents;
@@ -72,5 +74,5 @@ export interface PaymentContext {
 
 /** A fresh context for one request. */
 export function createContext(db: PaymentDb, reader: SqliteReader, orders: OrderReader, identity: Identity | null, events: ServiceEvents): PaymentContext {
-  return { identity, db, orders, events, loaders: createLoaders(reader) };
+  return { identity, db, reader, orders, events, loaders: createLoaders(reader) };
 }

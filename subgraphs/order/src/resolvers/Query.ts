@@ -2,6 +2,7 @@ import { pageSize, parseId } from "@ops/service-kit";
 import type { OrderContext } from "../context.js";
 import { consistencyReport } from "../domain/consistencyReport.js";
 import { listOrders, type OrderFilter, type OrderSort } from "../domain/listOrders.js";
+import { orderDays } from "../domain/orderDays.js";
 
 export const Query = {
   order: (_: unknown, args: { id: string }, ctx: OrderContext) => ctx.loaders.order.load(parseId(args.id)),
@@ -18,4 +19,5 @@ export const Query = {
     }),
   consistencyReport: (_: unknown, args: { minAgeSeconds?: number | null }, ctx: OrderContext) =>
     consistencyReport(ctx.reader, ctx.peers, ctx.events, Math.max(0, args.minAgeSeconds ?? 0)),
+  orderDays: (_: unknown, args: { from: string; to: string }, ctx: OrderContext) => orderDays(ctx.reader, args.from, args.to),
 };

@@ -1,6 +1,7 @@
 import { pageSize, parseId } from "@ops/service-kit";
 import type { PaymentContext } from "../context.js";
 import { listPayments, type PaymentFilter } from "../domain/listPayments.js";
+import { paymentDays } from "../domain/paymentDays.js";
 
 export const Query = {
   payment: (_: unknown, args: { id: string }, ctx: PaymentContext) => ctx.loaders.payment.load(parseId(args.id)),
@@ -12,4 +13,5 @@ export const Query = {
     ctx: PaymentContext,
   ) => listPayments(ctx.db, { first: pageSize(args.first), after: args.after, filter: args.filter }),
   paymentBatch: (_: unknown, args: { batchId: string }, ctx: PaymentContext) => ctx.loaders.paymentBatch.load(args.batchId),
+  paymentDays: (_: unknown, args: { from: string; to: string }, ctx: PaymentContext) => paymentDays(ctx.reader, args.from, args.to),
 };

@@ -1,4 +1,4 @@
-import { DateTimeScalar } from "@ops/service-kit";
+import { DateScalar, DateTimeScalar } from "@ops/service-kit";
 import { ImportBatch } from "./ImportBatch.js";
 import { Mutation } from "./Mutation.js";
 import { Order } from "./Order.js";
@@ -7,6 +7,7 @@ import { Query } from "./Query.js";
 
 export const resolvers = {
   DateTime: DateTimeScalar,
+  Date: DateScalar,
   Query,
   Mutation,
   Payment,
