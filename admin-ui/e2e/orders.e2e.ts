@@ -132,4 +132,18 @@ describe("orders in the browser", () => {
     await expect.poll(() => paymentStatus().getAttribute("data-status"), { timeout: 20_000 }).toBe("COMPLETED");
     expect(await page.locator('[data-test="service-notice"]').count()).toBe(0);
   });
+
+  it("shows the day's figures, revenue and refunds, and every service's health on the dashboard", async () => {
+    await page.goto("/#/");
+    // Three orders were created and paid (¥6,540 + ¥4,800 + ¥3,600); one was refunded (¥4,800).
+    await expect.poll(() => page.locator('[data-test="today-count"]').textContent()).toMatch(/3/);
+    await page.locator('[data-test="revenue-chart"]').waitFor();
+    await page.locator('[data-test="orders-per-day-chart"]').waitFor();
+    await page.locator('[data-test="recent-imports"]').waitFor();
+    await expect.poll(() => page.locator('[data-test="readiness"]').textContent()).toContain(ja["readiness.ready"]);
+    expect(await page.locator('[data-test="service-notice"]').count()).toBe(0);
+    // Let the charts finish their entry animation before the picture.
+    await page.waitForTimeout(1200);
+    await screenshot(page, "dashboard");
+  });
 });
