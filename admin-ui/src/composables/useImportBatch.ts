@@ -1,0 +1,31 @@
+/**
+ * One import batch from the three services in one request: its imports and orders (order
+ * service), its payments (payment service) and notifications (notification service). A service
+ * that is down leaves its part null and names itself in the errors; the other parts stay.
+ */
+import { useQuery } from "@urql/vue";
+import { computed, type Ref } from "vue";
+import { ImportBatchDocument, type ImportBatchQuery } from "@/gql/graphql";
+
+/** Orders, payments and notifications shown on the page (the first of each). */
+export const BATCH_PAGE_SIZE = 20;
+
+export type BatchCore = NonNullable<ImportBatchQuery["batch"]>;
+export type BatchPayments = NonNullable<ImportBatchQuery["paymentPart"]>;
+export type BatchNotifications = NonNullable<ImportBatchQuery["notificationPart"]>;
+
+export function useImportBatch(batchId: Ref<string>) {
+  const query = useQuery({ query: ImportBatchDocument, variables: computed(() => ({ batchId: batchId.value, first: BATCH_PAGE_SIZE })) });
+  const data = computed(() => query.data.value ?? null);
+  return {
+    batch: computed<BatchCore | null>(() => data.value?.batch ?? null),
+    payments: computed<BatchPayments | null>(() => data.value?.paymentPart ?? null),
+    notifications: computed<BatchNotifications | null>(() => data.value?.notificationPart ?? null),
+    /** Orders of the batch that an undo would cancel (PENDING or CONFIRMED). */
+    cancellable: computed(() => data.value?.cancellable.totalCount ?? null),
+    loaded: computed(() => query.data.value !== undefined || !!query.error.value),
+    fetching: query.fetching,
+    error: query.error,
+    refresh: () => query.executeQuery({ requestPolicy: "network-only" }),
+  };
+}
