@@ -78,14 +78,16 @@ describe("bulk import in the browser", () => {
   });
 
   it("shows a larger import's live progress with rate and time left, then its history", async () => {
-    const csv = path.join(files, "orders-40k.csv");
-    writeImportFile(csv, 40_000, 11);
+    const csv = path.join(files, "orders-200k.csv");
+    // Large enough to take several seconds, so the page shows it running between polls.
+    writeImportFile(csv, 200_000, 11);
     await page.goto("/#/imports/new");
     await page.locator('[data-test="import-file"]').setInputFiles(csv);
     await page.locator('[data-test="import-start"]').click();
     await page.waitForURL(/#\/imports\/\d+$/, { timeout: 30_000 });
     const progress = page.locator('[data-test="import-progress"]');
     let sawRunning = false;
+    let sawWriting = false;
     const until = Date.now() + 60_000;
     for (;;) {
       const state = await status().getAttribute("data-status").catch(() => null);
@@ -93,6 +95,12 @@ describe("bulk import in the browser", () => {
       if (state === "RUNNING" && value > 0 && !sawRunning) {
         sawRunning = true;
         expect(await page.locator('[data-test="import-rate"]').textContent()).toMatch(/\d/);
+        await screenshot(page, "import-progress");
+      }
+      // A picture once the page has observed the writing rate shows the time left too; take it if a poll catches one.
+      const eta = state === "RUNNING" ? await page.locator('[data-test="import-eta"]').textContent().catch(() => "") : "";
+      if (state === "RUNNING" && /\d/.test(eta ?? "") && !sawWriting) {
+        sawWriting = true;
         await screenshot(page, "import-progress");
       }
       if (state === "COMPLETED") break;

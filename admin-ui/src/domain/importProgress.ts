@@ -84,3 +84,45 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
+
+/** What one poll of a running import showed, and when. */
+export interface ProgressSample {
+  /** Milliseconds (Date.now()). */
+  at: number;
+  phase: string | null;
+  rowsDone: number;
+}
+
+/** How many recent polls the observed rate averages over (about five seconds at one poll a second). */
+export const RATE_WINDOW = 6;
+
+/**
+ * Rows per second in the current phase, as the polls saw them: the rows done between the oldest
+ * and the newest of the last samples of the same phase, over the time between them. Null until
+ * two polls of one phase are in. The service's own `rowsPerSecond` averages since the start,
+ * file reading included, so it understates the writing rate and overstates the time left.
+ */
+export function observedRate(samples: readonly ProgressSample[]): number | null {
+  const last = samples[samples.length - 1];
+  if (!last) return null;
+  let first = last;
+  for (let i = samples.length - 2, taken = 1; i >= 0 && taken < RATE_WINDOW; i--, taken++) {
+    const s = samples[i]!;
+    if (s.phase !== last.phase || s.rowsDone > last.rowsDone) break;
+    first = s;
+  }
+  const seconds = (last.at - first.at) / 1000;
+  if (first === last || seconds <= 0) return null;
+  return (last.rowsDone - first.rowsDone) / seconds;
+}
+
+/**
+ * Seconds left for a running import: only while it writes orders (the last phase), from the rows
+ * still to write at the observed rate; null while the file is still being read (how long writing
+ * will take is not known yet) or before a rate is observed.
+ */
+export function writingEtaSeconds(job: { phase?: string | null; totalRows: number; rowsDone: number }, rate: number | null): number | null {
+  if (job.phase !== "writing" || rate === null) return null;
+  if (rate <= 0) return job.rowsDone >= job.totalRows ? 0 : null;
+  return etaSeconds({ totalRows: job.totalRows, rowsDone: job.rowsDone, rowsPerSecond: rate });
+}

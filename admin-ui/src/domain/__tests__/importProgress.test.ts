@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { csvFileProblem } from "@/domain/importFile";
-import { etaSeconds, formatBytes, formatDuration, formatEta, isActive, isCancellable, percentDone } from "@/domain/importProgress";
+import { etaSeconds, formatBytes, formatDuration, formatEta, isActive, isCancellable, observedRate, percentDone, RATE_WINDOW, writingEtaSeconds } from "@/domain/importProgress";
 import { translator } from "@/i18n";
 
 const ja = translator("ja");
@@ -107,5 +107,48 @@ describe("csvFileProblem", () => {
     const big = csvFileProblem({ name: "big.csv", size: 300 * 1024 * 1024, type: "text/csv" }, 209_715_200);
     expect(big).toEqual({ key: "import.file.tooLarge", params: { size: "300 MB", max: "200 MB" } });
     expect(ja(big!.key, big!.params)).toContain("200 MB");
+  });
+});
+
+describe("observedRate", () => {
+  const at = (second: number, rowsDone: number, phase: string | null = "writing") => ({ at: second * 1000, phase, rowsDone });
+
+  it("is the rows done between polls of the current phase over the time between them", () => {
+    expect(observedRate([at(0, 0), at(1, 2_000), at(2, 6_000)])).toBe(3_000);
+  });
+
+  it("ignores polls of the previous phase (reading the file is much faster than writing orders)", () => {
+    expect(observedRate([at(0, 100_000, "parsing"), at(1, 200_000, "parsing"), at(2, 4_000), at(4, 12_000)])).toBe(4_000);
+  });
+
+  it("averages over the last RATE_WINDOW polls only", () => {
+    const samples = Array.from({ length: 20 }, (_, i) => at(i, i < 10 ? i * 100 : 900 + (i - 9) * 1_000));
+    const rate = observedRate(samples)!;
+    expect(rate).toBe(1_000);
+    expect(samples.slice(-RATE_WINDOW)).toHaveLength(RATE_WINDOW);
+  });
+
+  it("is unknown with fewer than two polls of the phase, or no time between them", () => {
+    expect(observedRate([])).toBeNull();
+    expect(observedRate([at(0, 10)])).toBeNull();
+    expect(observedRate([at(0, 10, "parsing"), at(1, 10)])).toBeNull();
+    expect(observedRate([at(1, 10), at(1, 20)])).toBeNull();
+  });
+
+  it("starts again when the rows go back (a resumed import)", () => {
+    expect(observedRate([at(0, 8_000), at(1, 2_000), at(2, 4_000)])).toBe(2_000);
+  });
+});
+
+describe("writingEtaSeconds", () => {
+  it("is the rows left to write at the observed rate", () => {
+    expect(writingEtaSeconds({ phase: "writing", totalRows: 10_000, rowsDone: 4_000 }, 2_000)).toBe(3);
+  });
+
+  it("is unknown while the file is read, or before a rate is observed", () => {
+    expect(writingEtaSeconds({ phase: "parsing", totalRows: 10_000, rowsDone: 4_000 }, 2_000)).toBeNull();
+    expect(writingEtaSeconds({ phase: "writing", totalRows: 10_000, rowsDone: 4_000 }, null)).toBeNull();
+    expect(writingEtaSeconds({ phase: "writing", totalRows: 10_000, rowsDone: 4_000 }, 0)).toBeNull();
+    expect(writingEtaSeconds({ phase: "writing", totalRows: 10_000, rowsDone: 10_000 }, 0)).toBe(0);
   });
 });

@@ -77,7 +77,7 @@ const polls = (fetchMock: ReturnType<typeof stubFetch>) => graphqlCalls(fetchMoc
 describe("ImportDetailPage", () => {
   beforeEach(() => {
     setLocale("ja");
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -93,9 +93,9 @@ describe("ImportDetailPage", () => {
     expect(bar().element.tagName).toBe("PROGRESS");
     expect(bar().attributes("value")).toBe("30");
     expect(wrapper.get('[data-test="import-status"]').attributes("data-status")).toBe("RUNNING");
+    // One poll: the service's average rate, and no time left until a rate is observed.
     expect(wrapper.get('[data-test="import-rate"]').text()).toBe("毎秒1,000行");
-    // 7,000 rows left at 1,000 rows/s.
-    expect(wrapper.get('[data-test="import-eta"]').text()).toBe("約7秒");
+    expect(wrapper.get('[data-test="import-eta"]').text()).toBe("計算中");
     expect(wrapper.get('[data-test="import-rows"]').text()).toBe("3,000 / 10,000行");
     expect(wrapper.get('[data-test="import-phase"]').text()).toBe("注文を書き込み中");
     expect(polls(fetchMock)).toBe(1);
@@ -104,7 +104,9 @@ describe("ImportDetailPage", () => {
     await flushPromises();
     expect(polls(fetchMock)).toBe(2);
     expect(bar().attributes("value")).toBe("60");
-    expect(wrapper.get('[data-test="import-eta"]').text()).toBe("約4秒");
+    // 3,000 rows written in the second between the polls; 4,000 left at 3,000 rows/s.
+    expect(wrapper.get('[data-test="import-rate"]').text()).toBe("毎秒3,000行");
+    expect(wrapper.get('[data-test="import-eta"]').text()).toBe("約1秒");
 
     await vi.advanceTimersByTimeAsync(1000);
     await flushPromises();

@@ -9,12 +9,19 @@ import type { ImportOptions } from "../import/importTypes.js";
 const options = (i: ImportHistory) => JSON.parse(i.options) as ImportOptions;
 const elapsed = (i: ImportHistory) => (i.startedAt ? ((i.finishedAt ?? new Date()).getTime() - i.startedAt.getTime()) / 1000 : 0);
 
+/**
+ * The part of an import's time spent reading and staging the file; writing the orders takes the
+ * rest (measured: a 200k-row file is read in about a second and written in about three), so the
+ * bar moves at an even pace across both phases.
+ */
+const READ_SHARE = 0.25;
+
 export const ImportResolvers = {
   status: (i: ImportHistory) => i.status.toUpperCase(),
   progress: (i: ImportHistory) => {
     if (["completed", "completed_with_errors"].includes(i.status)) return 1;
-    if (i.phase === "parsing") return i.fileSize ? 0.5 * Math.min(1, i.bytesRead / i.fileSize) : 0;
-    if (i.phase === "writing" || i.phase === "validated") return 0.5 + 0.5 * (i.totalRows ? Math.min(1, i.rowsDone / i.totalRows) : 1);
+    if (i.phase === "parsing") return i.fileSize ? READ_SHARE * Math.min(1, i.bytesRead / i.fileSize) : 0;
+    if (i.phase === "writing" || i.phase === "validated") return READ_SHARE + (1 - READ_SHARE) * (i.totalRows ? Math.min(1, i.rowsDone / i.totalRows) : 1);
     return 0;
   },
   elapsedSeconds: elapsed,
