@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey, hashApiKey, REPO_ROOT, writeApiKeyFile } from "@ops/service-kit";
-import { mustQuery } from "@ops/service-kit/testing";
+import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
 import { readGatewayConfig } from "../config.js";
 import { startGateway, type RunningGateway } from "../gatewayServer.js";
 import { startInProcessStack, type InProcessStack } from "./inProcessStack.js";
@@ -181,6 +181,21 @@ describe("an import through the gateway", () => {
     expect(yamada.items).toHaveLength(3);
     expect(yamada.totalAmount).toBe(2 * 1280 + 3300 + 4400);
     expect(orders.find((o: any) => o.customerName === "佐藤 花子").items.map((i: any) => i.productName)).toContain("京都 八ツ橋 詰め合わせ, 12個入り");
+  });
+
+  it("keeps a batch's orders and confirmations when the payment service is down, its payments null with the reason", async () => {
+    await stack.settled();
+    const query = `query($b: ID!) { importBatch(batchId: $b) { orderCount payments(first: 5) { totalCount } notificationCounts { sent } } }`;
+    await stack.stopService("payment");
+    try {
+      const res = await graphqlRequest(stack.gateway.url, query, { b: job.batchId }, operator);
+      expect(res.data?.importBatch).toEqual({ orderCount: 6, payments: null, notificationCounts: { sent: 6 } });
+      expect((res.errors ?? []).map((e: any) => e.extensions)).toEqual([expect.objectContaining({ code: "SERVICE_UNAVAILABLE", service: "payment" })]);
+    } finally {
+      await stack.startService("payment");
+    }
+    const whole = await mustQuery(stack.gateway.url, query, { b: job.batchId }, operator);
+    expect(whole.importBatch.payments.totalCount).toBe(4);
   });
 
   it("gives the example's orders their payments (completed unless pending) and confirmations, across the services", async () => {

@@ -24,12 +24,10 @@ const batch = {
   },
 };
 const paymentPart = {
-  batchId,
   paymentBatch: { orderCount: 2, totalAmount: 4210, completedCount: 1, pendingCount: 1, refundedCount: 0, failedCount: 0, status: "open" },
   payments: { totalCount: 2, edges: [{ node: { id: "9", orderId: "101", amount: 2560, status: "COMPLETED", paymentMethod: "konbini" } }] },
 };
 const notificationPart = {
-  batchId,
   notificationCounts: { sent: 4, failed: 1, pending: 0, notSent: 0 },
   notifications: { totalCount: 5, edges: [{ node: { id: "n1", orderId: "101", templateName: "ORDER_CONFIRMATION", channel: "EMAIL", recipient: "taro@example.jp", status: "SENT", createdAt: "2026-11-25T01:00:02.000Z" } }] },
 };
@@ -47,7 +45,8 @@ async function openBatch(role: Role, answer: unknown) {
   return { wrapper, fetchMock };
 }
 
-const whole = { data: { batch, cancellable: { totalCount: 3 }, paymentPart, notificationPart } };
+// One importBatch with every service's fields; a service that is down answers null for its own.
+const whole = { data: { batch: { ...batch, ...paymentPart, ...notificationPart }, cancellable: { totalCount: 3 } } };
 
 describe("BatchPage", () => {
   beforeEach(() => setLocale("ja"));
@@ -68,7 +67,7 @@ describe("BatchPage", () => {
 
   it("keeps the orders and notifications when the payment service is down, with a notice in the payments' place", async () => {
     const { wrapper } = await openBatch("viewer", {
-      data: { batch, cancellable: { totalCount: 3 }, paymentPart: null, notificationPart },
+      data: { batch: { ...batch, paymentBatch: null, payments: null, ...notificationPart }, cancellable: { totalCount: 3 } },
       errors: [{ message: "The payment service is unavailable; the data it provides is missing from this response.", extensions: { code: "SERVICE_UNAVAILABLE", service: "payment" } }],
     });
     expect(wrapper.get('[data-test="batch-orders"]').findAll('[data-test="batch-order"]')).toHaveLength(2);
@@ -115,7 +114,7 @@ describe("BatchPage", () => {
   });
 
   it("says when there is no such batch", async () => {
-    const { wrapper } = await openBatch("viewer", { data: { batch: null, cancellable: { totalCount: 0 }, paymentPart: null, notificationPart: null } });
+    const { wrapper } = await openBatch("viewer", { data: { batch: null, cancellable: { totalCount: 0 } } });
     expect(wrapper.text()).toContain(`バッチ ${batchId} は見つかりません。`);
     wrapper.unmount();
   });

@@ -86,12 +86,20 @@ describe("refunds", () => {
 });
 
 describe("indexes", () => {
-  it("has the unique indexes of the seed and the rules migration, and the import's batch index", async () => {
+  it("has the unique indexes of the seed and the rules migration, the import's batch index and the day figures' indexes", async () => {
     const indexes = await db.$queryRawUnsafe<{ name: string }[]>(
       `SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('payments', 'refunds', 'payment_attempts')`,
     );
     expect(indexes.map((i) => i.name).sort()).toEqual(
-      ["payment_attempts_payment_id_idx", "payments_batch_id_idx", "payments_order_id_key", "payments_transaction_id_key", "refunds_payment_id_key"].sort(),
+      [
+        "payment_attempts_payment_id_idx",
+        "payment_attempts_status_created_at_idx",
+        "payments_batch_id_idx",
+        "payments_order_id_key",
+        "payments_transaction_id_key",
+        "refunds_created_at_idx",
+        "refunds_payment_id_key",
+      ].sort(),
     );
   });
 });
