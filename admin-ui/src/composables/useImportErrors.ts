@@ -3,17 +3,15 @@
  * "previous" (as the orders list pages). Not asked for until `enabled` (the import has finished).
  */
 import { useQuery } from "@urql/vue";
-import { computed, ref, watch, type Ref } from "vue";
+import { computed, ref, type Ref } from "vue";
 import { ImportErrorsDocument } from "@/gql/graphql";
+import { useCursorPages } from "./useCursorPages";
 
 export const ERRORS_PAGE_SIZE = 50;
 
 export function useImportErrors(id: Ref<string>, enabled: Ref<boolean> = ref(true)) {
-  const cursors = ref<(string | null)[]>([null]);
-  const after = computed(() => cursors.value[cursors.value.length - 1] ?? null);
-  watch(id, () => {
-    cursors.value = [null];
-  });
+  const pages = useCursorPages(() => connection.value?.pageInfo, id);
+  const after = pages.after;
 
   const query = useQuery({
     query: ImportErrorsDocument,
@@ -26,16 +24,11 @@ export function useImportErrors(id: Ref<string>, enabled: Ref<boolean> = ref(tru
   return {
     errors: computed(() => connection.value?.edges.map((e) => e.node) ?? []),
     totalCount: computed(() => connection.value?.totalCount ?? 0),
-    hasNextPage: computed(() => connection.value?.pageInfo.hasNextPage ?? false),
-    page: computed(() => cursors.value.length),
     fetching: query.fetching,
     error: query.error,
-    nextPage() {
-      const end = connection.value?.pageInfo.endCursor;
-      if (end && connection.value?.pageInfo.hasNextPage) cursors.value = [...cursors.value, end];
-    },
-    previousPage() {
-      if (cursors.value.length > 1) cursors.value = cursors.value.slice(0, -1);
-    },
+    hasNextPage: pages.hasNextPage,
+    page: pages.page,
+    nextPage: pages.nextPage,
+    previousPage: pages.previousPage,
   };
 }

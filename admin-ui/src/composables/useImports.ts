@@ -4,19 +4,17 @@
  * seconds, so its bar moves; the timer stops with the page.
  */
 import { useQuery } from "@urql/vue";
-import { computed, onBeforeUnmount, ref, watch, type Ref } from "vue";
+import { computed, onBeforeUnmount, watch, type Ref } from "vue";
 import { isActive } from "@/domain/importProgress";
 import { ImportsListDocument, type ImportStatus } from "@/gql/graphql";
+import { useCursorPages } from "./useCursorPages";
 
 export const IMPORTS_PAGE_SIZE = 20;
 const REFRESH_MS = 2000;
 
 export function useImports(statuses: Ref<ImportStatus[]>) {
-  const cursors = ref<(string | null)[]>([null]);
-  const after = computed(() => cursors.value[cursors.value.length - 1] ?? null);
-  watch(statuses, () => {
-    cursors.value = [null];
-  });
+  const pages = useCursorPages(() => connection.value?.pageInfo, statuses);
+  const after = pages.after;
 
   const variables = computed(() => ({ first: IMPORTS_PAGE_SIZE, after: after.value, status: statuses.value.length ? statuses.value : null }));
   const query = useQuery({ query: ImportsListDocument, variables, requestPolicy: "cache-and-network" });
@@ -37,20 +35,13 @@ export function useImports(statuses: Ref<ImportStatus[]>) {
   return {
     imports,
     totalCount: computed(() => connection.value?.totalCount ?? null),
-    hasNextPage: computed(() => connection.value?.pageInfo.hasNextPage ?? false),
-    page: computed(() => cursors.value.length),
     fetching: query.fetching,
     error: query.error,
     refresh,
-    nextPage() {
-      const end = connection.value?.pageInfo.endCursor;
-      if (end && connection.value?.pageInfo.hasNextPage) cursors.value = [...cursors.value, end];
-    },
-    previousPage() {
-      if (cursors.value.length > 1) cursors.value = cursors.value.slice(0, -1);
-    },
-    firstPage() {
-      cursors.value = [null];
-    },
+    hasNextPage: pages.hasNextPage,
+    page: pages.page,
+    nextPage: pages.nextPage,
+    previousPage: pages.previousPage,
+    firstPage: pages.firstPage,
   };
 }

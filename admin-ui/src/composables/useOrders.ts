@@ -3,20 +3,16 @@
  * Going forward keeps the cursors seen, so "previous" and "first" need no offset.
  */
 import { useQuery } from "@urql/vue";
-import { computed, ref, watch, type Ref } from "vue";
+import { computed, type Ref } from "vue";
 import { toApiArgs, type OrderListFilters } from "@/domain/orderFilters";
 import { OrdersListDocument } from "@/gql/graphql";
+import { useCursorPages } from "./useCursorPages";
 
 export const PAGE_SIZE = 25;
 
 export function useOrders(filters: Ref<OrderListFilters>) {
-  /** Cursors of the pages before the current one; the current page starts after the last. */
-  const cursors = ref<(string | null)[]>([null]);
-  const after = computed(() => cursors.value[cursors.value.length - 1] ?? null);
-
-  watch(filters, () => {
-    cursors.value = [null];
-  }, { deep: true });
+  const pages = useCursorPages(() => connection.value?.pageInfo, filters, true);
+  const after = pages.after;
 
   const variables = computed(() => ({ first: PAGE_SIZE, after: after.value, ...toApiArgs(filters.value) }));
   const query = useQuery({ query: OrdersListDocument, variables });
@@ -28,20 +24,13 @@ export function useOrders(filters: Ref<OrderListFilters>) {
     orders,
     totalCount: computed(() => connection.value?.totalCount ?? null),
     totalAmount: computed(() => connection.value?.totalAmount ?? null),
-    hasNextPage: computed(() => connection.value?.pageInfo.hasNextPage ?? false),
-    page: computed(() => cursors.value.length),
     fetching: query.fetching,
     error: query.error,
-    nextPage() {
-      const end = connection.value?.pageInfo.endCursor;
-      if (end && connection.value?.pageInfo.hasNextPage) cursors.value = [...cursors.value, end];
-    },
-    previousPage() {
-      if (cursors.value.length > 1) cursors.value = cursors.value.slice(0, -1);
-    },
-    firstPage() {
-      cursors.value = [null];
-    },
+    hasNextPage: pages.hasNextPage,
+    page: pages.page,
+    nextPage: pages.nextPage,
+    previousPage: pages.previousPage,
+    firstPage: pages.firstPage,
     refresh() {
       query.executeQuery({ requestPolicy: "network-only" });
     },
