@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { generateApiKey, hashApiKey, loadSecrets, writeApiKeyFile } from "@ops/service-kit";
-import { launchStack } from "@ops/service-kit/stack";
+import { isolatedStackEnv, launchStack } from "@ops/service-kit/stack";
 import { pool, poster, rng, seedOrder } from "../scripts/demoShop.js";
 import { loadTest, type LoadResult } from "./loadTest.js";
 
@@ -22,17 +22,7 @@ const ORDER_ONLY = `{ orders(first: 50) { totalCount edges { node { id customerN
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ops-bench-"));
 // Every check stays on (router secret, token or key verification per subgraph, roles, query
 // limits); only the per-identity rate limit is raised, or the benchmark would measure the limiter.
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  DATA_DIR: dataDir,
-  GATEWAY_PORT: "0",
-  ORDER_PORT: "0",
-  PAYMENT_PORT: "0",
-  NOTIFICATION_PORT: "0",
-  LOG_LEVEL: "warn",
-  NODE_ENV: "production",
-  RATE_LIMIT_PER_MINUTE: "1000000",
-};
+const env = isolatedStackEnv(dataDir, { NODE_ENV: "production", RATE_LIMIT_PER_MINUTE: "1000000" });
 // Production refuses generated secrets: generate a set here and hand it over as a deployment would.
 const secrets = loadSecrets(dataDir, { ...env, NODE_ENV: "development" });
 Object.assign(env, {

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { generateApiKey, hashApiKey, writeApiKeyFile } from "@ops/service-kit";
-import { launchStack } from "@ops/service-kit/stack";
+import { isolatedStackEnv, launchStack } from "@ops/service-kit/stack";
 import { poster } from "../scripts/demoShop.js";
 import { writeImportFile } from "./importFile.js";
 import { rawFloor } from "./rawFloor.js";
@@ -27,17 +27,7 @@ const apiKey = generateApiKey();
 const dataDir = path.join(dir, "data");
 fs.mkdirSync(dataDir);
 writeApiKeyFile(path.join(dataDir, "api-keys.json"), [{ name: "bench", role: "admin", keyHash: hashApiKey(apiKey), createdAt: new Date().toISOString() }]);
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  DATA_DIR: dataDir,
-  GATEWAY_PORT: "0",
-  ORDER_PORT: "0",
-  PAYMENT_PORT: "0",
-  NOTIFICATION_PORT: "0",
-  LOG_LEVEL: "warn",
-  RATE_LIMIT_PER_MINUTE: "1000000",
-  OUTBOX_POLL_MS: "200",
-};
+const env = isolatedStackEnv(dataDir, { RATE_LIMIT_PER_MINUTE: "1000000", OUTBOX_POLL_MS: "200" });
 const stack = await launchStack({ env, silent: true });
 const auth = { authorization: `ApiKey ${apiKey}` };
 const post = poster(stack.gatewayUrl, auth);

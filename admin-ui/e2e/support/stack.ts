@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { launchStack, type Stack } from "@ops/service-kit/stack";
+import { isolatedStackEnv, launchStack, type Stack } from "@ops/service-kit/stack";
 import { hashPassword } from "../../../gateway/src/auth/passwords";
 import { newUser, writeUsersFile } from "../../../gateway/src/auth/userStore";
 import type { Role } from "@/domain/roles";
@@ -51,21 +51,13 @@ export async function startWorld(): Promise<E2eWorld> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ops-e2e-"));
   const users = await Promise.all(Object.values(USERS).map(async (u) => newUser(u.username, u.role, await hashPassword(u.password), false)));
   writeUsersFile(path.join(dataDir, "users.json"), users);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    GATEWAY_PORT: "0",
-    ORDER_PORT: "0",
-    PAYMENT_PORT: "0",
-    NOTIFICATION_PORT: "0",
-    LOG_LEVEL: "warn",
+  const env = isolatedStackEnv(dataDir, {
     NODE_ENV: "development",
     // Events travel within a fraction of a second, so the journeys watch the flows complete.
     OUTBOX_POLL_MS: "100",
     OUTBOX_BASE_DELAY_MS: "50",
     OUTBOX_MAX_DELAY_MS: "500",
-  };
-  for (const k of ["ORDER_URL", "PAYMENT_URL", "NOTIFICATION_URL", "GATEWAY_URL", "ORDER_DB_PATH", "PAYMENT_DB_PATH", "NOTIFICATION_DB_PATH", "USERS_FILE", "API_KEYS_FILE"]) delete env[k];
+  });
   let stack: Stack;
   try {
     stack = await launchStack({ env, silent: true });

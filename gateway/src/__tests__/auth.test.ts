@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey, hashApiKey, loadSecrets, signUserToken, writeApiKeyFile, type Role } from "@ops/service-kit";
-import { launchStack, type Stack } from "@ops/service-kit/stack";
+import { isolatedStackEnv, launchStack, type Stack } from "@ops/service-kit/stack";
 import { freshDatabase, tempDir } from "@ops/service-kit/testing";
 import { readUsersFile } from "../auth/userStore.js";
 import { login, originOf, signIn, signInEveryRole, TEST_USERS, writeTestUsers, type SignedIn } from "./signIn.js";
@@ -28,8 +28,8 @@ beforeAll(async () => {
     { name: "shop-bot", role: "operator", keyHash: hashApiKey(keys.operator), createdAt: new Date().toISOString() },
   ]);
   await Promise.all((["order", "payment", "notification"] as const).map((s) => freshDatabase(s, world.dir)));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: world.dir, GATEWAY_PORT: "0", ORDER_PORT: "0", PAYMENT_PORT: "0", NOTIFICATION_PORT: "0", LOG_LEVEL: "warn" };
-  for (const k of ["ORDER_URL", "PAYMENT_URL", "NOTIFICATION_URL", "ORDER_DB_PATH", "PAYMENT_DB_PATH", "NOTIFICATION_DB_PATH", "USERS_FILE", "API_KEYS_FILE", "NODE_ENV"]) delete env[k];
+  const env = isolatedStackEnv(world.dir);
+  delete env.NODE_ENV;
   stack = await launchStack({ env, silent: true, skipMigrations: true });
   url = stack.gatewayUrl;
   origin = originOf(url);

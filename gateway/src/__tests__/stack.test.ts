@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSecrets, signUserToken } from "@ops/service-kit";
-import { launchStack, type Stack } from "@ops/service-kit/stack";
+import { isolatedStackEnv, launchStack, type Stack } from "@ops/service-kit/stack";
 import { mustQuery, setDefaultHeaders, tempDir } from "@ops/service-kit/testing";
 
 // What `npm start` does, on an empty data directory: migrate, seed, start four processes.
@@ -10,20 +10,12 @@ const world = tempDir();
 let stack: Stack;
 
 beforeAll(async () => {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: world.dir,
-    GATEWAY_PORT: "0",
-    ORDER_PORT: "0",
-    PAYMENT_PORT: "0",
-    NOTIFICATION_PORT: "0",
-    LOG_LEVEL: "warn",
+  const env = isolatedStackEnv(world.dir, {
     NODE_ENV: "development",
     OUTBOX_POLL_MS: "100",
     OUTBOX_BASE_DELAY_MS: "50",
     OUTBOX_MAX_DELAY_MS: "500",
-  };
-  for (const k of ["ORDER_URL", "PAYMENT_URL", "NOTIFICATION_URL", "ORDER_DB_PATH", "PAYMENT_DB_PATH", "NOTIFICATION_DB_PATH"]) delete env[k];
+  });
   stack = await launchStack({ env, silent: true });
   // The stack generated its development secrets under DATA_DIR: sign a token as the gateway would.
   const { token } = await signUserToken(loadSecrets(world.dir, env).jwtPrivateKey, { name: "stack-test", role: "admin", kind: "user" }, 600);

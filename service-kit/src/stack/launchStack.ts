@@ -39,6 +39,30 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Variables that would point a launched stack at another install's services, databases or files. */
+const INHERITED_LOCATIONS = [
+  "ORDER_URL",
+  "PAYMENT_URL",
+  "NOTIFICATION_URL",
+  "ORDER_DB_PATH",
+  "PAYMENT_DB_PATH",
+  "NOTIFICATION_DB_PATH",
+  "USERS_FILE",
+  "API_KEYS_FILE",
+  "SECRETS_FILE",
+];
+
+/**
+ * The environment of a throwaway stack (tests, benchmarks, browser tests): this process's
+ * environment without anything locating another install, everything under `dataDir`, every
+ * port free (0), quiet logs; then `overrides`.
+ */
+export function isolatedStackEnv(dataDir: string, overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of INHERITED_LOCATIONS) delete env[key];
+  return { ...env, DATA_DIR: dataDir, GATEWAY_PORT: "0", ORDER_PORT: "0", PAYMENT_PORT: "0", NOTIFICATION_PORT: "0", LOG_LEVEL: "warn", ...overrides };
+}
+
 export async function launchStack(options: LaunchOptions = {}): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   // Port 0 (tests, benchmarks): pick the ports now, so every service knows every URL from the
