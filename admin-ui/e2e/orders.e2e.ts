@@ -146,4 +146,22 @@ describe("orders in the browser", () => {
     await page.waitForTimeout(1200);
     await screenshot(page, "dashboard");
   });
+
+  it("speaks English on every screen after switching, and Japanese again after switching back", async () => {
+    await page.goto("/#/");
+    await page.locator('[data-test="locale"]').selectOption("en");
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    const kana = /[\u3040-\u30ff]/;
+    for (const hash of ["#/", "#/orders", "#/orders/1", "#/orders/new", "#/notifications", "#/templates", "#/templates/ORDER_SHIPPED", "#/imports", "#/imports/new"]) {
+      await page.goto(`/${hash}`);
+      await page.locator("h1").first().waitFor();
+      await page.waitForLoadState("networkidle");
+      // The UI's own words (headings, menus, labels, buttons, column heads), not the shop's data.
+      const chrome = await page.locator("h1, h2, h3, nav, label, button, th, legend, dt").allTextContents();
+      const japanese = chrome.filter((text) => kana.test(text));
+      expect(japanese, `Japanese left on ${hash}`).toEqual([]);
+    }
+    await page.locator('[data-test="locale"]').selectOption("ja");
+    expect(await page.locator("h1").first().textContent()).toMatch(kana);
+  });
 });
