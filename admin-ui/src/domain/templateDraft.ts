@@ -46,13 +46,10 @@ export function draftChanged(draft: TemplateDraft, stored: TemplateDraft | null)
   );
 }
 
-/**
- * The input that creates `draft`. The service wants a subject for every channel although an SMS
- * never carries one: an SMS template without one is saved with its name as the (unused) subject.
- */
+/** The input that creates `draft`; an SMS template has no subject (the service stores none). */
 export function createInput(draft: TemplateDraft): CreateNotificationTemplateInput {
   const name = draft.name.trim();
-  const subject = draft.channel === "SMS" && !draft.subjectTemplate.trim() ? name : draft.subjectTemplate;
+  const subject = draft.channel === "SMS" && !draft.subjectTemplate.trim() ? null : draft.subjectTemplate;
   return { name, subjectTemplate: subject, bodyTemplate: draft.bodyTemplate, channel: draft.channel, language: draft.language.trim() };
 }
 

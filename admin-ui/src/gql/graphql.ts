@@ -24,7 +24,8 @@ export type ConsistencyIssueKind =
 export type CreateNotificationTemplateInput = {
   /** 1–64 letters, digits, _ or -, e.g. ORDER_SHIPPED. */
   name: string;
-  subjectTemplate: string;
+  /** Required for EMAIL; an SMS has no subject, so an SMS template may leave it out. */
+  subjectTemplate?: string | null | undefined;
   bodyTemplate: string;
   channel: Channel;
   language?: string | null | undefined;

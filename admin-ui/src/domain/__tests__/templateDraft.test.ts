@@ -15,9 +15,9 @@ describe("template drafts", () => {
     expect(draftChanged({ ...sms, channel: "SMS" }, { ...stored, channel: "SMS" })).toBe(false);
   });
 
-  it("creates an SMS template with its name as the subject the service insists on", () => {
+  it("creates an SMS template without a subject", () => {
     const draft = { ...emptyDraft(), name: " SMS_SHIPPED ", channel: "SMS" as const, bodyTemplate: "発送しました" };
-    expect(createInput(draft)).toEqual({ name: "SMS_SHIPPED", subjectTemplate: "SMS_SHIPPED", bodyTemplate: "発送しました", channel: "SMS", language: "ja" });
+    expect(createInput(draft)).toEqual({ name: "SMS_SHIPPED", subjectTemplate: null, bodyTemplate: "発送しました", channel: "SMS", language: "ja" });
     expect(createInput({ ...draft, channel: "EMAIL", subjectTemplate: "件名" }).subjectTemplate).toBe("件名");
   });
 

@@ -226,8 +226,8 @@ describe("TemplateEditPage", () => {
     await wrapper.get('[data-test="template-save"]').trigger("click");
     await flushPromises();
     const [create] = graphqlCalls(fetchMock).filter((c) => c.operationName === "CreateNotificationTemplate");
-    // The service wants a subject for every channel; an SMS never carries it.
-    expect(create?.variables.input).toEqual({ name: "SMS_SHIPPED", subjectTemplate: "SMS_SHIPPED", bodyTemplate: "{{customer_name}} 様、発送しました。", channel: "SMS", language: "ja" });
+    // An SMS carries no subject, so its template is saved without one.
+    expect(create?.variables.input).toEqual({ name: "SMS_SHIPPED", subjectTemplate: null, bodyTemplate: "{{customer_name}} 様、発送しました。", channel: "SMS", language: "ja" });
     expect(router.currentRoute.value.fullPath).toBe("/templates/SMS_SHIPPED");
     await flushPromises();
     expect(wrapper.get('[data-test="template-saved"]').text()).toBe("テンプレート「SMS_SHIPPED」を保存しました。");

@@ -40,6 +40,27 @@ describe("templates", () => {
     expect((await mustQuery(url, `{ notificationTemplate(name: "ORDER_DELAYED") { id } }`)).notificationTemplate).toBeNull();
   });
 
+  it("saves an SMS template without a subject, previews and sends it as SMS, and refuses it as EMAIL", async () => {
+    const sms = { name: "SHIPPED_SMS", bodyTemplate: "{{customer_name}}様 ご注文#{{order_id}}を発送しました", channel: "SMS" };
+    const created = (await mustQuery(url, CREATE, { input: sms })).createNotificationTemplate;
+    expect(created).toMatchObject({ ...sms, subjectTemplate: "", variables: ["order_id", "customer_name"] });
+    // An EMAIL template still needs one, named as the field.
+    const email = await graphqlRequest(url, CREATE, { input: { ...sms, name: "SHIPPED_MAIL", channel: "EMAIL" } });
+    expect(email.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.subjectTemplate" });
+    const switched = await graphqlRequest(url, UPDATE, { input: { name: "SHIPPED_SMS", channel: "EMAIL" } });
+    expect(switched.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.subjectTemplate" });
+
+    const orderId = await world.createOrder();
+    const inline = await mustQuery(url, PREVIEW, { input: { bodyTemplate: sms.bodyTemplate, channel: "SMS", orderId } });
+    expect(inline.previewTemplate).toMatchObject({ subject: null, smsSegments: 1 });
+    const SEND = `mutation ($input: SendNotificationInput!) { sendNotification(input: $input) { channel subject body status } }`;
+    const sent = await mustQuery(url, SEND, { input: { orderId, templateName: "SHIPPED_SMS", phoneNumber: "090-1234-5678" } });
+    expect(sent.sendNotification).toMatchObject({ channel: "SMS", subject: null, body: `${TEST_ORDER.customerName}様 ご注文#${orderId}を発送しました`, status: "SENT" });
+    const asMail = await graphqlRequest(url, SEND, { input: { orderId, templateName: "SHIPPED_SMS", channel: "EMAIL" } });
+    expect(asMail.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.channel" });
+    await mustQuery(url, `mutation { deleteNotificationTemplate(name: "SHIPPED_SMS") }`);
+  });
+
   it("refuses a duplicate name with CONFLICT and missing templates with NOT_FOUND", async () => {
     const dup = await graphqlRequest(url, CREATE, { input: { ...delayed, name: "ORDER_SHIPPED" } });
     expect(dup.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "input.name", params: { name: "ORDER_SHIPPED" } });

@@ -1,5 +1,5 @@
 /** The three Japanese templates of seed section 5.1, inserted at service start when missing. */
-import type { TemplateInput } from "./validateTemplate.js";
+import type { ValidTemplate } from "./validateTemplate.js";
 
 const ITEM_LINES = `{{#each items}}
 ・{{product_name}}　{{yen unit_price}} × {{quantity}}点　小計 {{yen subtotal}}
@@ -9,7 +9,7 @@ const SIGNATURE = `――――――――――――――――――――
 オンラインショップ カスタマーサポート
 ※このメールは送信専用アドレスからお送りしています。`;
 
-export const DEFAULT_TEMPLATES: readonly TemplateInput[] = [
+export const DEFAULT_TEMPLATES: readonly ValidTemplate[] = [
   {
     name: "ORDER_CONFIRMATION",
     subjectTemplate: "ご注文確認 — 注文番号 #{{ order_id }}",

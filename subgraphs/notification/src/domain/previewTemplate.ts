@@ -32,11 +32,14 @@ async function chooseSource(db: NotificationDb, input: PreviewInput) {
     if (!template) throw new NotFoundError(`There is no template named "${input.templateName}"`, { field: "input.templateName", params: { name: input.templateName } });
     return { source: template, channel: input.channel ?? template.channel };
   }
-  for (const key of ["subjectTemplate", "bodyTemplate"] as const) {
+  const channel = input.channel ?? "EMAIL";
+  // An SMS has no subject: an inline SMS template may leave it out.
+  const needed = channel === "SMS" ? (["bodyTemplate"] as const) : (["subjectTemplate", "bodyTemplate"] as const);
+  for (const key of needed) {
     if (input[key] == null) throw new BadUserInputError(`Give templateName, or ${key} with the other inline fields`, { field: `input.${key}` });
     checkTemplate(input[key], `input.${key}`);
   }
-  return { source: { subjectTemplate: input.subjectTemplate!, bodyTemplate: input.bodyTemplate! }, channel: input.channel ?? "EMAIL" };
+  return { source: { subjectTemplate: input.subjectTemplate ?? "", bodyTemplate: input.bodyTemplate! }, channel };
 }
 
 /**

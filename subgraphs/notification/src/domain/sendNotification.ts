@@ -63,6 +63,9 @@ export async function sendNotification(deps: SendDeps, input: SendInput): Promis
     throw new NotFoundError(`There is no template named "${input.templateName}"`, { field: "input.templateName", params: { name: input.templateName } });
   }
   const channel = input.channel ?? template.channel;
+  if (channel === "EMAIL" && !template.subjectTemplate.trim()) {
+    throw new BadUserInputError(`The template "${template.name}" has no subject, so it can only be sent as SMS`, { field: "input.channel", params: { channel, template: template.name } });
+  }
   let phone: string | null = null;
   if (channel === "SMS") {
     if (!input.phoneNumber?.trim()) {

@@ -5,7 +5,7 @@
 import { ConflictError, isUniqueViolation, NotFoundError } from "@ops/service-kit";
 import type { NotificationDb, NotificationTx } from "../db.js";
 import { DEFAULT_TEMPLATES } from "./defaultTemplates.js";
-import { validateTemplate, validateTemplateName, type Channel, type TemplateInput } from "./validateTemplate.js";
+import { validateTemplate, validateTemplateName, type Channel, type ValidTemplate } from "./validateTemplate.js";
 
 export interface TemplatePatch {
   name: string;
@@ -19,7 +19,7 @@ const notFound = (name: string, field = "input.name") =>
   new NotFoundError(`There is no template named "${name}"`, { field, params: { name } });
 
 /** Inserts a validated template; a taken name is CONFLICT (the UNIQUE constraint, translated). */
-export async function createTemplate(tx: NotificationTx, template: TemplateInput) {
+export async function createTemplate(tx: NotificationTx, template: ValidTemplate) {
   try {
     return await tx.notificationTemplate.create({ data: template });
   } catch (err) {

@@ -6,7 +6,8 @@ export type Channel = "EMAIL" | "SMS";
 
 export interface TemplateInput {
   name: string;
-  subjectTemplate: string;
+  /** Required for EMAIL; an SMS template has none (stored as ""). */
+  subjectTemplate?: string | null;
   bodyTemplate: string;
   channel: Channel;
   language: string;
@@ -37,8 +38,12 @@ function validateSource(source: string, field: string, max: number): string {
   return source;
 }
 
+/** A template as stored: every field checked, the subject "" for an SMS template without one. */
+export type ValidTemplate = Required<{ [K in keyof TemplateInput]: NonNullable<TemplateInput[K]> }>;
+
 /** Checks every field of a template; throws BAD_USER_INPUT naming the first bad one. */
-export function validateTemplate(input: TemplateInput, path = "input"): TemplateInput {
+export function validateTemplate(input: TemplateInput, path = "input"): ValidTemplate {
+  const subject = input.subjectTemplate ?? "";
   const language = input.language.trim();
   if (!LANGUAGE_RE.test(language)) {
     throw new BadUserInputError(`"${input.language}" is not a language tag like ja or en`, {
@@ -48,7 +53,8 @@ export function validateTemplate(input: TemplateInput, path = "input"): Template
   }
   return {
     name: validateTemplateName(input.name, `${path}.name`),
-    subjectTemplate: validateSource(input.subjectTemplate, `${path}.subjectTemplate`, MAX_SUBJECT),
+    // An SMS carries no subject, so its template needs none (one given is kept, for a switch back to EMAIL).
+    subjectTemplate: input.channel === "SMS" && !subject.trim() ? "" : validateSource(subject, `${path}.subjectTemplate`, MAX_SUBJECT),
     bodyTemplate: validateSource(input.bodyTemplate, `${path}.bodyTemplate`, MAX_BODY),
     channel: input.channel,
     language,
