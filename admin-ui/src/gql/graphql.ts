@@ -169,6 +169,12 @@ export type SendNotificationInput = {
   channel?: Channel | null | undefined;
   /** Required for SMS. */
   phoneNumber?: string | null | undefined;
+  /**
+   * Makes the send safe to repeat: a request with a key already used for the same order, template
+   * and channel returns that notification instead of sending a second message (a retry after a
+   * timeout, a double click); used for another message, it is CONFLICT. 1–200 characters.
+   */
+  idempotencyKey?: string | null | undefined;
 };
 
 export type SortDirection =

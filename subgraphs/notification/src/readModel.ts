@@ -16,10 +16,11 @@ interface NotificationRow {
   failure_reason: string | null;
   attempt_count: number;
   batch_id: string | null;
+  idempotency_key: string | null;
 }
 
 const SELECT =
-  "SELECT id, order_id, channel, template_name, recipient, subject, body, status, sent_at, created_at, failure_reason, attempt_count, batch_id FROM notifications";
+  "SELECT id, order_id, channel, template_name, recipient, subject, body, status, sent_at, created_at, failure_reason, attempt_count, batch_id, idempotency_key FROM notifications";
 
 function toNotification(r: NotificationRow): Notification {
   return {
@@ -36,6 +37,7 @@ function toNotification(r: NotificationRow): Notification {
     failureReason: r.failure_reason,
     attemptCount: r.attempt_count,
     batchId: r.batch_id,
+    idempotencyKey: r.idempotency_key,
   };
 }
 

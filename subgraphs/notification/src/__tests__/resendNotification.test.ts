@@ -57,4 +57,27 @@ describe("failed delivery and resend", () => {
     const again = (await mustQuery(world.notification.url, `mutation { resendNotification(id: "${first.id}") { status failureReason attemptCount sentAt } }`)).resendNotification;
     expect(again).toEqual({ status: "FAILED", failureReason: "timeout after 10 s", attemptCount: 2, sentAt: null });
   });
+
+  it("sends once per idempotency key: a repeated request returns the first notification; the key for another message is CONFLICT", async () => {
+    transport.failWith = null;
+    const orderId = await world.createOrder();
+    const SEND = `mutation ($input: SendNotificationInput!) { sendNotification(input: $input) { id status } }`;
+    const input = { orderId, templateName: "ORDER_SHIPPED", idempotencyKey: "ui-send-0001" };
+    const before = transport.delivered.length;
+    // A double click: both arrive at once.
+    const [a, b] = await Promise.all([mustQuery(world.notification.url, SEND, { input }), mustQuery(world.notification.url, SEND, { input })]);
+    const again = await mustQuery(world.notification.url, SEND, { input });
+    expect(b.sendNotification.id).toBe(a.sendNotification.id);
+    expect(again.sendNotification).toEqual({ id: a.sendNotification.id, status: "SENT" });
+    expect(transport.delivered.length - before).toBe(1);
+    expect(await world.notification.db.notification.count({ where: { orderId: Number(orderId) } })).toBe(1);
+
+    const other = await graphqlRequest(world.notification.url, SEND, { input: { ...input, templateName: "ORDER_CANCELLED" } });
+    expect(other.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "input.idempotencyKey", params: { notificationId: Number(a.sendNotification.id) } });
+    const blank = await graphqlRequest(world.notification.url, SEND, { input: { ...input, idempotencyKey: " " } });
+    expect(blank.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.idempotencyKey" });
+    // Without a key every request is a new message, as before.
+    await mustQuery(world.notification.url, SEND, { input: { orderId, templateName: "ORDER_SHIPPED" } });
+    expect(transport.delivered.length - before).toBe(2);
+  });
 });

@@ -13,6 +13,8 @@ export interface NewNotification {
   recipient: string;
   subject: string | null;
   body: string;
+  /** The caller's sendNotification key, if it gave one. */
+  idempotencyKey?: string | null;
 }
 
 export type DeliveryOutcome = { ok: true; at: Date } | { ok: false; reason: string };

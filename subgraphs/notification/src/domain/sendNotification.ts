@@ -4,7 +4,7 @@
  * database's write lock. Callers go through NotificationDelivery (notificationDelivery.ts), which
  * makes sure one notification is never handed to the transport twice.
  */
-import { BadUserInputError, NotFoundError, parseId } from "@ops/service-kit";
+import { BadUserInputError, ConflictError, isUniqueViolationOn, NotFoundError, parseId } from "@ops/service-kit";
 import type { Channel, Notification, NotificationDb } from "../db.js";
 import type { OrderReader } from "../orderClient.js";
 import type { NotificationTransport } from "../transport/NotificationTransport.js";
@@ -26,9 +26,37 @@ export interface SendInput {
   templateName: string;
   channel?: Channel | null;
   phoneNumber?: string | null;
+  idempotencyKey?: string | null;
 }
 
 const MAX_REASON = 1000;
+const MAX_KEY = 200;
+
+/** The caller's idempotency key, trimmed; null without one. */
+function idempotencyKeyOf(input: SendInput): string | null {
+  if (input.idempotencyKey == null) return null;
+  const key = input.idempotencyKey.trim();
+  if (!key || key.length > MAX_KEY) {
+    throw new BadUserInputError(`An idempotency key has 1–${MAX_KEY} characters`, { field: "input.idempotencyKey", params: { max: MAX_KEY } });
+  }
+  return key;
+}
+
+/**
+ * The notification an earlier request with the same key made, when it asked for the same thing;
+ * CONFLICT when the key was used for another order, template or channel. Null for a new key.
+ */
+async function earlierSend(db: NotificationDb, key: string, wanted: { orderId: number; templateName: string; channel: Channel }): Promise<Notification | null> {
+  const earlier = await db.notification.findUnique({ where: { idempotencyKey: key } });
+  if (!earlier) return null;
+  if (earlier.orderId !== wanted.orderId || earlier.templateName !== wanted.templateName || earlier.channel !== wanted.channel) {
+    throw new ConflictError(`The idempotency key was used for notification ${earlier.id} (order ${earlier.orderId}, ${earlier.templateName}, ${earlier.channel}); use a new key for another message`, {
+      field: "input.idempotencyKey",
+      params: { notificationId: earlier.id },
+    });
+  }
+  return earlier;
+}
 
 /**
  * Hands a PENDING notification to the transport and records SENT or FAILED (CONFLICT when it is
@@ -58,11 +86,15 @@ export async function deliverNotification(deps: Pick<SendDeps, "db" | "transport
  */
 export async function sendNotification(deps: SendDeps, input: SendInput): Promise<Notification> {
   const orderId = parseId(input.orderId, "input.orderId");
+  const key = idempotencyKeyOf(input);
   const template = await deps.db.notificationTemplate.findUnique({ where: { name: input.templateName } });
   if (!template) {
     throw new NotFoundError(`There is no template named "${input.templateName}"`, { field: "input.templateName", params: { name: input.templateName } });
   }
   const channel = input.channel ?? template.channel;
+  // A repeated request (a retry, a double click) gets the first one's notification, not a second message.
+  const repeated = key ? await earlierSend(deps.db, key, { orderId, templateName: template.name, channel }) : null;
+  if (repeated) return repeated;
   if (channel === "EMAIL" && !template.subjectTemplate.trim()) {
     throw new BadUserInputError(`The template "${template.name}" has no subject, so it can only be sent as SMS`, { field: "input.channel", params: { channel, template: template.name } });
   }
@@ -76,16 +108,24 @@ export async function sendNotification(deps: SendDeps, input: SendInput): Promis
   const order = await deps.orders.fetchOrder(orderId);
   if (!order) throw new NotFoundError(`Order ${orderId} does not exist`, { field: "input.orderId", params: { id: orderId } });
   const message = renderMessage(template, channel, templateContext(order), { subject: "input.templateName", body: "input.templateName" });
-  const pending = await deps.db.$transaction((tx) =>
-    createPendingNotification(tx, {
-      orderId,
-      channel,
-      templateName: template.name,
-      recipient: phone ?? order.customerEmail,
-      subject: message.subject,
-      body: message.body,
-    }),
-  );
+  let pending: Notification;
+  try {
+    pending = await deps.db.$transaction((tx) =>
+      createPendingNotification(tx, {
+        orderId,
+        channel,
+        templateName: template.name,
+        recipient: phone ?? order.customerEmail,
+        subject: message.subject,
+        body: message.body,
+        idempotencyKey: key,
+      }),
+    );
+  } catch (err) {
+    // The same key arrived twice at once: the other request stored it first and sends it.
+    if (key && isUniqueViolationOn(err, "idempotency_key")) return (await earlierSend(deps.db, key, { orderId, templateName: template.name, channel }))!;
+    throw err;
+  }
   return (await deps.delivery.deliver(pending.id)) ?? pending;
 }
 

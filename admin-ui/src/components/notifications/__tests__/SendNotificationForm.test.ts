@@ -80,7 +80,7 @@ describe("SendNotificationForm", () => {
     await wrapper.get("form").trigger("submit");
     await flushPromises();
     const [call] = sends(fetchMock);
-    expect(call?.variables.input).toEqual({ orderId: "12", templateName: "SMS_SHIPPED", phoneNumber: "03-1234-5678" });
+    expect(call?.variables.input).toEqual({ orderId: "12", templateName: "SMS_SHIPPED", phoneNumber: "03-1234-5678", idempotencyKey: expect.stringMatching(/^ui-send-[0-9a-f]{32}$/) });
     const fieldError = wrapper.get('[data-test="send-phone-error"]').text();
     expect(fieldError).toContain("携帯電話番号の入力内容に誤りがあります。");
     expect(fieldError).toContain("is a landline number");
@@ -96,11 +96,29 @@ describe("SendNotificationForm", () => {
     await Promise.all([form.trigger("submit"), form.trigger("submit")]);
     await flushPromises();
     expect(sends(fetchMock)).toHaveLength(1);
-    expect(sends(fetchMock)[0]?.variables.input).toEqual({ orderId: "12", templateName: "ORDER_SHIPPED" });
+    expect(sends(fetchMock)[0]?.variables.input).toEqual({ orderId: "12", templateName: "ORDER_SHIPPED", idempotencyKey: expect.stringMatching(/^ui-send-/) });
     const outcome = wrapper.get('[data-test="send-outcome"]');
     expect(outcome.attributes("data-status")).toBe("FAILED");
     expect(outcome.text()).toContain("SMTP 550 mailbox unavailable");
     expect(wrapper.emitted("sent")).toHaveLength(1);
+    wrapper.unmount();
+  });
+
+  it("retries a failed request with the same idempotency key, and a new message with a new one", async () => {
+    let answer: unknown = { data: null, errors: [{ message: "The notification service is unavailable", extensions: { code: "SERVICE_UNAVAILABLE", service: "notification" } }] };
+    const { wrapper, fetchMock } = await mountForm(() => answer);
+    await wrapper.get('[data-test="send-template"]').setValue("ORDER_SHIPPED");
+    await wrapper.get("form").trigger("submit");
+    await flushPromises();
+    answer = { data: { sendNotification: sent() } };
+    await wrapper.get("form").trigger("submit"); // the operator tries again
+    await flushPromises();
+    await wrapper.get("form").trigger("submit"); // and then means to send another one
+    await flushPromises();
+    const keys = sends(fetchMock).map((c) => (c.variables.input as { idempotencyKey: string }).idempotencyKey);
+    expect(keys).toHaveLength(3);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[1]);
     wrapper.unmount();
   });
 });

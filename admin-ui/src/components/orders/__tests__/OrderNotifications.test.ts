@@ -55,7 +55,7 @@ describe("OrderNotifications", () => {
     await wrapper.get('[data-test="send-notification"]').trigger("click");
     await flushPromises();
     const [call] = graphqlCalls(fetchMock).filter((c) => c.operationName === "SendNotification");
-    expect(call?.variables.input).toEqual({ orderId: "12", templateName: "ORDER_SHIPPED" });
+    expect(call?.variables.input).toEqual({ orderId: "12", templateName: "ORDER_SHIPPED", idempotencyKey: expect.stringMatching(/^ui-send-/) });
     expect(wrapper.emitted("changed")).toHaveLength(1);
     expect(wrapper.get('[data-test="send-outcome"]').text()).toContain("送信しました");
     wrapper.unmount();
