@@ -112,4 +112,13 @@ describe("bulk import in the browser", () => {
     await expect.poll(() => page.locator('[data-test="import-row"]').count()).toBeGreaterThanOrEqual(2);
     await screenshot(page, "imports");
   });
+
+  it("warns in the dry run that a file already imported would be refused as a duplicate", async () => {
+    await page.goto("/#/imports/new");
+    await page.locator('[data-test="import-file"]').setInputFiles(path.join(files, "orders-with-one-bad-row.csv"));
+    await page.locator('[data-test="import-dry-run"]').click();
+    const warning = page.locator('[data-test="dry-run-duplicate"]');
+    await warning.waitFor({ timeout: 30_000 });
+    expect(await warning.locator("a").getAttribute("href")).toMatch(/#\/imports\/\d+$/);
+  });
 });

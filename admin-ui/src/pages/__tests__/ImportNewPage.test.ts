@@ -40,6 +40,7 @@ function importView(overrides: Record<string, unknown> = {}) {
     finishedAt: null,
     errorReportUrl: "/imports/41/errors.csv",
     failedRowsUrl: "/imports/41/failed-rows.csv",
+    sameFileImport: null,
     ...overrides,
   };
 }
@@ -139,6 +140,7 @@ describe("ImportNewPage", () => {
     expect(summary.get('[data-test="preview-unknown-columns"]').text()).toContain("memo");
     expect(summary.text()).toContain("Shift_JIS（CP932）");
     expect(summary.text()).toContain("5件の注文が作成されます。誤りのある2行は取り込まれません。");
+    expect(summary.find('[data-test="dry-run-duplicate"]').exists()).toBe(false);
     const rows = summary.findAll('[data-test="import-error-row"]');
     expect(rows.map((r) => [r.attributes("data-row"), r.attributes("data-column")])).toEqual([
       ["4", "quantity"],
@@ -204,6 +206,20 @@ describe("ImportNewPage", () => {
     expect(notice.text()).toContain("取込 #7 ですでに取り込まれています");
     expect(notice.text()).toContain("「以前に取り込んだファイルでも取り込む」にチェック");
     expect(notice.find('a[href$="/batches/b-7"]').exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it("warns after the dry run when the file was already imported for real, before the operator presses import", async () => {
+    const { wrapper } = await openPage();
+    gateway({ ImportProgress: () => jsonResponse({ data: { import: { ...checked, sameFileImport: { id: "7", batchId: "b-7" } } } }) });
+    await wrapper.get('[data-test="import-drop"]').trigger("drop", { dataTransfer: { files: [csvFile()] } });
+    await wrapper.get('[data-test="import-dry-run"]').trigger("click");
+    await flushPromises();
+    await flushPromises();
+    const warning = wrapper.get('[data-test="dry-run-duplicate"]');
+    expect(warning.text()).toContain("このファイルは取込 #7 ですでに取り込まれています。");
+    expect(warning.text()).toContain("以前に取り込んだファイルでも取り込む");
+    expect(warning.get("a").attributes("href")).toContain("/imports/7");
     wrapper.unmount();
   });
 

@@ -17,6 +17,18 @@ export interface StartImportInput extends Partial<ImportOptions> {
   uploadId: string;
 }
 
+/**
+ * The first real (not dry-run) import of the file with `checksum` that is queued, running or has
+ * completed, other than `exceptId`: a real import of the same file is refused unless forced.
+ */
+export async function earlierRealImport(db: OrderDb, checksum: string, exceptId?: number) {
+  const earlier = await db.importHistory.findMany({
+    where: { checksum, status: { in: ["pending", "running", "completed", "completed_with_errors"] }, ...(exceptId === undefined ? {} : { id: { not: exceptId } }) },
+    orderBy: { id: "asc" },
+  });
+  return earlier.find((e) => !(JSON.parse(e.options) as ImportOptions).dryRun) ?? null;
+}
+
 /** Creates the import_history row and queues the import. */
 async function queueImport(deps: ImportDeps, upload: { filename: string; checksum: string; size: number; path: string }, options: ImportOptions, identity: Identity, batchId: string, retryOf: number | null) {
   const row = await deps.db.importHistory.create({
@@ -46,11 +58,7 @@ export async function startImport(deps: ImportDeps, input: StartImportInput, ide
     force: input.force ?? DEFAULT_OPTIONS.force,
   };
   if (!options.dryRun && !options.force) {
-    const earlier = await deps.db.importHistory.findMany({
-      where: { checksum: upload.checksum!, status: { in: ["pending", "running", "completed", "completed_with_errors"] } },
-      orderBy: { id: "asc" },
-    });
-    const real = earlier.find((e) => !(JSON.parse(e.options) as ImportOptions).dryRun);
+    const real = await earlierRealImport(deps.db, upload.checksum!);
     if (real) {
       throw new ConflictError(
         `This file was already imported as import ${real.id} (${real.filename}, ${real.createdAt.toISOString()}). Import it again only on purpose, with force: true.`,

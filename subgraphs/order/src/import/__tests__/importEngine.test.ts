@@ -93,9 +93,17 @@ describe("importing a file", () => {
     expect(ok).toMatchObject({ status: "COMPLETED", ordersCreated: 1 });
   });
 
-  it("refuses a file already imported, unless forced", async () => {
+  it("refuses a file already imported, unless forced, and a dry run says so ahead", async () => {
     const content = csv("K-1,k@example.jp,重複 確認,茶,1,500,JPY,,");
-    expect((await world.importFile(content)).status).toBe("COMPLETED");
+    const sameFile = async (id: string) => (await mustQuery(world.service.url, `query($id: ID!) { import(id: $id) { sameFileImport { id } } }`, { id })).import.sameFileImport;
+    // A dry run first is no import: the real one after it is not a duplicate.
+    const dry = await world.importFile(content, { dryRun: true });
+    expect(await sameFile(dry.id)).toBeNull();
+    const first = await world.importFile(content);
+    expect(first.status).toBe("COMPLETED");
+    expect(await sameFile(first.id)).toBeNull();
+    const dryAgain = await world.importFile(content, { dryRun: true });
+    expect(await sameFile(dryAgain.id)).toEqual({ id: first.id });
     const uploadId = await world.upload(content);
     const again = await graphqlRequest(world.service.url, `mutation($i: StartImportInput!) { startImport(input: $i) { id } }`, { i: { uploadId } });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "input.uploadId" });
