@@ -46,7 +46,18 @@ const errorsPage = {
   id: "41",
   errors: {
     totalCount: 1,
-    edges: [{ node: { rowNumber: 12, column: "unit_price", value: "-5", reason: "unit_price must be a whole number of yen greater than 0" } }],
+    edges: [
+      {
+        node: {
+          rowNumber: 12,
+          column: "unit_price",
+          value: "-5",
+          reason: "unit_price must be a whole number of yen greater than 0",
+          code: "UNIT_PRICE_NOT_POSITIVE_YEN",
+          params: JSON.stringify({ fraction: false }),
+        },
+      },
+    ],
     pageInfo: { hasNextPage: false, endCursor: null },
   },
 };
@@ -170,6 +181,8 @@ describe("ImportDetailPage", () => {
     expect(row.attributes("data-row")).toBe("12");
     expect(row.text()).toContain("単価");
     expect(row.text()).toContain("-5");
+    expect(row.get('[data-test="import-error-reason"]').text()).toBe("単価は1円以上の整数（円）で入力してください。");
+    expect(row.text()).not.toContain("whole number");
     const report = wrapper.get('[data-test="error-report"]');
     expect(report.attributes("href")).toBe("/imports/41/errors.csv");
     expect(report.attributes()).toHaveProperty("download");

@@ -59,8 +59,9 @@ const checked = importView({
 });
 
 const firstErrors = [
-  { rowNumber: 4, column: "quantity", value: "二", reason: "quantity must be a whole number greater than 0" },
-  { rowNumber: 7, column: "customer_email", value: "taro@", reason: "customer_email is not a valid e-mail address" },
+  { rowNumber: 4, column: "quantity", value: "二", reason: "quantity must be a whole number greater than 0", code: "QUANTITY_NOT_POSITIVE_INTEGER", params: "{}" },
+  // Recorded before errors had codes: the English reason is all there is.
+  { rowNumber: 7, column: "customer_email", value: "taro@", reason: "customer_email is not a valid e-mail address", code: null, params: null },
 ];
 
 type Answer = (req: SeenRequest) => Response | undefined;
@@ -148,7 +149,12 @@ describe("ImportNewPage", () => {
     ]);
     expect(rows[0]!.text()).toContain("数量");
     expect(rows[0]!.text()).toContain("二");
-    expect(rows[1]!.text()).toContain("customer_email is not a valid e-mail address");
+    const reason = rows[0]!.get('[data-test="import-error-reason"]');
+    expect(reason.text()).toBe("数量は1以上の整数で入力してください。");
+    expect(reason.attributes("lang")).toBeUndefined();
+    const fallback = rows[1]!.get('[data-test="import-error-reason"]');
+    expect(fallback.text()).toBe("customer_email is not a valid e-mail address");
+    expect(fallback.attributes("lang")).toBe("en");
     expect(wrapper.get('[data-test="import-start"]').text()).toBe("このファイルを取り込む");
     wrapper.unmount();
   });

@@ -12,6 +12,7 @@ import type Database from "better-sqlite3";
 import { enqueueEventSync, newEvent, sqlDate } from "@ops/service-kit/lite";
 import { nameKey } from "../domain/nameKey.js";
 import { CsvEncodingError, CsvFormatError, MissingColumnsError, readCsvFile, type ValidatedRow } from "./csv/index.js";
+import { paramsJson } from "./importErrorCodes.js";
 import type { ImportConfirmationsData, ImportOptions, ImportPaymentsData, ImportStatus } from "./importTypes.js";
 import { validateGroup, type GroupError, type GroupRow, type ValidOrderGroup } from "./validateGroup.js";
 
@@ -86,7 +87,7 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
     db.exec(STAGING);
     db.prepare("DELETE FROM import_errors WHERE import_id = ?").run(importId);
     const stage = db.prepare("INSERT INTO temp.staging VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    const insertError = db.prepare("INSERT INTO import_errors (import_id, row_number, column, value, reason, order_key) VALUES (?, ?, ?, ?, ?, ?)");
+    const insertError = db.prepare("INSERT INTO import_errors (import_id, row_number, column, value, reason, order_key, code, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     // The first row of each order: rows are walked order by order in the file's order.
     const firstRow = new Map<string, number>();
     let pending: ValidatedRow[] = [];
@@ -104,7 +105,7 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
           stage.run(first, rowNumber, key, 1, o.customerEmail, o.customerName, o.productName, o.quantity, o.unitPrice, o.currency, o.paymentMethod, o.paymentStatus);
         } else {
           stage.run(first, rowNumber, key, 0, null, null, null, null, null, null, null, null);
-          for (const e of r.errors) insertError.run(importId, e.rowNumber, e.column, e.value, e.reason, key);
+          for (const e of r.errors) insertError.run(importId, e.rowNumber, e.column, e.value, e.reason, key, e.code, paramsJson(e.params));
         }
       }
       setProgress.run("parsing", parsed, bytes, now(), importId);
@@ -204,7 +205,7 @@ function walkOrders(
   let group: GroupRow[] = [];
   let key: string | null = null;
   const recordErrors = db.transaction((errors: GroupError[], orderKey: string) => {
-    for (const e of errors) insertError.run(job.id, e.rowNumber, e.column, e.value, e.reason, orderKey);
+    for (const e of errors) insertError.run(job.id, e.rowNumber, e.column, e.value, e.reason, orderKey, e.code, paramsJson(e.params));
   });
   const close = () => {
     if (key === null) return;

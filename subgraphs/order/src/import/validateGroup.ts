@@ -3,6 +3,7 @@
  * valid, the same customer on all rows, one payment method and status, and a payable total.
  * An order is all-or-nothing: one bad row rejects it, and every row of it is reported.
  */
+import type { CodedReason, OrderParams } from "./importErrorCodes.js";
 import type { ImportOptions, StagedRow } from "./importTypes.js";
 
 export const MIN_PAYMENT = 100;
@@ -13,12 +14,13 @@ export interface GroupRow {
   data: StagedRow;
 }
 
-export interface GroupError {
+/** `reason` is English for people; `code` and `params` say the same for a client to translate. */
+export type GroupError = {
   rowNumber: number;
   column: string | null;
   value: string | null;
   reason: string;
-}
+} & CodedReason;
 
 export interface ValidOrderGroup {
   orderKey: string;
@@ -38,11 +40,11 @@ export function validateGroup(orderKey: string, orderRef: string | null, rows: G
   const bad = rows.filter((r) => !r.data.valid).map((r) => r.rowNumber);
   if (bad.length > 0) {
     // The invalid rows already carry their own errors; the others learn why they were not imported.
+    const reason = `not imported: ${label} is rejected because row${bad.length > 1 ? "s" : ""} ${bad.join(", ")} ${bad.length > 1 ? "have" : "has"} errors`;
+    const params = { ...orderParams(orderRef, rows), rows: bad };
     return {
       ok: false,
-      errors: rows
-        .filter((r) => r.data.valid)
-        .map((r) => ({ rowNumber: r.rowNumber, column: null, value: null, reason: `not imported: ${label} is rejected because row${bad.length > 1 ? "s" : ""} ${bad.join(", ")} ${bad.length > 1 ? "have" : "has"} errors` })),
+      errors: rows.filter((r) => r.data.valid).map((r) => ({ rowNumber: r.rowNumber, column: null, value: null, reason, code: "ORDER_REJECTED_BY_ROWS", params })),
     };
   }
   const first = rows[0]!.data;
@@ -55,29 +57,32 @@ export function validateGroup(orderKey: string, orderRef: string | null, rows: G
           column,
           value: r.data[key] === null || r.data[key] === undefined ? null : String(r.data[key]),
           reason: `${column} differs from row ${rows[0]!.rowNumber} of the same ${label}; all rows of an order must agree`,
+          code: "ORDER_FIELD_MISMATCH",
+          params: { ...orderParams(orderRef, rows), column },
         });
       }
     }
   }
   const items = rows.map((r) => ({ productName: r.data.productName!, quantity: r.data.quantity!, unitPrice: r.data.unitPrice! }));
   const totalAmount = items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0);
-  if (!Number.isSafeInteger(totalAmount)) errors.push({ rowNumber: rows[0]!.rowNumber, column: null, value: null, reason: `the total of ${label} is too large` });
+  if (!Number.isSafeInteger(totalAmount)) {
+    errors.push({ rowNumber: rows[0]!.rowNumber, column: null, value: null, reason: `the total of ${label} is too large`, code: "ORDER_TOTAL_TOO_LARGE", params: orderParams(orderRef, rows) });
+  }
   const method = first.paymentMethod ?? null;
   const payment = options.createPayments && method ? { method, status: first.paymentStatus === "pending" ? ("PENDING" as const) : ("COMPLETED" as const) } : null;
   if (payment && (totalAmount < MIN_PAYMENT || totalAmount > MAX_PAYMENT)) {
+    const reason = `the total of ${label} is ${totalAmount} JPY; a payment must be between ${MIN_PAYMENT} and ${MAX_PAYMENT.toLocaleString("en")} JPY`;
+    const params = { ...orderParams(orderRef, rows), total: totalAmount, min: MIN_PAYMENT, max: MAX_PAYMENT };
     for (const r of rows) {
-      errors.push({
-        rowNumber: r.rowNumber,
-        column: "unit_price",
-        value: String(r.data.unitPrice),
-        reason: `the total of ${label} is ${totalAmount} JPY; a payment must be between ${MIN_PAYMENT} and ${MAX_PAYMENT.toLocaleString("en")} JPY`,
-      });
+      errors.push({ rowNumber: r.rowNumber, column: "unit_price", value: String(r.data.unitPrice), reason, code: "PAYMENT_AMOUNT_OUT_OF_RANGE", params });
     }
   }
   if (errors.length > 0) {
     const reported = new Set(errors.map((e) => e.rowNumber));
     for (const r of rows) {
-      if (!reported.has(r.rowNumber)) errors.push({ rowNumber: r.rowNumber, column: null, value: null, reason: `not imported: ${label} is rejected because of errors in its other rows` });
+      if (!reported.has(r.rowNumber)) {
+        errors.push({ rowNumber: r.rowNumber, column: null, value: null, reason: `not imported: ${label} is rejected because of errors in its other rows`, code: "ORDER_REJECTED_BY_OTHER_ROWS", params: orderParams(orderRef, rows) });
+      }
     }
     return { ok: false, errors: errors.sort((a, b) => a.rowNumber - b.rowNumber) };
   }
@@ -95,4 +100,9 @@ export function validateGroup(orderKey: string, orderRef: string | null, rows: G
       rowCount: rows.length,
     },
   };
+}
+
+/** How the params name an order: its order_ref (null without one) and its first row. */
+function orderParams(orderRef: string | null, rows: GroupRow[]): OrderParams {
+  return { order: orderRef, firstRow: rows[0]!.rowNumber };
 }

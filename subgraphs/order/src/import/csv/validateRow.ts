@@ -1,5 +1,6 @@
 /** The rules of the CSV contract (DESIGN section 6) for one row, with every failing column reported. */
 import { isValidEmail } from "../../domain/email.js";
+import type { CodedReason } from "../importErrorCodes.js";
 import type { ColumnIndex, ColumnName } from "./columns.js";
 import { parseAmount, parseQuantity } from "./normalizeNumber.js";
 
@@ -19,14 +20,15 @@ export interface ParsedRow {
   paymentStatus: "completed" | "pending";
 }
 
-export interface RowError {
+/** `reason` is English for people; `code` and `params` say the same for a client to translate. */
+export type RowError = {
   rowNumber: number;
   /** The column the error concerns, or null for a rule across columns. */
   column: string | null;
   /** The cell as written in the file. */
   value: string | null;
   reason: string;
-}
+} & CodedReason;
 
 /**
  * A failed row still says which order it belongs to (its trimmed order_ref, null without one), so
@@ -37,6 +39,7 @@ export type ValidatedRow = { ok: true; row: ParsedRow } | { ok: false; rowNumber
 /** Longest customer name, product name and order_ref; the same limit as `validateOrder`. */
 export const MAX_TEXT = 200;
 const MAX_METHOD = 40;
+const NONE = Object.freeze({}) as Record<string, never>;
 
 /**
  * Validates and normalises one data record. A record shorter than the header reads its missing
@@ -47,59 +50,64 @@ export function validateRow(fields: readonly string[], columns: ColumnIndex, row
 
   const rawRef = cell(fields, columns.order_ref);
   const ref = rawRef.trim();
-  if (ref.length > MAX_TEXT) errors = withError(errors, rowNumber, "order_ref", rawRef, `order_ref is longer than ${MAX_TEXT} characters`);
+  if (ref.length > MAX_TEXT) errors = withError(errors, rowNumber, "order_ref", rawRef, `order_ref is longer than ${MAX_TEXT} characters`, { code: "TOO_LONG", params: { column: "order_ref", max: MAX_TEXT } });
 
   const rawEmail = cell(fields, columns.customer_email);
   const customerEmail = toLower(rawEmail.trim());
-  if (customerEmail === "") errors = withError(errors, rowNumber, "customer_email", rawEmail, "customer_email is required");
-  else if (!isValidEmail(customerEmail)) errors = withError(errors, rowNumber, "customer_email", rawEmail, "customer_email is not a valid e-mail address");
+  if (customerEmail === "") errors = withError(errors, rowNumber, "customer_email", rawEmail, "customer_email is required", { code: "REQUIRED", params: { column: "customer_email" } });
+  else if (!isValidEmail(customerEmail)) errors = withError(errors, rowNumber, "customer_email", rawEmail, "customer_email is not a valid e-mail address", { code: "INVALID_EMAIL", params: NONE });
 
   const rawName = cell(fields, columns.customer_name);
   // Not normalised: NFC would replace the vendor kanji of CP932 names (塚 U+FA10, 神 U+FA19) with
   // other code points; searching goes through nameKey, which folds them anyway.
   const customerName = rawName.trim();
-  if (customerName === "") errors = withError(errors, rowNumber, "customer_name", rawName, "customer_name is required");
-  else if (customerName.length > MAX_TEXT) errors = withError(errors, rowNumber, "customer_name", rawName, `customer_name is longer than ${MAX_TEXT} characters`);
+  if (customerName === "") errors = withError(errors, rowNumber, "customer_name", rawName, "customer_name is required", { code: "REQUIRED", params: { column: "customer_name" } });
+  else if (customerName.length > MAX_TEXT) errors = withError(errors, rowNumber, "customer_name", rawName, `customer_name is longer than ${MAX_TEXT} characters`, { code: "TOO_LONG", params: { column: "customer_name", max: MAX_TEXT } });
 
   const rawProduct = cell(fields, columns.product_name);
   const productName = rawProduct.trim();
-  if (productName === "") errors = withError(errors, rowNumber, "product_name", rawProduct, "product_name is required");
-  else if (productName.length > MAX_TEXT) errors = withError(errors, rowNumber, "product_name", rawProduct, `product_name is longer than ${MAX_TEXT} characters`);
+  if (productName === "") errors = withError(errors, rowNumber, "product_name", rawProduct, "product_name is required", { code: "REQUIRED", params: { column: "product_name" } });
+  else if (productName.length > MAX_TEXT) errors = withError(errors, rowNumber, "product_name", rawProduct, `product_name is longer than ${MAX_TEXT} characters`, { code: "TOO_LONG", params: { column: "product_name", max: MAX_TEXT } });
 
   const rawQuantity = cell(fields, columns.quantity);
   const quantity = parseQuantity(rawQuantity);
   const quantityOk = quantity !== null && quantity > 0 && Number.isSafeInteger(quantity);
   if (!quantityOk) {
-    errors = withError(errors, rowNumber, "quantity", rawQuantity, isBlank(rawQuantity) ? "quantity is required" : "quantity must be a whole number greater than 0");
+    errors = isBlank(rawQuantity)
+      ? withError(errors, rowNumber, "quantity", rawQuantity, "quantity is required", { code: "REQUIRED", params: { column: "quantity" } })
+      : withError(errors, rowNumber, "quantity", rawQuantity, "quantity must be a whole number greater than 0", { code: "QUANTITY_NOT_POSITIVE_INTEGER", params: NONE });
   }
 
   const rawPrice = cell(fields, columns.unit_price);
   const unitPrice = parseAmount(rawPrice);
   const priceOk = unitPrice !== null && unitPrice > 0 && Number.isSafeInteger(unitPrice);
   if (!priceOk) {
-    const reason = isBlank(rawPrice)
-      ? "unit_price is required"
-      : unitPrice !== null && unitPrice > 0 && !Number.isInteger(unitPrice)
-        ? "unit_price must be a whole number of yen greater than 0 (JPY has no fractions)"
-        : "unit_price must be a whole number of yen greater than 0";
-    errors = withError(errors, rowNumber, "unit_price", rawPrice, reason);
+    if (isBlank(rawPrice)) errors = withError(errors, rowNumber, "unit_price", rawPrice, "unit_price is required", { code: "REQUIRED", params: { column: "unit_price" } });
+    else {
+      const fraction = unitPrice !== null && unitPrice > 0 && !Number.isInteger(unitPrice);
+      const reason = fraction ? "unit_price must be a whole number of yen greater than 0 (JPY has no fractions)" : "unit_price must be a whole number of yen greater than 0";
+      errors = withError(errors, rowNumber, "unit_price", rawPrice, reason, { code: "UNIT_PRICE_NOT_POSITIVE_YEN", params: { fraction } });
+    }
   } else if (quantityOk && !Number.isSafeInteger(quantity * unitPrice)) {
-    errors = withError(errors, rowNumber, null, null, "quantity × unit_price is too large");
+    errors = withError(errors, rowNumber, null, null, "quantity × unit_price is too large", { code: "LINE_TOTAL_TOO_LARGE", params: NONE });
   }
 
   const rawCurrency = cell(fields, columns.currency);
-  if (!isJpy(rawCurrency)) errors = withError(errors, rowNumber, "currency", rawCurrency, "currency must be JPY (the services only take JPY)");
+  if (!isJpy(rawCurrency)) errors = withError(errors, rowNumber, "currency", rawCurrency, "currency must be JPY (the services only take JPY)", { code: "CURRENCY_NOT_JPY", params: NONE });
 
   const rawMethod = cell(fields, columns.payment_method);
   const method = toLower(rawMethod.trim());
   if (method !== "" && !isMethodIdentifier(method)) {
-    errors = withError(errors, rowNumber, "payment_method", rawMethod, `payment_method must be an identifier such as credit_card: a letter, then 1 to ${MAX_METHOD - 1} letters, digits or underscores`);
+    errors = withError(errors, rowNumber, "payment_method", rawMethod, `payment_method must be an identifier such as credit_card: a letter, then 1 to ${MAX_METHOD - 1} letters, digits or underscores`, {
+      code: "INVALID_PAYMENT_METHOD",
+      params: { maxLength: MAX_METHOD },
+    });
   }
 
   const rawStatus = cell(fields, columns.payment_status);
   const status = toLower(rawStatus.trim());
   if (status !== "" && status !== "completed" && status !== "pending") {
-    errors = withError(errors, rowNumber, "payment_status", rawStatus, "payment_status must be completed or pending");
+    errors = withError(errors, rowNumber, "payment_status", rawStatus, "payment_status must be completed or pending", { code: "INVALID_PAYMENT_STATUS", params: NONE });
   }
 
   if (errors !== null) return { ok: false, rowNumber, orderRef: ref === "" ? null : ref, errors };
@@ -120,8 +128,8 @@ export function validateRow(fields: readonly string[], columns: ColumnIndex, row
   };
 }
 
-function withError(errors: RowError[] | null, rowNumber: number, column: ColumnName | null, value: string | null, reason: string): RowError[] {
-  const error: RowError = { rowNumber, column, value, reason };
+function withError(errors: RowError[] | null, rowNumber: number, column: ColumnName | null, value: string | null, reason: string, coded: CodedReason): RowError[] {
+  const error: RowError = { rowNumber, column, value, reason, ...coded };
   if (errors === null) return [error];
   errors.push(error);
   return errors;

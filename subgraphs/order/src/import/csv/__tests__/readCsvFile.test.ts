@@ -120,7 +120,7 @@ describe("readCsvFile", () => {
       [3, "Ann", "Gift box\r\nwith a card"],
       [9, "Cho", "Pot"],
     ]);
-    expect(errors).toEqual([{ rowNumber: 8, column: "quantity", value: "0", reason: "quantity must be a whole number greater than 0" }]);
+    expect(errors).toEqual([{ rowNumber: 8, column: "quantity", value: "0", reason: "quantity must be a whole number greater than 0", code: "QUANTITY_NOT_POSITIVE_INTEGER", params: {} }]);
     expect(summary).toMatchObject({ dataRows: 4, validRows: 3, invalidRows: 1, lineCount: 9 });
   });
 

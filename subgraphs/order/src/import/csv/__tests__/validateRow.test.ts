@@ -52,33 +52,33 @@ describe("validateRow", () => {
     expect(parsed(row({ customer_name: name })).customerName).toBe(name);
   });
 
-  it.each<[string, Partial<Record<string, string>>, string | null, string | null, string]>([
-    ["empty e-mail", { customer_email: " " }, "customer_email", " ", "customer_email is required"],
-    ["bad e-mail", { customer_email: "taro@example" }, "customer_email", "taro@example", "customer_email is not a valid e-mail address"],
-    ["e-mail with a space", { customer_email: "ta ro@example.jp" }, "customer_email", "ta ro@example.jp", "customer_email is not a valid e-mail address"],
-    ["empty name", { customer_name: "\u3000" }, "customer_name", "\u3000", "customer_name is required"],
-    ["long name", { customer_name: "あ".repeat(201) }, "customer_name", "あ".repeat(201), "customer_name is longer than 200 characters"],
-    ["empty product", { product_name: "" }, "product_name", "", "product_name is required"],
-    ["long product", { product_name: "x".repeat(201) }, "product_name", "x".repeat(201), "product_name is longer than 200 characters"],
-    ["long order_ref", { order_ref: "r".repeat(201) }, "order_ref", "r".repeat(201), "order_ref is longer than 200 characters"],
-    ["empty quantity", { quantity: "" }, "quantity", "", "quantity is required"],
-    ["zero quantity", { quantity: "0" }, "quantity", "0", "quantity must be a whole number greater than 0"],
-    ["negative quantity", { quantity: "-1" }, "quantity", "-1", "quantity must be a whole number greater than 0"],
-    ["fractional quantity", { quantity: "1.5" }, "quantity", "1.5", "quantity must be a whole number greater than 0"],
-    ["quantity in words", { quantity: "two" }, "quantity", "two", "quantity must be a whole number greater than 0"],
-    ["empty price", { unit_price: "" }, "unit_price", "", "unit_price is required"],
-    ["zero price", { unit_price: "¥0" }, "unit_price", "¥0", "unit_price must be a whole number of yen greater than 0"],
-    ["negative price", { unit_price: "-100" }, "unit_price", "-100", "unit_price must be a whole number of yen greater than 0"],
-    ["price with sen", { unit_price: "12.5" }, "unit_price", "12.5", "unit_price must be a whole number of yen greater than 0 (JPY has no fractions)"],
-    ["price in words", { unit_price: "free" }, "unit_price", "free", "unit_price must be a whole number of yen greater than 0"],
-    ["huge line total", { quantity: "10000000", unit_price: "10000000000" }, null, null, "quantity × unit_price is too large"],
-    ["other currency", { currency: "USD" }, "currency", "USD", "currency must be JPY (the services only take JPY)"],
-    ["method with a space", { payment_method: "credit card" }, "payment_method", "credit card", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores"],
-    ["one-letter method", { payment_method: "c" }, "payment_method", "c", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores"],
-    ["method starting with a digit", { payment_method: "3ds" }, "payment_method", "3ds", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores"],
-    ["unknown status", { payment_status: "paid" }, "payment_status", "paid", "payment_status must be completed or pending"],
-  ])("refuses %s", (_label, changes, column, value, reason) => {
-    expect(errorsOf(changes)).toEqual([{ rowNumber: 7, column, value, reason }]);
+  it.each<[string, Partial<Record<string, string>>, string | null, string | null, string, string, object]>([
+    ["empty e-mail", { customer_email: " " }, "customer_email", " ", "customer_email is required", "REQUIRED", { column: "customer_email" }],
+    ["bad e-mail", { customer_email: "taro@example" }, "customer_email", "taro@example", "customer_email is not a valid e-mail address", "INVALID_EMAIL", {}],
+    ["e-mail with a space", { customer_email: "ta ro@example.jp" }, "customer_email", "ta ro@example.jp", "customer_email is not a valid e-mail address", "INVALID_EMAIL", {}],
+    ["empty name", { customer_name: "\u3000" }, "customer_name", "\u3000", "customer_name is required", "REQUIRED", { column: "customer_name" }],
+    ["long name", { customer_name: "あ".repeat(201) }, "customer_name", "あ".repeat(201), "customer_name is longer than 200 characters", "TOO_LONG", { column: "customer_name", max: 200 }],
+    ["empty product", { product_name: "" }, "product_name", "", "product_name is required", "REQUIRED", { column: "product_name" }],
+    ["long product", { product_name: "x".repeat(201) }, "product_name", "x".repeat(201), "product_name is longer than 200 characters", "TOO_LONG", { column: "product_name", max: 200 }],
+    ["long order_ref", { order_ref: "r".repeat(201) }, "order_ref", "r".repeat(201), "order_ref is longer than 200 characters", "TOO_LONG", { column: "order_ref", max: 200 }],
+    ["empty quantity", { quantity: "" }, "quantity", "", "quantity is required", "REQUIRED", { column: "quantity" }],
+    ["zero quantity", { quantity: "0" }, "quantity", "0", "quantity must be a whole number greater than 0", "QUANTITY_NOT_POSITIVE_INTEGER", {}],
+    ["negative quantity", { quantity: "-1" }, "quantity", "-1", "quantity must be a whole number greater than 0", "QUANTITY_NOT_POSITIVE_INTEGER", {}],
+    ["fractional quantity", { quantity: "1.5" }, "quantity", "1.5", "quantity must be a whole number greater than 0", "QUANTITY_NOT_POSITIVE_INTEGER", {}],
+    ["quantity in words", { quantity: "two" }, "quantity", "two", "quantity must be a whole number greater than 0", "QUANTITY_NOT_POSITIVE_INTEGER", {}],
+    ["empty price", { unit_price: "" }, "unit_price", "", "unit_price is required", "REQUIRED", { column: "unit_price" }],
+    ["zero price", { unit_price: "¥0" }, "unit_price", "¥0", "unit_price must be a whole number of yen greater than 0", "UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: false }],
+    ["negative price", { unit_price: "-100" }, "unit_price", "-100", "unit_price must be a whole number of yen greater than 0", "UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: false }],
+    ["price with sen", { unit_price: "12.5" }, "unit_price", "12.5", "unit_price must be a whole number of yen greater than 0 (JPY has no fractions)", "UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: true }],
+    ["price in words", { unit_price: "free" }, "unit_price", "free", "unit_price must be a whole number of yen greater than 0", "UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: false }],
+    ["huge line total", { quantity: "10000000", unit_price: "10000000000" }, null, null, "quantity × unit_price is too large", "LINE_TOTAL_TOO_LARGE", {}],
+    ["other currency", { currency: "USD" }, "currency", "USD", "currency must be JPY (the services only take JPY)", "CURRENCY_NOT_JPY", {}],
+    ["method with a space", { payment_method: "credit card" }, "payment_method", "credit card", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores", "INVALID_PAYMENT_METHOD", { maxLength: 40 }],
+    ["one-letter method", { payment_method: "c" }, "payment_method", "c", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores", "INVALID_PAYMENT_METHOD", { maxLength: 40 }],
+    ["method starting with a digit", { payment_method: "3ds" }, "payment_method", "3ds", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores", "INVALID_PAYMENT_METHOD", { maxLength: 40 }],
+    ["unknown status", { payment_status: "paid" }, "payment_status", "paid", "payment_status must be completed or pending", "INVALID_PAYMENT_STATUS", {}],
+  ])("refuses %s", (_label, changes, column, value, reason, code, params) => {
+    expect(errorsOf(changes)).toEqual([{ rowNumber: 7, column, value, reason, code, params }]);
   });
 
   it("accepts the limits: 200 characters, 40-character method, JPY written as 円 or full-width", () => {

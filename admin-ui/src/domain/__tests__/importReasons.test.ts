@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { importReasonText, type CodedImportError, type ReasonFormat } from "@/domain/importReasons";
+import { translator, type Locale } from "@/i18n";
+import { formatCount, formatYen } from "@/i18n/format";
+// The composed API: the codes ImportError.code documents.
+import supergraph from "../../../../gateway/supergraph.graphql?raw";
+
+const format = (locale: Locale): ReasonFormat => ({
+  t: translator(locale),
+  yen: (n) => formatYen(n, locale),
+  count: (n) => formatCount(n, locale),
+  list: (items) => items.join(locale === "ja" ? "、" : ", "),
+});
+const ja = format("ja");
+const en = format("en");
+
+const coded = (code: string, params: object = {}, reason = "the English reason"): CodedImportError => ({ code, params: JSON.stringify(params), reason });
+const say = (error: CodedImportError, f = ja) => importReasonText(error, f);
+
+describe("importReasonText", () => {
+  it.each<[string, object, string]>([
+    ["REQUIRED", { column: "customer_email" }, "メールアドレスを入力してください。"],
+    ["REQUIRED", { column: "quantity" }, "数量を入力してください。"],
+    ["TOO_LONG", { column: "customer_name", max: 200 }, "お客様名は200文字以内にしてください。"],
+    ["TOO_LONG", { column: "order_ref", max: 1000 }, "注文番号（order_ref）は1,000文字以内にしてください。"],
+    ["INVALID_EMAIL", {}, "メールアドレスの形式が正しくありません（例: taro@example.jp）。"],
+    ["QUANTITY_NOT_POSITIVE_INTEGER", {}, "数量は1以上の整数で入力してください。"],
+    ["UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: false }, "単価は1円以上の整数（円）で入力してください。"],
+    ["UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: true }, "単価に小数は使えません（円に1円未満の単位はありません）。1円以上の整数で入力してください。"],
+    ["LINE_TOTAL_TOO_LARGE", {}, "数量×単価の金額が大きすぎます。"],
+    ["CURRENCY_NOT_JPY", {}, "通貨は日本円のみ扱えます。JPY と書くか、空欄にしてください。"],
+    ["INVALID_PAYMENT_METHOD", { maxLength: 40 }, "支払い方法は credit_card のように、英字で始まり英字・数字・下線（_）が続く2〜40文字で入力してください。"],
+    ["INVALID_PAYMENT_STATUS", {}, "支払い状態は completed（完了）か pending（処理待ち）にしてください。"],
+    ["ORDER_REJECTED_BY_ROWS", { order: "K-1", firstRow: 2, rows: [4] }, "注文「K-1」は4行目にエラーがあるため取り込まれません（この行自体に問題はありません）。"],
+    ["ORDER_REJECTED_BY_ROWS", { order: "K-1", firstRow: 2, rows: [3, 4, 1200] }, "注文「K-1」は3、4、1,200行目にエラーがあるため取り込まれません（この行自体に問題はありません）。"],
+    ["ORDER_FIELD_MISMATCH", { order: "F-1", firstRow: 12, column: "customer_email" }, "メールアドレスが注文「F-1」の最初の行（12行目）と違います。同じ注文の行はすべて同じにしてください。"],
+    ["ORDER_TOTAL_TOO_LARGE", { order: "G-1", firstRow: 14 }, "注文「G-1」の合計金額が大きすぎます。"],
+    ["PAYMENT_AMOUNT_OUT_OF_RANGE", { order: "X", firstRow: 5, total: 50, min: 100, max: 1_000_000 }, "注文「X」の合計は￥50です。決済できる金額は￥100〜￥1,000,000です。"],
+    ["PAYMENT_AMOUNT_OUT_OF_RANGE", { order: null, firstRow: 16, total: 1_200_000, min: 100, max: 1_000_000 }, "16行目の注文の合計は￥1,200,000です。決済できる金額は￥100〜￥1,000,000です。"],
+    ["ORDER_REJECTED_BY_OTHER_ROWS", { order: "F-1", firstRow: 12 }, "注文「F-1」はほかの行にエラーがあるため取り込まれません（この行自体に問題はありません）。"],
+  ])("says %s %j in Japanese", (code, params, text) => {
+    expect(say(coded(code, params))).toEqual({ text, lang: null });
+  });
+
+  it("says them in English when the operator reads English, with the English column names and number formats", () => {
+    expect(say(coded("REQUIRED", { column: "customer_email" }), en).text).toBe("Email address is required.");
+    expect(say(coded("ORDER_REJECTED_BY_ROWS", { order: "K-1", firstRow: 2, rows: [4] }), en).text).toBe("Not imported: row 4 of order K-1 has errors (this row itself is fine).");
+    expect(say(coded("ORDER_REJECTED_BY_ROWS", { order: "K-1", firstRow: 2, rows: [3, 4] }), en).text).toBe("Not imported: rows 3, 4 of order K-1 have errors (this row itself is fine).");
+    expect(say(coded("PAYMENT_AMOUNT_OUT_OF_RANGE", { order: null, firstRow: 16, total: 50, min: 100, max: 1_000_000 }), en)).toEqual({
+      text: "The total of the order of row 16 is ¥50; a payment must be between ¥100 and ¥1,000,000.",
+      lang: null,
+    });
+  });
+
+  it("keeps the English reason, marked as English, for an error without a code (recorded before codes existed)", () => {
+    const reason = "quantity must be a whole number greater than 0";
+    expect(say({ reason })).toEqual({ text: reason, lang: "en" });
+    expect(say({ reason, code: null, params: null })).toEqual({ text: reason, lang: "en" });
+  });
+
+  it("keeps the English reason for a code newer than this UI, or params it cannot use", () => {
+    expect(say(coded("SOMETHING_NEW", {}, "a new rule"))).toEqual({ text: "a new rule", lang: "en" });
+    expect(say({ code: "REQUIRED", params: "not json", reason: "r1" })).toEqual({ text: "r1", lang: "en" });
+    expect(say({ code: "REQUIRED", params: "[1]", reason: "r2" })).toEqual({ text: "r2", lang: "en" });
+    expect(say(coded("REQUIRED", {}, "r3"))).toEqual({ text: "r3", lang: "en" });
+    expect(say(coded("PAYMENT_AMOUNT_OUT_OF_RANGE", { order: "X", firstRow: 2, total: "50", min: 100, max: 1 }, "r4"))).toEqual({ text: "r4", lang: "en" });
+    expect(say(coded("ORDER_REJECTED_BY_ROWS", { order: "X", firstRow: 2, rows: [] }, "r5"))).toEqual({ text: "r5", lang: "en" });
+  });
+
+  it("names a column the UI does not know as the CSV does", () => {
+    expect(say(coded("REQUIRED", { column: "gift_wrap" })).text).toBe("gift_wrapを入力してください。");
+  });
+
+  it("says every code the API documents, in both languages", () => {
+    const type = supergraph.slice(supergraph.indexOf("type ImportError"));
+    const documented = [...type.slice(0, type.indexOf("code: String")).matchAll(/^\s+- ([A-Z_]+) \{/gm)].map((m) => m[1]!);
+    expect(documented.length).toBeGreaterThan(10);
+    // Params enough for any code's message.
+    const params = { column: "quantity", max: 200, maxLength: 40, fraction: false, order: "A-1", firstRow: 2, rows: [3], total: 50, min: 100 };
+    for (const code of documented) {
+      for (const f of [ja, en]) {
+        const said = say(coded(code, params), f);
+        expect(said.lang, code).toBeNull();
+        expect(said.text, code).not.toMatch(/[{}]/);
+      }
+    }
+  });
+});

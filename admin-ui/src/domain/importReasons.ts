@@ -1,0 +1,121 @@
+/**
+ * Why a row of a file was not imported, in the operator's language: the API's `ImportError.code`
+ * with its `params` (a JSON object) becomes a translated sentence, columns in the operator's
+ * words, numbers and yen formatted for the language. An error the UI cannot say (recorded before
+ * codes existed, a code newer than this UI, params it does not understand) keeps the server's
+ * English `reason` as it is, marked as English.
+ */
+import { isMessageKey, type MessageKey, type MessageParams, type Translate } from "@/i18n";
+
+export interface CodedImportError {
+  reason: string;
+  code?: string | null;
+  params?: string | null;
+}
+
+/** What `useI18n()` gives; tests build it for a fixed locale. */
+export interface ReasonFormat {
+  t: Translate;
+  yen: (amount: number) => string;
+  count: (n: number) => string;
+  list: (items: readonly string[]) => string;
+}
+
+export interface ImportReasonText {
+  text: string;
+  /** "en" when `text` is the server's English reason (the UI could not translate it); null otherwise. */
+  lang: "en" | null;
+}
+
+type Params = Record<string, unknown>;
+
+/** Thrown inside when the params lack what the message needs: the English reason is shown instead. */
+class MissingParam extends Error {}
+
+const str = (p: Params, name: string): string => {
+  const v = p[name];
+  if (typeof v !== "string" || v === "") throw new MissingParam(name);
+  return v;
+};
+const num = (p: Params, name: string): number => {
+  const v = p[name];
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new MissingParam(name);
+  return v;
+};
+const rowList = (p: Params, name: string): number[] => {
+  const v = p[name];
+  if (!Array.isArray(v) || v.length === 0 || !v.every((n) => typeof n === "number")) throw new MissingParam(name);
+  return v as number[];
+};
+
+/** A CSV column in the operator's words (メールアドレス), or as written when the UI does not know it. */
+function columnLabel(column: string, t: Translate): string {
+  const key = `import.column.${column}`;
+  return isMessageKey(key) ? t(key) : column;
+}
+
+/** An order: 注文「K-1」 / order K-1 by its order_ref, or by its first row when it has none. */
+function orderLabel(p: Params, f: ReasonFormat): string {
+  const ref = p.order;
+  if (typeof ref === "string" && ref !== "") return f.t("import.reason.order.ref", { order: ref });
+  if (ref !== null && ref !== undefined) throw new MissingParam("order");
+  return f.t("import.reason.order.row", { row: f.count(num(p, "firstRow")) });
+}
+
+/** The message key and its filled params for a code; null for a code this UI does not know. */
+function message(code: string, p: Params, f: ReasonFormat): [MessageKey, MessageParams] | null {
+  switch (code) {
+    case "REQUIRED":
+      return ["import.reason.REQUIRED", { column: columnLabel(str(p, "column"), f.t) }];
+    case "TOO_LONG":
+      return ["import.reason.TOO_LONG", { column: columnLabel(str(p, "column"), f.t), max: f.count(num(p, "max")) }];
+    case "INVALID_EMAIL":
+    case "QUANTITY_NOT_POSITIVE_INTEGER":
+    case "LINE_TOTAL_TOO_LARGE":
+    case "CURRENCY_NOT_JPY":
+    case "INVALID_PAYMENT_STATUS":
+      return [`import.reason.${code}`, {}];
+    case "UNIT_PRICE_NOT_POSITIVE_YEN":
+      return [p.fraction === true ? "import.reason.UNIT_PRICE_NOT_POSITIVE_YEN.fraction" : "import.reason.UNIT_PRICE_NOT_POSITIVE_YEN", {}];
+    case "INVALID_PAYMENT_METHOD":
+      return ["import.reason.INVALID_PAYMENT_METHOD", { maxLength: f.count(num(p, "maxLength")) }];
+    case "ORDER_REJECTED_BY_ROWS": {
+      const rows = rowList(p, "rows");
+      return [rows.length > 1 ? "import.reason.ORDER_REJECTED_BY_ROWS.many" : "import.reason.ORDER_REJECTED_BY_ROWS.one", { order: orderLabel(p, f), rows: f.list(rows.map(f.count)) }];
+    }
+    case "ORDER_FIELD_MISMATCH":
+      return ["import.reason.ORDER_FIELD_MISMATCH", { column: columnLabel(str(p, "column"), f.t), order: orderLabel(p, f), firstRow: f.count(num(p, "firstRow")) }];
+    case "ORDER_TOTAL_TOO_LARGE":
+    case "ORDER_REJECTED_BY_OTHER_ROWS":
+      return [`import.reason.${code}`, { order: orderLabel(p, f) }];
+    case "PAYMENT_AMOUNT_OUT_OF_RANGE":
+      return ["import.reason.PAYMENT_AMOUNT_OUT_OF_RANGE", { order: orderLabel(p, f), total: f.yen(num(p, "total")), min: f.yen(num(p, "min")), max: f.yen(num(p, "max")) }];
+    default:
+      return null;
+  }
+}
+
+function parseParams(json: string | null | undefined): Params | null {
+  if (json === null || json === undefined || json === "") return {};
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Params) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The reason of an import error in the operator's language, or its English reason when it cannot be said. */
+export function importReasonText(error: CodedImportError, f: ReasonFormat): ImportReasonText {
+  const english: ImportReasonText = { text: error.reason, lang: "en" };
+  if (!error.code) return english;
+  const params = parseParams(error.params);
+  if (params === null) return english;
+  try {
+    const found = message(error.code, params, f);
+    return found ? { text: f.t(found[0], found[1]), lang: null } : english;
+  } catch (err) {
+    if (err instanceof MissingParam) return english;
+    throw err;
+  }
+}
