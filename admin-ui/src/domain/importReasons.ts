@@ -119,3 +119,52 @@ export function importReasonText(error: CodedImportError, f: ReasonFormat): Impo
     throw err;
   }
 }
+
+export interface CodedImportMessage {
+  message?: string | null;
+  messageCode?: string | null;
+  messageParams?: string | null;
+}
+
+/** Fills a message's params for a code; null for a code this UI does not know. */
+function importMessage(code: string, p: Params, f: ReasonFormat): [MessageKey, MessageParams] | null {
+  switch (code) {
+    case "CSV_MISSING_COLUMNS": {
+      const columns = p.columns;
+      if (!Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === "string")) throw new MissingParam("columns");
+      return ["import.message.CSV_MISSING_COLUMNS", { columns: f.list((columns as string[]).map((c) => columnLabel(c, f.t))) }];
+    }
+    case "CSV_FORMAT":
+      return ["import.message.CSV_FORMAT", { line: f.count(num(p, "line")) }];
+    case "CSV_ENCODING":
+      return ["import.message.CSV_ENCODING", { byteOffset: f.count(num(p, "byteOffset")) }];
+    case "ATOMIC_REFUSED":
+      return ["import.message.ATOMIC_REFUSED", { failedOrders: f.count(num(p, "failedOrders")) }];
+    case "CANCELLED_BEFORE_START":
+    case "CANCELLED_BY_OPERATOR":
+    case "DRY_RUN":
+    case "INTERNAL_ERROR":
+      return [`import.message.${code}`, {}];
+    default:
+      return null;
+  }
+}
+
+/**
+ * Why an import ended as it did (`Import.message`), in the operator's language; the English
+ * message when the UI cannot say it; null when there is nothing to say.
+ */
+export function importMessageText(job: CodedImportMessage, f: ReasonFormat): ImportReasonText | null {
+  if (!job.message) return null;
+  const english: ImportReasonText = { text: job.message, lang: "en" };
+  if (!job.messageCode) return english;
+  const params = parseParams(job.messageParams);
+  if (params === null) return english;
+  try {
+    const found = importMessage(job.messageCode, params, f);
+    return found ? { text: f.t(found[0], found[1]), lang: null } : english;
+  } catch (err) {
+    if (err instanceof MissingParam) return english;
+    throw err;
+  }
+}

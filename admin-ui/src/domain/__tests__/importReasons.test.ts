@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { importReasonText, type CodedImportError, type ReasonFormat } from "@/domain/importReasons";
+import { importMessageText, importReasonText, type CodedImportError, type ReasonFormat } from "@/domain/importReasons";
 import { translator, type Locale } from "@/i18n";
 import { formatCount, formatYen } from "@/i18n/format";
 // The composed API: the codes ImportError.code documents.
@@ -83,6 +83,39 @@ describe("importReasonText", () => {
         expect(said.lang, code).toBeNull();
         expect(said.text, code).not.toMatch(/[{}]/);
       }
+    }
+  });
+});
+
+describe("importMessageText", () => {
+  const ended = (messageCode: string | null, params: object | null, message = "The English message.") => ({ message, messageCode, messageParams: params === null ? null : JSON.stringify(params) });
+
+  it("says why an import ended in the operator's language, with its figures", () => {
+    expect(importMessageText(ended("CSV_MISSING_COLUMNS", { columns: ["customer_name", "unit_price"] }), ja)).toEqual({
+      text: "見出し行に必須の列 お客様名、単価 がないため、取り込めませんでした。列名を確認してください。",
+      lang: null,
+    });
+    expect(importMessageText(ended("ATOMIC_REFUSED", { failedOrders: 1200 }), en)?.text).toBe(
+      "“Import only if every row is valid” was chosen and 1,200 order(s) have errors, so nothing was written. Fix the rows in the error report and import again.",
+    );
+    expect(importMessageText(ended("CSV_FORMAT", { line: 12 }), ja)?.text).toContain("12行目");
+    expect(importMessageText(ended("DRY_RUN", {}), ja)?.text).toBe("ドライランのため、何も書き込んでいません。");
+  });
+
+  it("keeps the English message for no code, an unknown code or unusable params, and says nothing without a message", () => {
+    expect(importMessageText(ended(null, null), ja)).toEqual({ text: "The English message.", lang: "en" });
+    expect(importMessageText(ended("SOMETHING_NEW", {}), ja)).toEqual({ text: "The English message.", lang: "en" });
+    expect(importMessageText(ended("CSV_MISSING_COLUMNS", { columns: [] }), ja)).toEqual({ text: "The English message.", lang: "en" });
+    expect(importMessageText({ ...ended("CSV_FORMAT", {}), messageParams: "not json" }, ja)).toEqual({ text: "The English message.", lang: "en" });
+    expect(importMessageText({ message: null, messageCode: null, messageParams: null }, ja)).toBeNull();
+  });
+
+  it("has a message in both languages for every code the API documents", () => {
+    const doc = supergraph.slice(supergraph.indexOf("`message` as a stable code"));
+    const codes = [...doc.slice(0, doc.indexOf('"""')).matchAll(/\b([A-Z][A-Z_]{3,})\b/g)].map((m) => m[1]!);
+    expect(codes.length).toBeGreaterThanOrEqual(8);
+    for (const code of new Set(codes)) {
+      expect(translator("ja")(`import.message.${code}` as never), code).not.toContain("import.message");
     }
   });
 });

@@ -6,7 +6,7 @@
 import type { Worker } from "node:worker_threads";
 import { startTsWorker, type Logger, type SqliteReader } from "@ops/service-kit";
 import type { OrderDb } from "../db.js";
-import { FINISHED, type ImportStatus, type WorkerMessage } from "./importTypes.js";
+import { CANCELLED_BEFORE_START, FINISHED, type ImportStatus, type WorkerMessage } from "./importTypes.js";
 
 export interface ImportManager {
   /** Queues an import (already recorded as pending). */
@@ -60,7 +60,7 @@ export function createImportManager(dbPath: string, db: OrderDb, reader: SqliteR
       } else {
         logger.error("import failed", { importId: m.importId, error: m.message });
         void db.importHistory
-          .update({ where: { id: m.importId }, data: { status: "failed", message: `Internal error: ${m.message.split("\n")[0]}`, finishedAt: new Date() } })
+          .update({ where: { id: m.importId }, data: { status: "failed", message: `Internal error: ${m.message.split("\n")[0]}`, messageCode: "INTERNAL_ERROR", messageParams: "{}", finishedAt: new Date() } })
           .finally(() => finished(m.importId, "failed"));
       }
     });
@@ -90,7 +90,7 @@ export function createImportManager(dbPath: string, db: OrderDb, reader: SqliteR
       const queued = queue.indexOf(id);
       if (queued >= 0) {
         queue.splice(queued, 1);
-        await db.importHistory.update({ where: { id }, data: { status: "cancelled", finishedAt: new Date(), message: "Cancelled before it started." } });
+        await db.importHistory.update({ where: { id }, data: { status: "cancelled", finishedAt: new Date(), message: CANCELLED_BEFORE_START, messageCode: "CANCELLED_BEFORE_START", messageParams: "{}" } });
         settle(id, "cancelled");
         return true;
       }

@@ -66,3 +66,21 @@ export interface ImportConfirmationsData {
   sendConfirmations: SendConfirmations;
   orders: ImportedOrderSnapshot[];
 }
+
+/**
+ * Why an import ended as it did, as a stable code next to its English `message` (the params it
+ * mentions are stored as JSON): CSV_MISSING_COLUMNS {columns}, CSV_FORMAT {line}, CSV_ENCODING
+ * {byteOffset}, ATOMIC_REFUSED {failedOrders}, CANCELLED_BEFORE_START, CANCELLED_BY_OPERATOR,
+ * DRY_RUN, INTERNAL_ERROR.
+ */
+export type ImportMessageCode =
+  | "CSV_MISSING_COLUMNS"
+  | "CSV_FORMAT"
+  | "CSV_ENCODING"
+  | "ATOMIC_REFUSED"
+  | "CANCELLED_BEFORE_START"
+  | "CANCELLED_BY_OPERATOR"
+  | "DRY_RUN"
+  | "INTERNAL_ERROR";
+
+export const CANCELLED_BEFORE_START = "Cancelled before it started.";

@@ -13,7 +13,7 @@ import { enqueueEventSync, newEvent, sqlDate } from "@ops/service-kit/lite";
 import { nameKey } from "../domain/nameKey.js";
 import { CsvEncodingError, CsvFormatError, MissingColumnsError, readCsvFile, type ValidatedRow } from "./csv/index.js";
 import { paramsJson } from "./importErrorCodes.js";
-import type { ImportConfirmationsData, ImportOptions, ImportPaymentsData, ImportStatus } from "./importTypes.js";
+import { CANCELLED_BEFORE_START, type ImportConfirmationsData, type ImportMessageCode, type ImportOptions, type ImportPaymentsData, type ImportStatus } from "./importTypes.js";
 import { validateGroup, type GroupError, type GroupRow, type ValidOrderGroup } from "./validateGroup.js";
 
 const STAGE_BATCH = 10_000;
@@ -72,12 +72,20 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
     const { status } = db.prepare("SELECT status FROM import_history WHERE id = ?").get(importId) as { status: ImportStatus };
     if (status === "cancelling") throw new Cancelled();
   };
-  const finish = (status: ImportStatus, message: string | null) => {
-    db.prepare("UPDATE import_history SET status = ?, message = ?, phase = NULL, finished_at = ?, updated_at = ? WHERE id = ?").run(status, message, now(), now(), importId);
+  const finish = (status: ImportStatus, message: string | null, code: ImportMessageCode | null = null, params: Record<string, unknown> = {}) => {
+    db.prepare("UPDATE import_history SET status = ?, message = ?, message_code = ?, message_params = ?, phase = NULL, finished_at = ?, updated_at = ? WHERE id = ?").run(
+      status,
+      message,
+      code,
+      code ? JSON.stringify(params) : null,
+      now(),
+      now(),
+      importId,
+    );
     db.exec("DROP TABLE IF EXISTS temp.staging");
     return status;
   };
-  if (job.status === "cancelling") return finish("cancelled", "Cancelled before it started.");
+  if (job.status === "cancelling") return finish("cancelled", CANCELLED_BEFORE_START, "CANCELLED_BEFORE_START");
   db.prepare("UPDATE import_history SET status = 'running', started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ?").run(now(), now(), importId);
 
   try {
@@ -130,7 +138,9 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
         },
       );
     } catch (err) {
-      if (err instanceof MissingColumnsError || err instanceof CsvFormatError || err instanceof CsvEncodingError) return finish("failed", err.message);
+      if (err instanceof MissingColumnsError) return finish("failed", err.message, err.code, { columns: err.missing });
+      if (err instanceof CsvFormatError) return finish("failed", err.message, err.code, { line: err.lineNumber });
+      if (err instanceof CsvEncodingError) return finish("failed", err.message, err.code, { byteOffset: err.byteOffset });
       throw err;
     }
     flush(pending);
@@ -154,7 +164,12 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
       if (options.dryRun) return finishCounts(db, importId, result, true, finish);
       if (result.failedOrders > 0) {
         finishCounts(db, importId, result, true, () => "failed");
-        return finish("failed", `Atomic import refused: ${result.failedOrders} order(s) have errors, so nothing was written. Fix the rows in the error report and import again.`);
+        return finish(
+          "failed",
+          `Atomic import refused: ${result.failedOrders} order(s) have errors, so nothing was written. Fix the rows in the error report and import again.`,
+          "ATOMIC_REFUSED",
+          { failedOrders: result.failedOrders },
+        );
       }
       db.prepare("DELETE FROM import_errors WHERE import_id = ?").run(importId);
     }
@@ -165,7 +180,7 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
     if (err instanceof Cancelled) {
       // success_count grew chunk by chunk with the rows of the orders written; failures are the rows reported so far.
       db.prepare("UPDATE import_history SET failure_count = (SELECT COUNT(DISTINCT row_number) FROM import_errors WHERE import_id = ?) WHERE id = ?").run(importId, importId);
-      return finish("cancelled", "Cancelled by an operator; the orders written before the cancellation remain (undo the batch to cancel them).");
+      return finish("cancelled", "Cancelled by an operator; the orders written before the cancellation remain (undo the batch to cancel them).", "CANCELLED_BY_OPERATOR");
     }
     throw err;
   }
@@ -178,10 +193,10 @@ interface WalkResult {
 }
 
 /** Final counts: rows of valid orders succeed, the rest fail; orders_created was counted chunk by chunk. */
-function finishCounts(db: Database.Database, importId: number, result: WalkResult, dryRun: boolean, finish: (s: ImportStatus, m: string | null) => ImportStatus): ImportStatus {
+function finishCounts(db: Database.Database, importId: number, result: WalkResult, dryRun: boolean, finish: (s: ImportStatus, m: string | null, code?: ImportMessageCode | null) => ImportStatus): ImportStatus {
   const { total } = db.prepare("SELECT total_rows AS total FROM import_history WHERE id = ?").get(importId) as { total: number };
   db.prepare("UPDATE import_history SET success_count = ?, failure_count = ?, valid_orders = ? WHERE id = ?").run(result.validRows, total - result.validRows, result.validOrders, importId);
-  return finish(total - result.validRows > 0 ? "completed_with_errors" : "completed", dryRun ? "Dry run: nothing was written." : null);
+  return finish(total - result.validRows > 0 ? "completed_with_errors" : "completed", dryRun ? "Dry run: nothing was written." : null, dryRun ? "DRY_RUN" : null);
 }
 
 const WALK_PAGE = 20_000;

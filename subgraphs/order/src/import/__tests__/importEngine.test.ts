@@ -124,6 +124,20 @@ describe("importing a file", () => {
     expect(result.status).toBe("FAILED");
     expect(result.message).toMatch(/customer_name/);
     expect(result.message).toMatch(/unit_price/);
+    const coded = (await mustQuery(world.service.url, `query($id: ID!) { import(id: $id) { messageCode messageParams } }`, { id: result.id })).import;
+    expect(coded.messageCode).toBe("CSV_MISSING_COLUMNS");
+    expect(JSON.parse(coded.messageParams)).toEqual({ columns: ["customer_name", "unit_price"] });
+  });
+
+  it("says why an atomic import wrote nothing, and that a dry run wrote nothing, as codes with their figures", async () => {
+    const content = csv("A-1,a@example.jp,一括 確認,茶,1,500,JPY,,", "A-2,a2@example.jp,一括 確認,茶,ゼロ,500,JPY,,");
+    const read = async (id: string) => (await mustQuery(world.service.url, `query($id: ID!) { import(id: $id) { status messageCode messageParams } }`, { id })).import;
+    const atomic = await world.importFile(content, { atomic: true, force: true });
+    expect(await read(atomic.id)).toEqual({ status: "FAILED", messageCode: "ATOMIC_REFUSED", messageParams: JSON.stringify({ failedOrders: 1 }) });
+    const dry = await world.importFile(content, { dryRun: true });
+    expect(await read(dry.id)).toEqual({ status: "COMPLETED_WITH_ERRORS", messageCode: "DRY_RUN", messageParams: "{}" });
+    const real = await world.importFile(content, { force: true });
+    expect(await read(real.id)).toEqual({ status: "COMPLETED_WITH_ERRORS", messageCode: null, messageParams: null });
   });
 
   it("reports unknown columns once and ignores them", async () => {
