@@ -9,7 +9,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { writeImportFile } from "../../gateway/bench/importFile";
-import { launchBrowser, newContext, screenshot, signInByApi } from "./support/browser";
+import { scanPages } from "./support/axe";
+import { gql, launchBrowser, newContext, screenshot, signInByApi } from "./support/browser";
 import { startWorld, USERS, type E2eWorld } from "./support/stack";
 
 const EXAMPLE = path.resolve(import.meta.dirname, "..", "..", "subgraphs", "order", "examples", "orders-example.csv");
@@ -120,5 +121,13 @@ describe("bulk import in the browser", () => {
     const warning = page.locator('[data-test="dry-run-duplicate"]');
     await warning.waitFor({ timeout: 30_000 });
     expect(await warning.locator("a").getAttribute("href")).toMatch(/#\/imports\/\d+$/);
+  });
+
+  it("has no serious accessibility violations (axe-core, WCAG 2.1 AA) on the import screens", async () => {
+    const { imports } = await gql(context, "{ imports(first: 1, status: [COMPLETED]) { edges { node { id batchId } } } }");
+    const done = imports.edges[0].node;
+    // The history, a new import, the dry run with its error (#1), a finished import and its batch.
+    const pages = ["#/imports", "#/imports/new", "#/imports/1", `#/imports/${done.id}`, `#/batches/${done.batchId}`];
+    expect(await scanPages(browser, world.origin, USERS.admin, pages)).toEqual({});
   });
 });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ja } from "@/i18n/ja";
+import { scanPages } from "./support/axe";
 import { eventually, gql, launchBrowser, newContext, screenshot } from "./support/browser";
 import { startWorld, USERS, type E2eWorld } from "./support/stack";
 
@@ -163,5 +164,10 @@ describe("orders in the browser", () => {
     }
     await page.locator('[data-test="locale"]').selectOption("ja");
     expect(await page.locator("h1").first().textContent()).toMatch(kana);
+  });
+
+  it("has no serious accessibility violations (axe-core, WCAG 2.1 AA) on the main screens", async () => {
+    const pages = ["#/", "#/orders", "#/orders/1", "#/orders/new", "#/notifications", "#/templates", "#/templates/ORDER_SHIPPED", "#/sign-in"];
+    expect(await scanPages(browser, world.origin, USERS.admin, pages)).toEqual({});
   });
 });
