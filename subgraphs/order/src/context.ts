@@ -5,7 +5,7 @@ import type { OrderDb } from "./db.js";
 import type { ImportManager } from "./import/importManager.js";
 import type { UploadStore } from "./import/uploads.js";
 import type { PeerReader } from "./peerReader.js";
-import { historyByOrderIds, itemsByOrderIds, ordersByIds } from "./readModel.js";
+import { historyByOrderIds, itemsByOrderIds, ordersByIds, realImportIdsByChecksums } from "./readModel.js";
 
 /** One SQL statement per loader and request, whatever the number of lookups. */
 export function createLoaders(reader: SqliteReader) {
@@ -21,6 +21,11 @@ export function createLoaders(reader: SqliteReader) {
     statusHistory: new DataLoader(async (orderIds: readonly number[]) => {
       const byOrder = groupBy(historyByOrderIds(reader, orderIds), (r) => r.orderId);
       return orderIds.map((id) => byOrder.get(id) ?? []);
+    }),
+    /** Ids of the real imports of each file (by checksum), oldest first: `Import.sameFileImport` for a page of imports. */
+    realImportIds: new DataLoader(async (checksums: readonly string[]) => {
+      const byChecksum = groupBy(realImportIdsByChecksums(reader, checksums), (r) => r.checksum);
+      return checksums.map((c) => (byChecksum.get(c) ?? []).map((r) => r.id));
     }),
   };
 }

@@ -4,7 +4,7 @@ import { BadUserInputError, ConflictError, NotFoundError, parseId, type Identity
 import type { OrderDb } from "../db.js";
 import { moveOrders } from "../domain/moveOrders.js";
 import type { ImportManager } from "./importManager.js";
-import { DEFAULT_OPTIONS, FINISHED, type ImportOptions, type ImportStatus } from "./importTypes.js";
+import { DEFAULT_OPTIONS, FINISHED, IMPORTED_STATUSES, type ImportOptions, type ImportStatus } from "./importTypes.js";
 import type { UploadStore } from "./uploads.js";
 
 export interface ImportDeps {
@@ -23,7 +23,7 @@ export interface StartImportInput extends Partial<ImportOptions> {
  */
 export async function earlierRealImport(db: OrderDb, checksum: string, exceptId?: number) {
   const earlier = await db.importHistory.findMany({
-    where: { checksum, status: { in: ["pending", "running", "completed", "completed_with_errors"] }, ...(exceptId === undefined ? {} : { id: { not: exceptId } }) },
+    where: { checksum, status: { in: [...IMPORTED_STATUSES] }, ...(exceptId === undefined ? {} : { id: { not: exceptId } }) },
     orderBy: { id: "asc" },
   });
   return earlier.find((e) => !(JSON.parse(e.options) as ImportOptions).dryRun) ?? null;

@@ -84,3 +84,6 @@ export type ImportMessageCode =
   | "INTERNAL_ERROR";
 
 export const CANCELLED_BEFORE_START = "Cancelled before it started.";
+
+/** Statuses in which an import of a file counts as done (or being done): the same file again is a duplicate. */
+export const IMPORTED_STATUSES = ["pending", "running", "completed", "completed_with_errors"] as const satisfies readonly ImportStatus[];

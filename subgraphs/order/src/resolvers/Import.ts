@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor, pageSize, parseId } from "@ops/service-kit"
 import type { OrderContext } from "../context.js";
 import type { ImportHistory } from "../generated/prisma/client.js";
 import { listOrders } from "../domain/listOrders.js";
-import { cancelImport, earlierRealImport, retryImport, startImport, undoImportBatch, type StartImportInput } from "../import/importService.js";
+import { cancelImport, retryImport, startImport, undoImportBatch, type StartImportInput } from "../import/importService.js";
 import type { ImportOptions } from "../import/importTypes.js";
 
 const options = (i: ImportHistory) => JSON.parse(i.options) as ImportOptions;
@@ -36,7 +36,10 @@ export const ImportResolvers = {
   createPayments: (i: ImportHistory) => options(i).createPayments,
   unknownColumns: (i: ImportHistory) => (i.unknownColumns ? (JSON.parse(i.unknownColumns) as string[]) : []),
   batch: (i: ImportHistory) => ({ batchId: i.batchId }),
-  sameFileImport: (i: ImportHistory, _: unknown, ctx: OrderContext) => earlierRealImport(ctx.db, i.checksum, i.id),
+  sameFileImport: async (i: ImportHistory, _: unknown, ctx: OrderContext) => {
+    const other = (await ctx.loaders.realImportIds.load(i.checksum)).find((id) => id !== i.id);
+    return other === undefined ? null : ctx.db.importHistory.findUnique({ where: { id: other } });
+  },
   errorReportUrl: (i: ImportHistory) => `/imports/${i.id}/errors.csv`,
   failedRowsUrl: (i: ImportHistory) => `/imports/${i.id}/failed-rows.csv`,
   errors: async (i: ImportHistory, args: { first?: number | null; after?: string | null }, ctx: OrderContext) => {

@@ -104,6 +104,11 @@ describe("importing a file", () => {
     expect(await sameFile(first.id)).toBeNull();
     const dryAgain = await world.importFile(content, { dryRun: true });
     expect(await sameFile(dryAgain.id)).toEqual({ id: first.id });
+    // A whole page of imports (one lookup for the page): now every other import of the file has
+    // the real one as its same-file import; the real one itself has none.
+    const { imports } = await mustQuery(world.service.url, `{ imports(first: 50) { edges { node { id sameFileImport { id } } } } }`);
+    const listed = Object.fromEntries(imports.edges.map((e: any) => [e.node.id, e.node.sameFileImport]));
+    expect([listed[dry.id], listed[first.id], listed[dryAgain.id]]).toEqual([{ id: first.id }, null, { id: first.id }]);
     const uploadId = await world.upload(content);
     const again = await graphqlRequest(world.service.url, `mutation($i: StartImportInput!) { startImport(input: $i) { id } }`, { i: { uploadId } });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "input.uploadId" });
