@@ -19,11 +19,11 @@ export interface StartImportInput extends Partial<ImportOptions> {
 
 /**
  * The first real (not dry-run) import of the file with `checksum` that is queued, running or has
- * completed, other than `exceptId`: a real import of the same file is refused unless forced.
+ * completed: a real import of the same file is refused unless forced.
  */
-export async function earlierRealImport(db: OrderDb, checksum: string, exceptId?: number) {
+async function earlierRealImport(db: OrderDb, checksum: string) {
   const earlier = await db.importHistory.findMany({
-    where: { checksum, status: { in: [...IMPORTED_STATUSES] }, ...(exceptId === undefined ? {} : { id: { not: exceptId } }) },
+    where: { checksum, status: { in: [...IMPORTED_STATUSES] } },
     orderBy: { id: "asc" },
   });
   return earlier.find((e) => !(JSON.parse(e.options) as ImportOptions).dryRun) ?? null;
