@@ -14,6 +14,7 @@ import { generateApiKey, hashApiKey, writeApiKeyFile } from "@ops/service-kit";
 import { isolatedStackEnv, launchStack } from "@ops/service-kit/stack";
 import { poster } from "../scripts/demoShop.js";
 import { writeImportFile } from "./importFile.js";
+import { peakRssMb } from "./processMemory.js";
 import { rawFloor } from "./rawFloor.js";
 
 const rowsArg = process.argv.indexOf("--rows");
@@ -32,12 +33,6 @@ const stack = await launchStack({ env, silent: true });
 const auth = { authorization: `ApiKey ${apiKey}` };
 const post = poster(stack.gatewayUrl, auth);
 const base = stack.gatewayUrl.replace(/\/graphql$/, "");
-
-/** Peak resident memory of a process so far (VmHWM), in MB. */
-function peakRss(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmHWM:"));
-  return Number(line?.replace(/\D+/g, "") ?? 0) / 1024;
-}
 
 try {
   const started = performance.now();
@@ -81,7 +76,7 @@ try {
     await new Promise((r) => setTimeout(r, 50));
   }
   const total = (performance.now() - started) / 1000;
-  const rss = Object.fromEntries(Object.entries(stack.processes).map(([name, p]) => [name, peakRss(p.child.pid!)]));
+  const rss = Object.fromEntries(Object.entries(stack.processes).map(([name, p]) => [name, peakRssMb(p.child.pid!)]));
   console.log(`\n\nEnd to end (upload → all three services committed): ${total.toFixed(2)} s, ${(expected.rows / total).toFixed(0)} rows/s`);
   console.log(`  upload ${((uploaded - started) / 1000).toFixed(2)} s; import written ${((importDone - started) / 1000).toFixed(2)} s; payments, confirmations and notifications converged ${total.toFixed(2)} s`);
   console.log(`  peak RSS MB: ${Object.entries(rss).map(([n, mb]) => `${n} ${mb.toFixed(0)}`).join(", ")}`);
