@@ -3,16 +3,9 @@
  * reads it as UTF-8) or CP932, and — for reports — cells neutralised against formula injection.
  */
 import iconv from "iconv-lite";
+import { neutralise } from "./csv/formulaSafety.js";
 
 export type OutputEncoding = "utf-8-bom" | "cp932";
-
-// A cell a spreadsheet would run as a formula: =, +, -, @ (and tab or CR, which some strip first).
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** Prefixes a formula-looking cell with an apostrophe, so it is shown as text, not run. */
-export function neutralise(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
-}
 
 export function csvCell(value: string | number | null | undefined): string {
   const text = value === null || value === undefined ? "" : String(value);
