@@ -37,6 +37,8 @@ export interface StackConfig {
   importDir: string;
   /** The largest CSV file an upload accepts, in bytes. */
   importMaxBytes: number;
+  /** Time between two passes of the background consistency check. */
+  consistencyIntervalMs: number;
   smtpUrl: string | undefined;
 }
 
@@ -108,6 +110,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     apiKeysFile: path.resolve(env.API_KEYS_FILE ?? path.join(dataDir, "api-keys.json")),
     importDir: path.resolve(env.IMPORT_DIR ?? path.join(dataDir, "imports")),
     importMaxBytes: readPositive(env, "IMPORT_MAX_BYTES", 200 * 1024 * 1024),
+    consistencyIntervalMs: readPositive(env, "CONSISTENCY_INTERVAL_MS", 60_000),
     outbox: {
       pollMs: readPositive(env, "OUTBOX_POLL_MS", 1000),
       baseDelayMs: readPositive(env, "OUTBOX_BASE_DELAY_MS", 500),

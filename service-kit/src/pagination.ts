@@ -41,3 +41,26 @@ export function parseId(id: string | number, field = "id"): number {
   }
   return n;
 }
+
+/**
+ * The widest range of order ids one service may ask another about at once (the consistency
+ * check walks orders in ranges of this many ids or fewer), and the most rows such an answer holds.
+ */
+export const ORDER_RANGE_MAX = 5_000;
+export const ORDER_RANGE_ROWS_MAX = 20_000;
+
+/** A range of order ids (after, through]; `through` null means "everything above `after`". */
+export interface OrderIdRange {
+  after: number;
+  through: number | null;
+}
+
+/** Checks a range argument pair: BAD_USER_INPUT unless 0 ≤ after < through ≤ after + ORDER_RANGE_MAX. */
+export function parseOrderRange(after: number, through: number | null | undefined): OrderIdRange {
+  if (!Number.isSafeInteger(after) || after < 0) throw new BadUserInputError("afterOrderId must be a whole number ≥ 0", { field: "afterOrderId" });
+  if (through === null || through === undefined) return { after, through: null };
+  if (!Number.isSafeInteger(through) || through <= after || through - after > ORDER_RANGE_MAX) {
+    throw new BadUserInputError(`throughOrderId must be above afterOrderId by at most ${ORDER_RANGE_MAX}`, { field: "throughOrderId", params: { max: ORDER_RANGE_MAX } });
+  }
+  return { after, through };
+}

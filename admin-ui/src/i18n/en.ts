@@ -309,6 +309,9 @@ export const en: Messages = {
   "consistency.PAYMENT_WITHOUT_ORDER": "Payment without order",
   "consistency.NOTIFICATION_WITHOUT_ORDER": "Notification without order",
   "consistency.unavailable": "Could not read: {services}",
+  "consistency.asOf": "As checked from {time}",
+  "consistency.notYet": "The first check is running.",
+  "consistency.checking": "(checking: {done} of {total})",
   "readiness.ready": "Ready",
   "readiness.down": "Not answering",
 

@@ -311,6 +311,9 @@ export const ja = {
   "consistency.PAYMENT_WITHOUT_ORDER": "注文のない支払い",
   "consistency.NOTIFICATION_WITHOUT_ORDER": "注文のない通知",
   "consistency.unavailable": "読めなかったサービス: {services}",
+  "consistency.asOf": "{time} 時点の確認結果",
+  "consistency.notYet": "最初の確認を実行中です。",
+  "consistency.checking": "（確認中: {done} / {total} 件）",
   "readiness.ready": "稼働中",
   "readiness.down": "応答なし",
 

@@ -57,6 +57,7 @@ export async function startInProcessStack(options: { routeThrough?: (name: Servi
         peerUrls: () => ({ payment: urls.payment, notification: urls.notification }),
         importDir: `${world.dir}/imports`,
         importMaxBytes: 200 * 1024 * 1024,
+        consistency: { intervalMs: 100, pollMs: 50 },
       }),
     payment: (port) => startPaymentService({ ...hooks("payment", port), orderServiceUrl: urls.order, webhookUrls: () => ({ order: hook("order") }) }),
     notification: (port) =>

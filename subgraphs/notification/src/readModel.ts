@@ -1,5 +1,5 @@
 /** The notification service's hot reads in plain SQL (see service-kit's SqliteReader for why). */
-import { idList, sqlDate, type SqliteReader } from "@ops/service-kit";
+import { idList, ORDER_RANGE_ROWS_MAX, sqlDate, type OrderIdRange, type SqliteReader } from "@ops/service-kit";
 import type { Notification } from "./db.js";
 
 interface NotificationRow {
@@ -90,4 +90,22 @@ export function notificationsByBatchIds(
       limit,
     )
     .map(toNotification);
+}
+
+/**
+ * Per order in a range and template: whether a notification was SENT or deliberately NOT_SENT,
+ * and when the first was stored (the consistency check). One GROUP BY over the order_id index.
+ */
+export function notificationStatesByOrderRange(reader: SqliteReader, range: OrderIdRange) {
+  return reader
+    .all<{ order_id: number; template_name: string; matched: number; created_at: string }>(
+      `SELECT order_id, template_name, MAX(status IN ('sent', 'not_sent')) AS matched, MIN(created_at) AS created_at
+       FROM notifications WHERE order_id > ? AND (? IS NULL OR order_id <= ?)
+       GROUP BY order_id, template_name ORDER BY order_id LIMIT ?`,
+      range.after,
+      range.through,
+      range.through,
+      ORDER_RANGE_ROWS_MAX,
+    )
+    .map((r) => ({ orderId: r.order_id, templateName: r.template_name, matched: r.matched === 1, createdAt: new Date(r.created_at) }));
 }

@@ -1,6 +1,8 @@
 /** Per-request context: the database, the read path and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
 import { groupBy, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
+import type { ConsistencyChecker } from "./consistency/consistencyChecker.js";
+import type { ConsistencyStore } from "./consistency/consistencyStore.js";
 import type { OrderDb } from "./db.js";
 import type { ImportManager } from "./import/importManager.js";
 import type { UploadStore } from "./import/uploads.js";
@@ -38,6 +40,7 @@ export interface OrderContext {
   uploads: UploadStore;
   imports: ImportManager;
   reader: SqliteReader;
+  consistency: { store: ConsistencyStore; checker: ConsistencyChecker };
   loaders: ReturnType<typeof createLoaders>;
 }
 
@@ -47,6 +50,7 @@ export interface OrderServices {
   peers: PeerReader;
   uploads: UploadStore;
   imports: ImportManager;
+  consistency: { store: ConsistencyStore; checker: ConsistencyChecker };
 }
 
 export function createContext(services: OrderServices, identity: Identity | null, events: ServiceEvents): OrderContext {

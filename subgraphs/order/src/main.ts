@@ -12,6 +12,7 @@ const service = await startOrderService({
   importDir: config.importDir,
   importMaxBytes: config.importMaxBytes,
   peerUrls: () => ({ payment: config.services.payment.url, notification: config.services.notification.url }),
+  consistency: { intervalMs: config.consistencyIntervalMs },
   host: config.host,
   logLevel: config.logLevel,
 });

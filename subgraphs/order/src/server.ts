@@ -3,6 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger, openBulkDb, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import { startConsistencyChecker, type ConsistencyCheckerOptions } from "./consistency/consistencyChecker.js";
+import { createConsistencyStore } from "./consistency/consistencyStore.js";
 import { createContext } from "./context.js";
 import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
 import { handleOrderEvent } from "./domain/handleEvent.js";
@@ -28,6 +30,8 @@ export interface OrderServiceOptions extends DbOptions {
   importDir?: string;
   /** The largest upload accepted, in bytes (default 200 MB). */
   importMaxBytes?: number;
+  /** The background consistency check's pacing (intervalMs: CONSISTENCY_INTERVAL_MS). */
+  consistency?: ConsistencyCheckerOptions;
   host?: string;
   logLevel?: LogLevel;
 }
@@ -47,12 +51,18 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   // Import chunks commit events from a worker thread: the dispatcher delivers them at once.
   let wake = () => {};
   const imports = createImportManager(options.dbPath, db, reader, logger, () => wake());
+  // Its own connections: the check's background statements stay out of the request path's
+  // statement caches and out of the per-request SQL counts tests take (onQuery).
+  const checkReader = new SqliteReader(options.dbPath);
+  const checkWriter = openBulkDb(options.dbPath);
+  const consistencyStore = createConsistencyStore(checkReader, checkWriter);
+  const consistency = { store: consistencyStore, checker: startConsistencyChecker(consistencyStore, peers, logger, options.consistency) };
   const server = await startSubgraphServer({
     name: "order",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext({ db, reader, peers, uploads, imports }, identity, events),
+    context: (_req, identity, events) => createContext({ db, reader, peers, uploads, imports, consistency }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate);
       mountDownloadRoutes(app, { db, reader }, authenticate);
@@ -77,8 +87,11 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     host: options.host,
     port: options.port,
     onStop: async () => {
+      await consistency.checker.stop();
       await imports.stop();
       bulk.close();
+      checkWriter.close();
+      checkReader.close();
       reader.close();
       await db.$disconnect();
     },

@@ -1,5 +1,5 @@
 /** The payment service's hot reads in plain SQL (see service-kit's SqliteReader for why). */
-import { idList, type SqliteReader } from "@ops/service-kit";
+import { idList, ORDER_RANGE_ROWS_MAX, type OrderIdRange, type SqliteReader } from "@ops/service-kit";
 import type { Payment, PaymentAttempt, Refund } from "./db.js";
 import type { PaymentStatus } from "./domain/paymentRules.js";
 
@@ -153,4 +153,17 @@ export function paymentsOfBatches(reader: SqliteReader, batchIds: readonly strin
     if (r.id !== null) page.payments.push(toPayment(r));
   }
   return [...pages.values()];
+}
+
+/** The state of every payment of the orders in a range (the consistency check), by order id. */
+export function paymentStatesByOrderRange(reader: SqliteReader, range: OrderIdRange) {
+  return reader
+    .all<{ order_id: number; status: string; updated_at: string }>(
+      "SELECT order_id, status, updated_at FROM payments WHERE order_id > ? AND (? IS NULL OR order_id <= ?) ORDER BY order_id LIMIT ?",
+      range.after,
+      range.through,
+      range.through,
+      ORDER_RANGE_ROWS_MAX,
+    )
+    .map((r) => ({ orderId: r.order_id, status: r.status.toUpperCase(), updatedAt: new Date(r.updated_at) }));
 }

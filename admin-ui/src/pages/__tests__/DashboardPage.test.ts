@@ -46,7 +46,9 @@ function gateway(overrides: Record<string, Answer> = {}) {
     OrderOutboxFigures: () => ({ data: { orderOutboxFigures: outbox("order") } }),
     PaymentOutboxFigures: () => ({ data: { paymentOutboxFigures: outbox("payment") } }),
     NotificationOutboxFigures: () => ({ data: { notificationOutboxFigures: outbox("notification") } }),
-    ConsistencySummary: () => ({ data: { consistencyReport: { generatedAt: NOW.toISOString(), unavailable: [], issues: [] } } }),
+    ConsistencySummary: () => ({
+      data: { consistencyReport: { generatedAt: NOW.toISOString(), asOf: NOW.toISOString(), issueCount: 0, counts: [], checking: null, unavailable: [] } },
+    }),
     InsightsOrderDays: (v) => ({
       data: { orderDays: days(v.from!, v.to!, (day) => (day === TODAY ? { day, orders: 3, amount: 6_000, cancelled: 1 } : { day, orders: 0, amount: 0, cancelled: 0 })) },
     }),

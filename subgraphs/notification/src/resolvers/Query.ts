@@ -1,8 +1,9 @@
-import { pageSize, parseId } from "@ops/service-kit";
+import { pageSize, parseId, parseOrderRange } from "@ops/service-kit";
 import type { NotificationContext } from "../context.js";
 import { listNotifications, type NotificationFilter } from "../domain/listNotifications.js";
 import { previewTemplate, type PreviewInput } from "../domain/previewTemplate.js";
 import { documentedVariables } from "../domain/templateVariables.js";
+import { notificationStatesByOrderRange } from "../readModel.js";
 
 export const Query = {
   notificationTemplates: (_: unknown, __: unknown, ctx: NotificationContext) =>
@@ -17,4 +18,6 @@ export const Query = {
     ctx: NotificationContext,
   ) => listNotifications(ctx.db, { first: pageSize(args.first), after: args.after, filter: args.filter }),
   previewTemplate: (_: unknown, args: { input: PreviewInput }, ctx: NotificationContext) => previewTemplate(ctx, args.input),
+  notificationStatesByOrderRange: (_: unknown, args: { afterOrderId: number; throughOrderId?: number | null }, ctx: NotificationContext) =>
+    notificationStatesByOrderRange(ctx.reader, parseOrderRange(args.afterOrderId, args.throughOrderId)),
 };

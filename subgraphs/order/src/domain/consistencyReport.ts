@@ -1,33 +1,37 @@
-/** Gathers the three views (this database and the other services' APIs) and builds the report. */
-import type { ServiceEvents, SqliteReader } from "@ops/service-kit";
+/**
+ * The consistency report as served: what the background check found (stored, bounded reads),
+ * when it last covered every order, how far the pass in progress is, and each service's outbox
+ * figures. A request never starts a check and never scans the orders.
+ */
+import type { ServiceEvents } from "@ops/service-kit";
+import type { ConsistencyStore } from "../consistency/consistencyStore.js";
 import type { OutboxFiguresView, PeerReader } from "../peerReader.js";
-import { findInconsistencies, type NotificationView, type OrderView, type PaymentView } from "./consistency.js";
-import type { OrderStatus } from "./statusMachine.js";
 
-export async function consistencyReport(reader: SqliteReader, peers: PeerReader, events: ServiceEvents, minAgeSeconds: number) {
+/** How long the report waits for another service's outbox figures before calling it unavailable. */
+const PEER_TIMEOUT_MS = 800;
+
+export async function consistencyReport(store: ConsistencyStore, peers: PeerReader, events: ServiceEvents, args: { minAgeSeconds: number; first: number }) {
   const now = new Date();
-  const orders: OrderView[] = reader
-    .all<{ id: number; status: string; updated_at: string }>("SELECT id, status, updated_at FROM orders")
-    .map((r) => ({ id: r.id, status: r.status.toUpperCase() as OrderStatus, updatedAt: new Date(r.updated_at) }));
-  const [payments, notifications, paymentOutbox, notificationOutbox] = await Promise.allSettled([
-    peers.payments(),
-    peers.notifications(),
-    peers.outboxFigures("payment"),
-    peers.outboxFigures("notification"),
-  ]);
-  const unavailable = new Set<string>();
-  const value = <T>(r: PromiseSettledResult<T>, service: string, fallback: T): T => {
-    if (r.status === "fulfilled") return r.value;
-    unavailable.add(service);
-    return fallback;
-  };
-  const issues = findInconsistencies(orders, value<PaymentView[] | null>(payments, "payment", null), value<NotificationView[] | null>(notifications, "notification", null))
-    .map((i) => ({ ...i, ageSeconds: Math.max(0, Math.floor((now.getTime() - i.since.getTime()) / 1000)) }))
-    .filter((i) => i.ageSeconds >= minAgeSeconds);
+  const minSince = new Date(now.getTime() - args.minAgeSeconds * 1000);
+  const state = store.state();
+  const counts = store.counts(minSince);
+  const issues = store.issues(minSince, args.first).map((i) => ({ ...i, ageSeconds: Math.max(0, Math.floor((now.getTime() - i.since.getTime()) / 1000)) }));
+  const unavailable = new Set([...state.lastUnavailable, ...state.passUnavailable]);
   const outbox: OutboxFiguresView[] = [{ service: "order", ...events.figures() }];
-  for (const [r, service] of [[paymentOutbox, "payment"], [notificationOutbox, "notification"]] as const) {
-    const figures = value<OutboxFiguresView | null>(r, service, null);
-    if (figures) outbox.push(figures);
-  }
-  return { generatedAt: now, issues, outbox, unavailable: [...unavailable] };
+  const peerFigures = await Promise.allSettled([peers.outboxFigures("payment", PEER_TIMEOUT_MS), peers.outboxFigures("notification", PEER_TIMEOUT_MS)]);
+  peerFigures.forEach((r, i) => {
+    if (r.status === "fulfilled") outbox.push(r.value);
+    else unavailable.add(i === 0 ? "payment" : "notification");
+  });
+  return {
+    generatedAt: now,
+    // Every order was checked at or after the start of the last complete pass.
+    asOf: state.lastStartedAt,
+    checking: state.startedAt ? { startedAt: state.startedAt, checkedOrders: state.checkedOrders, totalOrders: store.orderCount() } : null,
+    issueCount: counts.reduce((sum, c) => sum + c.count, 0),
+    counts,
+    issues,
+    outbox,
+    unavailable: [...unavailable].sort(),
+  };
 }

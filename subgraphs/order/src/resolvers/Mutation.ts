@@ -1,5 +1,6 @@
-import { assertRole, parseId } from "@ops/service-kit";
+import { assertRole, pageSize, parseId } from "@ops/service-kit";
 import type { OrderContext } from "../context.js";
+import { consistencyReport } from "../domain/consistencyReport.js";
 import { emitStatusEvents } from "../domain/orderEvents.js";
 import { changeStatus, insertOrder, type StatusChange } from "../domain/orderOperations.js";
 import { roleForMove, type OrderStatus } from "../domain/statusMachine.js";
@@ -40,5 +41,9 @@ export const Mutation = {
   cancelOrder: (_: unknown, { input }: { input: Omit<StatusInput, "status"> }, ctx: OrderContext) => {
     const id = parseId(input.id, "input.id");
     return move(ctx, { id, to: "CANCELLED", reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true, guard: guardFor(ctx) });
+  },
+  checkConsistencyNow: async (_: unknown, __: unknown, ctx: OrderContext) => {
+    await ctx.consistency.checker.request();
+    return consistencyReport(ctx.consistency.store, ctx.peers, ctx.events, { minAgeSeconds: 0, first: pageSize(null, 1_000, 100) });
   },
 };

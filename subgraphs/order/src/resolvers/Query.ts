@@ -17,7 +17,7 @@ export const Query = {
       filter: args.filter,
       sort: { field: args.sort?.field ?? "CREATED_AT", direction: args.sort?.direction ?? "DESC" },
     }),
-  consistencyReport: (_: unknown, args: { minAgeSeconds?: number | null }, ctx: OrderContext) =>
-    consistencyReport(ctx.reader, ctx.peers, ctx.events, Math.max(0, args.minAgeSeconds ?? 0)),
+  consistencyReport: (_: unknown, args: { minAgeSeconds?: number | null; first?: number | null }, ctx: OrderContext) =>
+    consistencyReport(ctx.consistency.store, ctx.peers, ctx.events, { minAgeSeconds: Math.max(0, args.minAgeSeconds ?? 0), first: pageSize(args.first, 1_000, 100) }),
   orderDays: (_: unknown, args: { from: string; to: string }, ctx: OrderContext) => orderDays(ctx.reader, args.from, args.to),
 };

@@ -1,7 +1,8 @@
-import { pageSize, parseId } from "@ops/service-kit";
+import { pageSize, parseId, parseOrderRange } from "@ops/service-kit";
 import type { PaymentContext } from "../context.js";
 import { listPayments, type PaymentFilter } from "../domain/listPayments.js";
 import { paymentDays } from "../domain/paymentDays.js";
+import { paymentStatesByOrderRange } from "../readModel.js";
 
 export const Query = {
   payment: (_: unknown, args: { id: string }, ctx: PaymentContext) => ctx.loaders.payment.load(parseId(args.id)),
@@ -14,4 +15,6 @@ export const Query = {
   ) => listPayments(ctx.db, { first: pageSize(args.first), after: args.after, filter: args.filter }),
   paymentBatch: (_: unknown, args: { batchId: string }, ctx: PaymentContext) => ctx.loaders.paymentBatch.load(args.batchId),
   paymentDays: (_: unknown, args: { from: string; to: string }, ctx: PaymentContext) => paymentDays(ctx.reader, args.from, args.to),
+  paymentStatesByOrderRange: (_: unknown, args: { afterOrderId: number; throughOrderId?: number | null }, ctx: PaymentContext) =>
+    paymentStatesByOrderRange(ctx.reader, parseOrderRange(args.afterOrderId, args.throughOrderId)),
 };

@@ -4,7 +4,7 @@ import { findInconsistencies, type NotificationView, type OrderView, type Paymen
 const t = (m: number) => new Date(Date.UTC(2026, 10, 25, 0, m));
 const order = (id: number, status: OrderView["status"], m = 0): OrderView => ({ id, status, updatedAt: t(m) });
 const payment = (orderId: number, status: PaymentView["status"], m = 0): PaymentView => ({ orderId, status, updatedAt: t(m) });
-const note = (orderId: number, templateName: string, status = "SENT"): NotificationView => ({ orderId, templateName, status, createdAt: t(0) });
+const note = (orderId: number, templateName: string, status = "SENT"): NotificationView => ({ orderId, templateName, matched: status === "SENT" || status === "NOT_SENT", createdAt: t(0) });
 
 describe("consistency", () => {
   it("is empty when the services agree", () => {
