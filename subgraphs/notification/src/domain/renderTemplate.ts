@@ -77,9 +77,10 @@ export type FieldRenderer = (context: TemplateContext, budget?: RenderBudget) =>
 
 /**
  * Compiles one template source once, for rendering many contexts (thousands of orders of one
- * event). The returned function throws BAD_USER_INPUT on `field` when rendering fails — Handlebars
- * compiles lazily, so a syntax error surfaces on the first call — and a RenderLimitError (also
- * BAD_USER_INPUT, `params: { limit, max }`) when the rendering breaks a limit.
+ * event). Never throws itself: the returned function throws BAD_USER_INPUT on `field` when the
+ * source does not compile or rendering fails, and a RenderLimitError (also BAD_USER_INPUT,
+ * `params: { limit, max }`) when blocks nest too deep or the rendering breaks a limit — so a bulk
+ * caller records the failure per order.
  */
 export function compileTemplate(source: string, field: string, kind: OutputKind = "body"): FieldRenderer {
   const entry = compiled(source);
