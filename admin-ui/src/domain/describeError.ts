@@ -6,6 +6,7 @@
  */
 import { HttpFailure, NetworkFailure, type ApiErrorLike } from "@/api/failures";
 import { isMessageKey, type Translate } from "@/i18n";
+import { formatCount } from "@/i18n/format";
 
 export interface ErrorLine {
   /** `extensions.code`, or NETWORK. */
@@ -76,6 +77,21 @@ function roleLabel(role: unknown, t: Translate): string {
   return isMessageKey(key) ? t(key) : r;
 }
 
+const RENDER_LIMITS = ["depth", "iterations", "outputLength", "renderTime"] as const;
+
+/**
+ * A template that breaks one of the notification service's rendering limits
+ * (`params: { limit, max }`, `line` for depth), in words with the limit; undefined for anything else.
+ */
+function renderLimitText(params: Record<string, unknown>, field: string | undefined, t: Translate): string | undefined {
+  const limit = RENDER_LIMITS.find((l) => l === params.limit);
+  if (!limit || typeof params.max !== "number") return undefined;
+  const line = typeof params.line === "number" ? params.line : undefined;
+  // Japanese and English group digits alike (10,000), so either locale's format serves both.
+  const values = { field: field ? fieldLabel(field, t) : t("templates.limit.template"), max: formatCount(params.max, "ja") };
+  return limit === "depth" && line !== undefined ? t("templates.limit.depthAt", { ...values, line }) : t(`templates.limit.${limit}`, values);
+}
+
 function describeOne(error: ApiErrorLike, t: Translate): ErrorLine {
   const ext = record(error.extensions);
   const code = str(ext.code) ?? "UNKNOWN";
@@ -93,7 +109,7 @@ function describeOne(error: ApiErrorLike, t: Translate): ErrorLine {
   });
   switch (code) {
     case "BAD_USER_INPUT":
-      return line(field ? t("errors.badInputField", { field: fieldLabel(field, t) }) : t("errors.badInput"));
+      return line(renderLimitText(params, field, t) ?? (field ? t("errors.badInputField", { field: fieldLabel(field, t) }) : t("errors.badInput")));
     case "CONFLICT":
       if (field?.endsWith("expectedUpdatedAt")) return line(t("errors.conflictStale"));
       if (params.from !== undefined && params.to !== undefined && field === "input.status") {

@@ -4,8 +4,9 @@
  * the server refuses the template. It mirrors the notification service's rules: item fields are
  * written without the `items.` prefix inside `{{#each items}}`, where `this`, `@index`, `@first`,
  * `@last` and `../name` also work; `@root.name` works anywhere; the helpers are `yen`, `date` and
- * `datetime`, the block helpers `if`, `unless`, `each` and `with`. The server stays the judge
- * (it parses with Handlebars); this is a fast, forgiving scan. Pure.
+ * `datetime`, the block helpers `if`, `unless`, `each` and `with`, nested at most
+ * `MAX_BLOCK_DEPTH` deep. The server stays the judge (it parses with Handlebars); this is a fast,
+ * forgiving scan. Pure.
  */
 
 import { mustaches, parseCall, parsePath, type Call, type Expr } from "./templateSyntax";
@@ -15,6 +16,11 @@ export const HELPERS = ["yen", "date", "datetime"] as const;
 /** Block helpers templates may use. */
 export const BLOCK_HELPERS = ["if", "unless", "each", "with"] as const;
 const EACH_DATA = ["index", "first", "last"];
+/**
+ * Blocks inside one another the notification service renders (its renderLimits.ts); a chained
+ * `{{else if}}` adds none. Mirrored here so the operator sees it while typing.
+ */
+export const MAX_BLOCK_DEPTH = 4;
 
 export type TemplateProblem =
   /** A name that is not documented here; `allowed` are the names that are. `parent`: write `../name`. */
@@ -27,6 +33,8 @@ export type TemplateProblem =
   /** Partials and decorators. */
   | { kind: "unsupported"; name: string; line: number }
   | { kind: "unclosed"; name: string; line: number }
+  /** A block opened inside `max` others. */
+  | { kind: "tooDeep"; name: string; line: number; max: number }
   | { kind: "unexpectedClose"; name: string; line: number };
 
 type Shape = { kind: "scalar" } | { kind: "list"; of: Shape } | { kind: "object"; fields: Map<string, Shape> };
@@ -168,6 +176,12 @@ class Checker {
     return true;
   }
 
+  /** Opens a block on the stack (`pushed`: it entered a scope), noticing when it nests too deep. */
+  enter(name: string, pushed: boolean) {
+    this.blocks.push({ name, line: this.line, pushed });
+    if (this.blocks.length > MAX_BLOCK_DEPTH) this.report({ kind: "tooDeep", name, line: this.line, max: MAX_BLOCK_DEPTH });
+  }
+
   close(name: string) {
     const block = this.blocks.pop();
     if (!block) {
@@ -192,14 +206,13 @@ class Checker {
     if (sigil === "#" && text[1] === ">") {
       // A partial block: refused by the service, but its {{/name}} must still close it here.
       this.report({ kind: "unsupported", name: text, line: this.line });
-      this.blocks.push({ name: text.slice(2).trim().split(/\s/)[0] ?? "", line: this.line, pushed: false });
+      this.enter(text.slice(2).trim().split(/\s/)[0] ?? "", false);
     } else if (sigil === "#" && text[1] === "*") {
       this.report({ kind: "unsupported", name: text, line: this.line });
     } else if (sigil === "#") {
       const call = parseCall(text.slice(1));
       const name = call.head?.kind === "path" ? call.head.text : "?";
-      const line = this.line;
-      this.blocks.push({ name, line, pushed: this.open(call) });
+      this.enter(name, this.open(call));
     } else if (sigil === "/") {
       this.close(text.slice(1).trim());
     } else if (sigil === "^") {
@@ -207,7 +220,7 @@ class Checker {
       if (rest) {
         // An inverted section is a block in Handlebars; the service refuses any but the four helpers.
         this.report({ kind: "unknownHelper", name: `^${rest.split(/\s/)[0]}`, line: this.line, allowed: BLOCK_HELPERS.map((h) => `#${h}`) });
-        this.blocks.push({ name: rest.split(/\s/)[0] ?? "", line: this.line, pushed: false });
+        this.enter(rest.split(/\s/)[0] ?? "", false);
       } else this.otherwise("");
     } else if (/^else(\s|$)/.test(text)) {
       this.otherwise(text.slice(4));

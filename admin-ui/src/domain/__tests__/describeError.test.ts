@@ -18,6 +18,32 @@ describe("describeError", () => {
     expect(fieldErrors(describeError(error, ja))).toEqual({ "items.1.quantity": "2行目の数量の入力内容に誤りがあります。" });
   });
 
+  it("says which rendering limit a template broke, with the limit, in both languages", () => {
+    const limit = (field: string | undefined, params: Record<string, unknown>) =>
+      gql({ message: "limit", extensions: { code: "BAD_USER_INPUT", ...(field ? { field } : {}), params } });
+    const texts = (error: CombinedError) => [describeError(error, ja).lines[0]?.text, describeError(error, en).lines[0]?.text];
+    expect(texts(limit("input.bodyTemplate", { limit: "iterations", max: 10_000 }))).toEqual([
+      "本文: 繰り返しが多すぎます（上限 10,000 回）。",
+      "Body: too many repetitions (at most 10,000).",
+    ]);
+    expect(texts(limit("input.subjectTemplate", { limit: "depth", max: 4, line: 3 }))).toEqual([
+      "件名（3行目）: ブロックの入れ子が深すぎます（上限 4 段）。",
+      "Subject (line 3): blocks are nested too deeply (at most 4 levels).",
+    ]);
+    expect(texts(limit("input.templateName", { limit: "outputLength", max: 100_000 }))).toEqual([
+      "テンプレート: 差し込んだ後の文章が長すぎます（上限 100,000 文字）。",
+      "Template: the text with the values filled in is too long (at most 100,000 characters).",
+    ]);
+    expect(texts(limit(undefined, { limit: "renderTime", max: 250 }))).toEqual([
+      "テンプレート: 表示に時間がかかりすぎます（上限 250 ミリ秒）。",
+      "Template: rendering takes too long (at most 250 ms).",
+    ]);
+    expect(describeError(limit("input.bodyTemplate", { limit: "depth", max: 4 }), ja).lines[0]).toMatchObject({ text: "本文: ブロックの入れ子が深すぎます（上限 4 段）。", detail: "limit", field: "input.bodyTemplate" });
+    // Anything else stays the plain refusal of the field.
+    expect(texts(limit("input.bodyTemplate", { limit: "template", max: 1 }))[0]).toBe("本文の入力内容に誤りがあります。");
+    expect(texts(limit("input.bodyTemplate", { max: 20_000 }))[0]).toBe("本文の入力内容に誤りがあります。");
+  });
+
   it("names the role a FORBIDDEN needs", () => {
     const error = gql({ message: "needs admin", extensions: { code: "FORBIDDEN", params: { required: "admin", role: "operator" } } });
     expect(describeError(error, ja).lines[0]?.text).toBe("この操作には管理者の権限が必要です（あなたの権限: オペレーター）。");

@@ -81,6 +81,16 @@ describe("checkTemplateVariables", () => {
     expect(names("{{> footer}}")).toEqual(["unsupported:> footer"]);
   });
 
+  it("flags blocks nested more than four deep, as the service refuses them; an {{else if}} chain adds no depth", () => {
+    const four = "{{#each items}}{{#if @first}}{{#unless @last}}{{#with quantity}}{{this}}{{/with}}{{/unless}}{{/if}}{{/each}}";
+    expect(check(four)).toEqual([]);
+    const five = "{{#each items}}{{#if @first}}\n{{#unless @last}}{{#with quantity}}\n{{#if this}}x{{/if}}{{/with}}{{/unless}}{{/if}}{{/each}}";
+    expect(check(five)).toEqual([{ kind: "tooDeep", name: "if", line: 3, max: 4 }]);
+    expect(check("{{#if status}}{{#if currency}}{{#if order_id}}{{#if items}}a{{else if status}}b{{else if currency}}c{{else}}d{{/if}}{{/if}}{{/if}}{{/if}}")).toEqual([]);
+    // Inverted sections are blocks too.
+    expect(names("{{#if status}}{{#if currency}}{{#if order_id}}{{#if items}}{{^status}}{{/status}}{{/if}}{{/if}}{{/if}}{{/if}}")).toContain("tooDeep:status");
+  });
+
   it("reports each problem once, at its first line", () => {
     expect(check("{{nope}}\n{{nope}}")).toEqual([expect.objectContaining({ name: "nope", line: 1 })]);
   });

@@ -150,6 +150,31 @@ describe("TemplateEditPage", () => {
     expect(wrapper.find('[data-test="preview-body"]').exists()).toBe(false);
   });
 
+  it("says which rendering limit the preview broke, with the limit; the browser flags deep nesting first", async () => {
+    const { wrapper } = await open("viewer", "ORDER_SHIPPED", {
+      PreviewTemplate: () => ({
+        data: null,
+        errors: [
+          {
+            message: "{{#each}} would repeat more than 10,000 times in one message for this order; nest fewer {{#each}} blocks",
+            extensions: { code: "BAD_USER_INPUT", field: "input.bodyTemplate", params: { limit: "iterations", max: 10_000 } },
+          },
+        ],
+      }),
+    });
+    const body = wrapper.get('[data-test="template-body"]');
+    await body.setValue("{{#each items}}{{#each @root.items}}{{#each @root.items}}{{#each @root.items}}{{#each @root.items}}x{{/each}}{{/each}}{{/each}}{{/each}}{{/each}}");
+    expect(wrapper.get('[data-test="template-warnings"]').text()).toContain("1行目: {{#each}} でブロックの入れ子が4段を超えます。");
+    await body.setValue("{{#each items}}{{#each @root.items}}{{product_name}}{{/each}}{{/each}}");
+    expect(wrapper.find('[data-test="template-warnings"]').exists()).toBe(false);
+    await vi.advanceTimersByTimeAsync(300);
+    await flushPromises();
+    expect(wrapper.get('[data-test="preview-error"]').text()).toContain("本文: 繰り返しが多すぎます（上限 10,000 回）。");
+    setLocale("en");
+    await flushPromises();
+    expect(wrapper.get('[data-test="preview-error"]').text()).toContain("Body: too many repetitions (at most 10,000).");
+  });
+
   it("counts SMS characters and messages as the operator types, for SMS only", async () => {
     const { wrapper } = await open("admin");
     expect(wrapper.find('[data-test="sms-counter"]').exists()).toBe(false);

@@ -1,10 +1,13 @@
 /**
- * Decides whether a template may be saved: it must compile, and every variable and helper it
- * uses must be documented (templateVariables.ts). Walks the Handlebars AST with scope, so
- * `{{#each items}}` exposes the item fields and `../x` climbs back to the order. Pure.
+ * Decides whether a template may be saved: it must compile, its blocks may not nest deeper than
+ * the rendering limit (renderLimits.ts), and every variable and helper it uses must be documented
+ * (templateVariables.ts). Walks the Handlebars AST with scope, so `{{#each items}}` exposes the
+ * item fields and `../x` climbs back to the order. Pure.
  */
 import Handlebars from "handlebars";
 import { BadUserInputError } from "@ops/service-kit";
+import { RENDER_LIMITS, RenderLimitError } from "./renderLimits.js";
+import { firstTooDeep } from "./templateDepth.js";
 import { BLOCK_HELPERS, documentedVariables, HELPERS, ITEM_VARIABLES, ROOT_VARIABLES } from "./templateVariables.js";
 
 type Shape =
@@ -186,7 +189,8 @@ function summariseCompileError(reason: string): { summary: string; line?: number
 
 /**
  * Checks one template source. Throws BAD_USER_INPUT with `field` and `params`
- * (`{ variable, allowed }`, `{ helper, allowed }` or `{ reason }`) when it cannot be saved.
+ * (`{ variable, allowed }`, `{ helper, allowed }`, `{ reason }`, or `{ limit: "depth", max, line }`)
+ * when it cannot be saved.
  */
 export function checkTemplate(source: string, field: string): TemplateCheck {
   let ast: hbs.AST.Program;
@@ -202,6 +206,8 @@ export function checkTemplate(source: string, field: string): TemplateCheck {
       params: { reason, ...(line ? { line } : {}) },
     });
   }
+  const tooDeep = firstTooDeep(ast, RENDER_LIMITS.depth);
+  if (tooDeep) throw new RenderLimitError("depth", RENDER_LIMITS.depth, field, tooDeep.line);
   const walker = new Walker(field);
   walker.program(ast, [{ shape: ROOT, blockParams: new Map(), inEach: false }]);
   return { variables: documentedVariables().map((v) => v.name).filter((name) => walker.used.has(name)) };

@@ -24,6 +24,16 @@ export function createPendingNotification(tx: NotificationTx, notification: NewN
   return tx.notification.create({ data: { ...notification, status: "PENDING" } });
 }
 
+/** What a notification that could not be rendered records: no message, the reason, never attempted. */
+export interface UnrenderedNotification extends Omit<NewNotification, "subject" | "body"> {
+  failureReason: string;
+}
+
+/** Stores a notification whose template could not be rendered for its order, as FAILED with the reason. */
+export function createUnrenderedNotification(tx: NotificationTx, notification: UnrenderedNotification) {
+  return tx.notification.create({ data: { ...notification, subject: null, body: null, status: "FAILED" } });
+}
+
 /**
  * Records one delivery attempt of a PENDING notification: SENT with `sentAt`, or FAILED with the
  * reason. The last failure reason is kept after a later success, as history.

@@ -6,6 +6,7 @@ import { checkTemplate } from "./checkTemplate.js";
 import { renderMessage } from "./renderTemplate.js";
 import { characterCount, smsSegments } from "./smsSegments.js";
 import { SAMPLE_ORDER, templateContext } from "./templateContext.js";
+import { checkSourceLength, MAX_BODY, MAX_SUBJECT } from "./validateTemplate.js";
 
 export interface PreviewInput {
   templateName?: string | null;
@@ -33,6 +34,9 @@ async function chooseSource(db: NotificationDb, input: PreviewInput) {
     return { source: template, channel: input.channel ?? template.channel };
   }
   const channel = input.channel ?? "EMAIL";
+  // The limits of saving, checked before anything parses the text (an SMS's ignored subject too).
+  if (input.subjectTemplate != null) checkSourceLength(input.subjectTemplate, "input.subjectTemplate", MAX_SUBJECT);
+  if (input.bodyTemplate != null) checkSourceLength(input.bodyTemplate, "input.bodyTemplate", MAX_BODY);
   // An SMS has no subject: an inline SMS template may leave it out.
   const needed = channel === "SMS" ? (["bodyTemplate"] as const) : (["subjectTemplate", "bodyTemplate"] as const);
   for (const key of needed) {
@@ -44,7 +48,9 @@ async function chooseSource(db: NotificationDb, input: PreviewInput) {
 
 /**
  * Renders a template without sending it. Without `orderId` it uses the documented sample order
- * (a Japanese customer); with one it reads the real order from the order service.
+ * (a Japanese customer); with one it reads the real order from the order service. Inline sources
+ * are held to the limits of saving (length, nesting, documented variables); every rendering to the
+ * rendering limits (renderLimits.ts).
  */
 export async function previewTemplate(deps: { db: NotificationDb; orders: OrderReader }, input: PreviewInput): Promise<TemplatePreview> {
   const { source, channel } = await chooseSource(deps.db, input);

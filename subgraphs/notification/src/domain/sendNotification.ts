@@ -5,13 +5,14 @@
  * makes sure one notification is never handed to the transport twice.
  */
 import { BadUserInputError, ConflictError, isUniqueViolationOn, NotFoundError, parseId } from "@ops/service-kit";
-import type { Channel, Notification, NotificationDb } from "../db.js";
+import type { Channel, Notification, NotificationDb, NotificationTx } from "../db.js";
 import type { OrderReader } from "../orderClient.js";
 import type { NotificationTransport } from "../transport/NotificationTransport.js";
 import type { NotificationDelivery } from "./notificationDelivery.js";
-import { createPendingNotification, recordDelivery, reopenForResend, type DeliveryOutcome } from "./notificationOperations.js";
+import { createPendingNotification, createUnrenderedNotification, recordDelivery, reopenForResend, type DeliveryOutcome } from "./notificationOperations.js";
 import { normalisePhoneNumber } from "./phoneNumber.js";
-import { renderMessage } from "./renderTemplate.js";
+import { RenderLimitError } from "./renderLimits.js";
+import { renderMessage, type RenderedMessage } from "./renderTemplate.js";
 import { templateContext } from "./templateContext.js";
 
 export interface SendDeps {
@@ -107,26 +108,39 @@ export async function sendNotification(deps: SendDeps, input: SendInput): Promis
   }
   const order = await deps.orders.fetchOrder(orderId);
   if (!order) throw new NotFoundError(`Order ${orderId} does not exist`, { field: "input.orderId", params: { id: orderId } });
-  const message = renderMessage(template, channel, templateContext(order), { subject: "input.templateName", body: "input.templateName" });
-  let pending: Notification;
+  const recipient = phone ?? order.customerEmail;
+  const wanted = { orderId, channel, templateName: template.name, recipient, idempotencyKey: key };
+  let message: RenderedMessage;
   try {
-    pending = await deps.db.$transaction((tx) =>
-      createPendingNotification(tx, {
-        orderId,
-        channel,
-        templateName: template.name,
-        recipient: phone ?? order.customerEmail,
-        subject: message.subject,
-        body: message.body,
-        idempotencyKey: key,
-      }),
-    );
+    message = renderMessage(template, channel, templateContext(order), { subject: "input.templateName", body: "input.templateName" });
   } catch (err) {
-    // The same key arrived twice at once: the other request stored it first and sends it.
-    if (key && isUniqueViolationOn(err, "idempotency_key")) return (await earlierSend(deps.db, key, { orderId, templateName: template.name, channel }))!;
+    // The stored template is too much for this order (a huge order, say): the send is recorded as
+    // FAILED with the reason, like any failed delivery, instead of vanishing as a refusal.
+    if (!(err instanceof RenderLimitError)) throw err;
+    const failureReason = `Template "${template.name}" could not be rendered for order ${orderId}: ${err.message}`.slice(0, MAX_REASON);
+    return (await store(deps.db, wanted, (tx) => createUnrenderedNotification(tx, { ...wanted, failureReason }))).notification;
+  }
+  const { notification: pending, mine } = await store(deps.db, wanted, (tx) => createPendingNotification(tx, { ...wanted, subject: message.subject, body: message.body }));
+  if (!mine) return pending;
+  return (await deps.delivery.deliver(pending.id)) ?? pending;
+}
+
+/**
+ * Stores a new notification (`mine`). When the same idempotency key arrived twice at once, the
+ * other request stored it first and sends it: this one answers with that notification.
+ */
+async function store(
+  db: NotificationDb,
+  wanted: { orderId: number; channel: Channel; templateName: string; idempotencyKey: string | null },
+  create: (tx: NotificationTx) => Promise<Notification>,
+): Promise<{ notification: Notification; mine: boolean }> {
+  const key = wanted.idempotencyKey;
+  try {
+    return { notification: await db.$transaction((tx) => create(tx)), mine: true };
+  } catch (err) {
+    if (key && isUniqueViolationOn(err, "idempotency_key")) return { notification: (await earlierSend(db, key, wanted))!, mine: false };
     throw err;
   }
-  return (await deps.delivery.deliver(pending.id)) ?? pending;
 }
 
 /** Re-sends a FAILED notification's stored subject and body to its stored recipient. */

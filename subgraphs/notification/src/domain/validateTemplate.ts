@@ -31,9 +31,14 @@ export function validateTemplateName(name: string, field = "input.name"): string
   return trimmed;
 }
 
+/** Refuses a template source longer than `max` characters: saving and previewing share the limit. */
+export function checkSourceLength(source: string, field: string, max: number): void {
+  if (source.length > max) throw new BadUserInputError(`The template is longer than ${max} characters`, { field, params: { max } });
+}
+
 function validateSource(source: string, field: string, max: number): string {
   if (!source.trim()) throw new BadUserInputError("The template is empty", { field });
-  if (source.length > max) throw new BadUserInputError(`The template is longer than ${max} characters`, { field, params: { max } });
+  checkSourceLength(source, field, max);
   checkTemplate(source, field);
   return source;
 }
