@@ -29,8 +29,9 @@ const config = {
   skipTypename: true,
   strictScalars: true,
   defaultScalarType: "unknown",
-  // The supergraph also declares the join/link scalars of its routing directives; the UI never sees them.
-  scalars: { DateTime: "string", Date: "string", join__FieldSet: "string", join__DirectiveArguments: "unknown", link__Import: "unknown" },
+  // Yen is whole yen as a JSON number (any safe integer). The supergraph also declares the
+  // join/link scalars of its routing directives; the UI never sees them.
+  scalars: { DateTime: "string", Date: "string", Yen: "number", join__FieldSet: "string", join__DirectiveArguments: "unknown", link__Import: "unknown" },
 };
 
 function fail(message) {

@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const builtIndex = path.join(root, "dist", "index.html");
-const SOURCES = ["src", "public", "index.html", "vite.config.ts", "package.json", "tsconfig.json"];
+// The order form's limits come from the order service's constants module (`@ops/order/orderLimits`).
+const SOURCES = ["src", "public", "index.html", "vite.config.ts", "package.json", "tsconfig.json", "../subgraphs/order/src/domain/orderLimits.ts"];
 
 /** Newest modification time among the files under `p` that end up in the bundle. */
 function newest(p) {

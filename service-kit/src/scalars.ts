@@ -22,6 +22,49 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   },
 });
 
+const MAX_YEN_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** `value` as the caller wrote it, for a message: strings keep their quotes. */
+function written(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+function parseYen(value: unknown, text = written(value)): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new GraphQLError(`${text} is not a whole number of yen`, { extensions: { code: "BAD_USER_INPUT", params: { value: text } } });
+  }
+  if (!Number.isSafeInteger(value)) {
+    throw new GraphQLError(`${text} yen is beyond the largest exact amount, ${Number.MAX_SAFE_INTEGER} yen`, {
+      extensions: { code: "BAD_USER_INPUT", params: { value: text, max: Number.MAX_SAFE_INTEGER } },
+    });
+  }
+  // -0 prints as 0 but is not one to Object.is and to some serialisers.
+  return value === 0 ? 0 : value;
+}
+
+/**
+ * Whole yen as a JSON number: any safe integer (|v| ≤ 2^53 − 1), so sums over many orders stay
+ * exact where GraphQL's Int (32-bit) overflows at 2,147,483,647 and Float would accept fractions.
+ * Input that is not a safe integer is BAD_USER_INPUT; output that is not one is a bug (masked).
+ */
+export const YenScalar = new GraphQLScalarType<number, number>({
+  name: "Yen",
+  description: "An amount in whole yen (JPY has no fractions): a JSON number, an integer from -(2^53 - 1) to 2^53 - 1.",
+  serialize: (value) => {
+    const yen = typeof value === "bigint" && value >= -MAX_YEN_BIG && value <= MAX_YEN_BIG ? Number(value) : value;
+    // Never rounded or clamped: a wrong figure shown to an operator is worse than an error.
+    if (typeof yen !== "number" || !Number.isSafeInteger(yen)) throw new TypeError(`Yen cannot represent ${written(value)}: not a safe integer`);
+    return yen === 0 ? 0 : yen;
+  },
+  parseValue: (value) => parseYen(value),
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.INT && ast.kind !== Kind.FLOAT) {
+      throw new GraphQLError("Yen must be a whole number, written without quotes", { extensions: { code: "BAD_USER_INPUT" } });
+    }
+    return parseYen(Number(ast.value), ast.value);
+  },
+});
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function parseCalendarDate(value: unknown): string {

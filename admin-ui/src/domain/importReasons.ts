@@ -71,10 +71,16 @@ function message(code: string, p: Params, f: ReasonFormat): [MessageKey, Message
       return ["import.reason.TOO_LONG", { column: columnLabel(str(p, "column"), f.t), max: f.count(num(p, "max")) }];
     case "INVALID_EMAIL":
     case "QUANTITY_NOT_POSITIVE_INTEGER":
-    case "LINE_TOTAL_TOO_LARGE":
     case "CURRENCY_NOT_JPY":
     case "INVALID_PAYMENT_STATUS":
       return [`import.reason.${code}`, {}];
+    case "QUANTITY_TOO_LARGE":
+      return ["import.reason.QUANTITY_TOO_LARGE", { max: f.count(num(p, "max")) }];
+    case "UNIT_PRICE_TOO_LARGE":
+      return ["import.reason.UNIT_PRICE_TOO_LARGE", { max: f.yen(num(p, "max")) }];
+    // Errors recorded before the per-order limits carry no `max` (nor `total`): said without them.
+    case "LINE_TOTAL_TOO_LARGE":
+      return "max" in p ? ["import.reason.LINE_TOTAL_TOO_LARGE.max", { max: f.yen(num(p, "max")) }] : ["import.reason.LINE_TOTAL_TOO_LARGE", {}];
     case "UNIT_PRICE_NOT_POSITIVE_YEN":
       return [p.fraction === true ? "import.reason.UNIT_PRICE_NOT_POSITIVE_YEN.fraction" : "import.reason.UNIT_PRICE_NOT_POSITIVE_YEN", {}];
     case "INVALID_PAYMENT_METHOD":
@@ -86,6 +92,11 @@ function message(code: string, p: Params, f: ReasonFormat): [MessageKey, Message
     case "ORDER_FIELD_MISMATCH":
       return ["import.reason.ORDER_FIELD_MISMATCH", { column: columnLabel(str(p, "column"), f.t), order: orderLabel(p, f), firstRow: f.count(num(p, "firstRow")) }];
     case "ORDER_TOTAL_TOO_LARGE":
+      return "max" in p
+        ? ["import.reason.ORDER_TOTAL_TOO_LARGE.max", { order: orderLabel(p, f), total: f.yen(num(p, "total")), max: f.yen(num(p, "max")) }]
+        : ["import.reason.ORDER_TOTAL_TOO_LARGE", { order: orderLabel(p, f) }];
+    case "ORDER_TOO_MANY_ITEMS":
+      return ["import.reason.ORDER_TOO_MANY_ITEMS", { order: orderLabel(p, f), items: f.count(num(p, "items")), max: f.count(num(p, "max")) }];
     case "ORDER_REJECTED_BY_OTHER_ROWS":
       return [`import.reason.${code}`, { order: orderLabel(p, f) }];
     case "PAYMENT_AMOUNT_OUT_OF_RANGE":

@@ -1,10 +1,14 @@
 /**
  * The items editor's rules, mirroring the order service's `validateOrder`: a product name of 1–200
- * characters, a quantity and a unit price that are whole numbers of at least 1, at most 100 items.
- * Numbers are read strictly from what the operator typed: "1.5", "0", "-2" and "1e3" are refused,
- * full-width digits (typed with a Japanese IME) and thousands separators are accepted.
+ * characters, a quantity and a unit price that are whole numbers of at least 1, and the order's
+ * numeric limits, read from the order service's own module (`@ops/order/orderLimits`: constants
+ * only, no server code): at most 100 items, 10,000 of each, 10,000,000 yen a unit, 100,000,000 yen
+ * an order. Numbers are read strictly from what the operator typed: "1.5", "0", "-2" and "1e3"
+ * are refused, full-width digits (typed with a Japanese IME) and thousands separators are accepted.
  */
-export const MAX_ITEMS = 100;
+import { MAX_ITEMS, MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "@ops/order/orderLimits";
+
+export { MAX_ITEMS, MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE };
 export const MAX_TEXT = 200;
 
 export interface ItemDraft {
@@ -51,25 +55,29 @@ export function validateItem(draft: ItemDraft): ItemProblems {
   else if (name.length > MAX_TEXT) problems.productName = "tooLong";
   const quantity = parseWholeNumber(draft.quantity);
   if ("problem" in quantity) problems.quantity = quantity.problem;
+  else if (quantity.value > MAX_QUANTITY) problems.quantity = "tooLarge";
   const unitPrice = parseWholeNumber(draft.unitPrice);
   if ("problem" in unitPrice) problems.unitPrice = unitPrice.problem;
+  else if (unitPrice.value > MAX_UNIT_PRICE) problems.unitPrice = "tooLarge";
   return problems;
 }
 
-/** quantity × unit price when both are valid, else null. */
+/** quantity × unit price when both are valid (whole numbers within their limits), else null. */
 export function itemSubtotal(draft: ItemDraft): number | null {
   const quantity = parseWholeNumber(draft.quantity);
   const unitPrice = parseWholeNumber(draft.unitPrice);
-  if ("problem" in quantity || "problem" in unitPrice) return null;
-  const subtotal = quantity.value * unitPrice.value;
-  return Number.isSafeInteger(subtotal) ? subtotal : null;
+  if ("problem" in quantity || "problem" in unitPrice || quantity.value > MAX_QUANTITY || unitPrice.value > MAX_UNIT_PRICE) return null;
+  // Exact: at most 10,000 × 10,000,000 = 10^11.
+  return quantity.value * unitPrice.value;
 }
 
 export interface ItemsSummary {
   /** Sum of the rows whose quantity and price are valid. */
   total: number;
-  /** Rows left out of the total. */
+  /** Rows with a problem (left out of the total when their quantity or price is not a number). */
   invalidRows: number;
+  /** The total is more than an order may total (MAX_ORDER_TOTAL). */
+  overLimit: boolean;
   /** Every row valid and at least one row: the order can be sent. */
   complete: boolean;
 }
@@ -82,7 +90,8 @@ export function summarizeItems(drafts: readonly ItemDraft[]): ItemsSummary {
     if (subtotal === null || Object.keys(validateItem(draft)).length > 0) invalidRows++;
     if (subtotal !== null) total += subtotal;
   }
-  return { total, invalidRows, complete: drafts.length > 0 && drafts.length <= MAX_ITEMS && invalidRows === 0 && Number.isSafeInteger(total) };
+  const overLimit = total > MAX_ORDER_TOTAL;
+  return { total, invalidRows, overLimit, complete: drafts.length > 0 && drafts.length <= MAX_ITEMS && invalidRows === 0 && !overLimit };
 }
 
 /** The mutation input for valid rows; throws when a row is invalid (check `summarizeItems` first). */

@@ -103,7 +103,9 @@ export type OrderFilter = {
 
 export type OrderItemInput = {
   productName: string;
+  /** 1 to 10,000. */
   quantity: number;
+  /** Whole yen, 1 to 10,000,000; the order's total may not pass 100,000,000. */
   unitPrice: number;
 };
 

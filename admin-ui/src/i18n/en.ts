@@ -269,6 +269,7 @@ export const en: Messages = {
   "create.total": "Total",
   "create.invalidRows": "{count} row(s) have problems (left out of the total).",
   "create.maxItems": "At most {max} items.",
+  "create.totalOverLimit": "An order may total at most {max}: lower a quantity or price, or split the order.",
   "create.submit": "Create order",
   "create.submitting": "Creating…",
   "create.fixErrors": "Fix the fields marked in red.",
@@ -279,7 +280,7 @@ export const en: Messages = {
   "itemProblem.tooLong": "At most {max} characters.",
   "itemProblem.notWholeNumber": "Enter a whole number (no decimals or signs).",
   "itemProblem.atLeastOne": "Enter 1 or more.",
-  "itemProblem.tooLarge": "Too large.",
+  "itemProblem.tooLarge": "At most {max}.",
 
   "dashboard.title": "Dashboard",
   "dashboard.byStatus": "Orders by status",

@@ -271,6 +271,7 @@ export const ja = {
   "create.total": "合計",
   "create.invalidRows": "{count}行に誤りがあります（誤りのある行は合計に含まれません）。",
   "create.maxItems": "商品は{max}行までです。",
+  "create.totalOverLimit": "1件の注文の合計は{max}までです。数量か単価を見直すか、注文を分けてください。",
   "create.submit": "注文を作成",
   "create.submitting": "作成中…",
   "create.fixErrors": "赤く示した項目を直してください。",
@@ -281,7 +282,7 @@ export const ja = {
   "itemProblem.tooLong": "{max}文字以内で入力してください。",
   "itemProblem.notWholeNumber": "整数で入力してください（小数や記号は使えません）。",
   "itemProblem.atLeastOne": "1以上の数を入力してください。",
-  "itemProblem.tooLarge": "数が大きすぎます。",
+  "itemProblem.tooLarge": "{max}以下で入力してください。",
 
   "dashboard.title": "ダッシュボード",
   "dashboard.byStatus": "状態別の注文",

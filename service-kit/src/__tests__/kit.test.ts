@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { GraphQLError } from "graphql";
+import { GraphQLError, parseValue as parseLiteralText } from "graphql";
 import { ConfigError, readStackConfig } from "../config.js";
 import { createFormatError } from "../errors.js";
 import { createLogger } from "../logger.js";
 import { decodeCursor, encodeCursor, pageSize, parseId } from "../pagination.js";
-import { DateScalar, endOfJapanDay, japanDay, startOfJapanDay } from "../scalars.js";
+import { DateScalar, endOfJapanDay, japanDay, startOfJapanDay, YenScalar } from "../scalars.js";
 
 describe("configuration", () => {
   it("defaults every value and derives URLs and paths", () => {
@@ -49,6 +49,48 @@ describe("Japan time", () => {
     expect(DateScalar.parseValue("2026-02-28")).toBe("2026-02-28");
     expect(() => DateScalar.parseValue("2026-02-30")).toThrow(/not a calendar date/);
     expect(() => DateScalar.parseValue("26-1-1")).toThrow(GraphQLError);
+  });
+});
+
+describe("Yen", () => {
+  const MAX = Number.MAX_SAFE_INTEGER;
+  const literal = (text: string) => YenScalar.parseLiteral(parseLiteralText(text));
+  const codeOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return err instanceof GraphQLError ? err.extensions : { thrown: String(err) };
+    }
+    return null;
+  };
+
+  it("serialises every safe integer as itself, past Int's 2^31", () => {
+    for (const v of [0, 1, -1, 2_147_483_647, 2_147_483_648, 2_200_000_000, MAX, -MAX]) expect(YenScalar.serialize(v)).toBe(v);
+    expect(YenScalar.serialize(BigInt(MAX))).toBe(MAX);
+    expect(Object.is(YenScalar.serialize(-0), 0)).toBe(true);
+  });
+
+  it("refuses to serialise a fraction, an unsafe or non-numeric value (a bug: masked, not BAD_USER_INPUT)", () => {
+    for (const v of [0.5, 1280.01, MAX + 1, 2 ** 60, Number.NaN, Infinity, "1200", null, BigInt(MAX) + 1n]) {
+      expect(() => YenScalar.serialize(v), String(v)).toThrow(TypeError);
+    }
+  });
+
+  it("parses variables that are safe integers and refuses the rest with BAD_USER_INPUT", () => {
+    expect(YenScalar.parseValue(2_200_000_000)).toBe(2_200_000_000);
+    expect(YenScalar.parseValue(-MAX)).toBe(-MAX);
+    expect(codeOf(() => YenScalar.parseValue(12.5))).toEqual({ code: "BAD_USER_INPUT", params: { value: "12.5" } });
+    expect(codeOf(() => YenScalar.parseValue("1200"))).toEqual({ code: "BAD_USER_INPUT", params: { value: '"1200"' } });
+    expect(codeOf(() => YenScalar.parseValue(MAX + 1))).toEqual({ code: "BAD_USER_INPUT", params: { value: String(MAX + 1), max: MAX } });
+    expect(codeOf(() => YenScalar.parseValue(null))).toMatchObject({ code: "BAD_USER_INPUT" });
+  });
+
+  it("parses literals that are safe integers, read exactly as written", () => {
+    expect(literal("10000000000")).toBe(10_000_000_000);
+    expect(literal("-5")).toBe(-5);
+    expect(codeOf(() => literal("9007199254740993"))).toEqual({ code: "BAD_USER_INPUT", params: { value: "9007199254740993", max: MAX } });
+    expect(codeOf(() => literal("1280.5"))).toEqual({ code: "BAD_USER_INPUT", params: { value: "1280.5" } });
+    expect(codeOf(() => literal('"1280"'))).toEqual({ code: "BAD_USER_INPUT" });
   });
 });
 

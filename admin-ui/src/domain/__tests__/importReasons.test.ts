@@ -27,6 +27,10 @@ describe("importReasonText", () => {
     ["QUANTITY_NOT_POSITIVE_INTEGER", {}, "数量は1以上の整数で入力してください。"],
     ["UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: false }, "単価は1円以上の整数（円）で入力してください。"],
     ["UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: true }, "単価に小数は使えません（円に1円未満の単位はありません）。1円以上の整数で入力してください。"],
+    ["QUANTITY_TOO_LARGE", { max: 10_000 }, "数量は1明細あたり10,000までです。"],
+    ["UNIT_PRICE_TOO_LARGE", { max: 10_000_000 }, "単価は￥10,000,000までです。"],
+    ["LINE_TOTAL_TOO_LARGE", { max: 100_000_000 }, "数量×単価が、1件の注文の合計の上限￥100,000,000を超えています。"],
+    // Recorded before the per-order limits: no max.
     ["LINE_TOTAL_TOO_LARGE", {}, "数量×単価の金額が大きすぎます。"],
     ["CURRENCY_NOT_JPY", {}, "通貨は日本円のみ扱えます。JPY と書くか、空欄にしてください。"],
     ["INVALID_PAYMENT_METHOD", { maxLength: 40 }, "支払い方法は credit_card のように、英字で始まり英字・数字・下線（_）が続く2〜40文字で入力してください。"],
@@ -34,7 +38,9 @@ describe("importReasonText", () => {
     ["ORDER_REJECTED_BY_ROWS", { order: "K-1", firstRow: 2, rows: [4] }, "注文「K-1」は4行目にエラーがあるため取り込まれません（この行自体に問題はありません）。"],
     ["ORDER_REJECTED_BY_ROWS", { order: "K-1", firstRow: 2, rows: [3, 4, 1200] }, "注文「K-1」は3、4、1,200行目にエラーがあるため取り込まれません（この行自体に問題はありません）。"],
     ["ORDER_FIELD_MISMATCH", { order: "F-1", firstRow: 12, column: "customer_email" }, "メールアドレスが注文「F-1」の最初の行（12行目）と違います。同じ注文の行はすべて同じにしてください。"],
+    ["ORDER_TOTAL_TOO_LARGE", { order: "G-1", firstRow: 14, total: 120_000_000, max: 100_000_000 }, "注文「G-1」の合計は￥120,000,000です。1件の注文の合計は￥100,000,000までです。"],
     ["ORDER_TOTAL_TOO_LARGE", { order: "G-1", firstRow: 14 }, "注文「G-1」の合計金額が大きすぎます。"],
+    ["ORDER_TOO_MANY_ITEMS", { order: "M-1", firstRow: 21, items: 101, max: 100 }, "注文「M-1」の明細は101行あります。1件の注文の明細は100行までです。"],
     ["PAYMENT_AMOUNT_OUT_OF_RANGE", { order: "X", firstRow: 5, total: 50, min: 100, max: 1_000_000 }, "注文「X」の合計は￥50です。決済できる金額は￥100〜￥1,000,000です。"],
     ["PAYMENT_AMOUNT_OUT_OF_RANGE", { order: null, firstRow: 16, total: 1_200_000, min: 100, max: 1_000_000 }, "16行目の注文の合計は￥1,200,000です。決済できる金額は￥100〜￥1,000,000です。"],
     ["ORDER_REJECTED_BY_OTHER_ROWS", { order: "F-1", firstRow: 12 }, "注文「F-1」はほかの行にエラーがあるため取り込まれません（この行自体に問題はありません）。"],
@@ -50,6 +56,10 @@ describe("importReasonText", () => {
       text: "The total of the order of row 16 is ¥50; a payment must be between ¥100 and ¥1,000,000.",
       lang: null,
     });
+    expect(say(coded("ORDER_TOTAL_TOO_LARGE", { order: "G-1", firstRow: 14, total: 120_000_000, max: 100_000_000 }), en).text).toBe(
+      "The total of order G-1 is ¥120,000,000; an order may total at most ¥100,000,000.",
+    );
+    expect(say(coded("QUANTITY_TOO_LARGE", { max: 10_000 }), en).text).toBe("Quantity is at most 10,000 per item.");
   });
 
   it("keeps the English reason, marked as English, for an error without a code (recorded before codes existed)", () => {
@@ -76,7 +86,7 @@ describe("importReasonText", () => {
     const documented = [...type.slice(0, type.indexOf("code: String")).matchAll(/^\s+- ([A-Z_]+) \{/gm)].map((m) => m[1]!);
     expect(documented.length).toBeGreaterThan(10);
     // Params enough for any code's message.
-    const params = { column: "quantity", max: 200, maxLength: 40, fraction: false, order: "A-1", firstRow: 2, rows: [3], total: 50, min: 100 };
+    const params = { column: "quantity", max: 200, maxLength: 40, fraction: false, order: "A-1", firstRow: 2, rows: [3], total: 50, min: 100, items: 101 };
     for (const code of documented) {
       for (const f of [ja, en]) {
         const said = say(coded(code, params), f);

@@ -147,6 +147,28 @@ describe("DashboardPage insights", () => {
     expect(wrapper.get('[data-test="today-refunds"]').text()).toBe("￥3,000");
   });
 
+  it("shows figures of nine and ten digits in full, past GraphQL's Int (2,147,483,647)", async () => {
+    const big = (day: string, amount: number) => ({ day, revenue: amount, completed: 2_200, refunds: 150_000_000, refundCount: 150 });
+    const { wrapper } = await openDashboard({
+      DashboardOrderFigures: () => ({
+        data: { pending: figure(2, 1_000_000_000), confirmed: figure(1, 1_200_000_000), shipped: figure(0, 0), delivered: figure(0, 0), cancelled: figure(0, 0), today: figure(2, 2_200_000_000), todayCancelled: figure(0, 0), recent: { edges: [] } },
+      }),
+      InsightsOrderDays: (v) => ({ data: { orderDays: days(v.from!, v.to!, (day) => ({ day, orders: day === TODAY ? 2 : 0, amount: day === TODAY ? 2_200_000_000 : 0, cancelled: 0 })) } }),
+      InsightsPaymentDays: (v) => ({ data: { paymentDays: days(v.from!, v.to!, (day) => (day === TODAY ? big(day, 2_200_000_000) : big(day, 0))) } }),
+      InsightsTodayPayments: (v) => ({ data: { paymentDays: [big(v.today!, 123_456_789)] } }),
+    });
+    expect(wrapper.get('[data-test="today-amount"]').text()).toBe("￥2,200,000,000");
+    expect(wrapper.get('[data-test="today-revenue"]').text()).toBe("￥123,456,789");
+    expect(wrapper.get('[data-test="today-refunds"]').text()).toBe("￥150,000,000");
+    expect(wrapper.get('[data-test="orders-per-day-chart"] [data-test="range-amount"]').text()).toBe("￥2,200,000,000");
+    const revenue = wrapper.get('[data-test="revenue-chart"]');
+    expect(revenue.get('[data-test="range-revenue"]').text()).toBe("￥2,200,000,000");
+    // 30 days of ￥150,000,000 refunds: ￥4,500,000,000, and the net below zero.
+    expect(revenue.get('[data-test="range-refunds"]').text()).toBe("￥4,500,000,000");
+    expect(revenue.get('[data-test="range-net"]').text()).toBe("-￥2,300,000,000");
+    expect(revenue.get(`tr[data-day="${TODAY}"] [data-series="revenue"]`).text()).toBe("￥2,200,000,000");
+  });
+
   it("blanks only the payment cards when the payment service is down", async () => {
     const { wrapper } = await openDashboard({ InsightsPaymentDays: () => down("payment"), InsightsTodayPayments: () => down("payment") });
     const notice = wrapper.get('[data-test="revenue-chart"] [data-test="service-notice"]');

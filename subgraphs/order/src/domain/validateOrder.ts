@@ -1,6 +1,7 @@
 /** Validation of a new order: the rules of seed section 3, with field paths for the UI. */
 import { BadUserInputError } from "@ops/service-kit";
 import { isValidEmail } from "./email.js";
+import { MAX_ITEMS, MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "./orderLimits.js";
 
 export { isValidEmail };
 
@@ -25,7 +26,6 @@ export interface ValidOrder {
   items: NewOrderItem[];
 }
 
-export const MAX_ITEMS = 100;
 const MAX_TEXT = 200;
 
 
@@ -59,14 +59,30 @@ export function validateOrder(input: NewOrder, path = "input"): ValidOrder {
     if (!Number.isInteger(item.quantity) || item.quantity <= 0) {
       throw new BadUserInputError(`Quantity must be a whole number greater than 0, got ${item.quantity}`, { field: `${field}.quantity`, params: { min: 1, value: item.quantity } });
     }
+    if (item.quantity > MAX_QUANTITY) {
+      throw new BadUserInputError(`Quantity is at most ${withCommas(MAX_QUANTITY)} per item, got ${withCommas(item.quantity)}`, { field: `${field}.quantity`, params: { max: MAX_QUANTITY, value: item.quantity } });
+    }
     if (!Number.isInteger(item.unitPrice) || item.unitPrice <= 0) {
       throw new BadUserInputError(`Unit price must be a whole number of yen greater than 0, got ${item.unitPrice}`, { field: `${field}.unitPrice`, params: { min: 1, value: item.unitPrice } });
     }
+    if (item.unitPrice > MAX_UNIT_PRICE) {
+      throw new BadUserInputError(`Unit price is at most ${withCommas(MAX_UNIT_PRICE)} JPY, got ${withCommas(item.unitPrice)}`, { field: `${field}.unitPrice`, params: { max: MAX_UNIT_PRICE, value: item.unitPrice } });
+    }
+    // Exact: at most MAX_ITEMS × MAX_QUANTITY × MAX_UNIT_PRICE = 10^13, far below 2^53.
     totalAmount += item.quantity * item.unitPrice;
     return { productName, quantity: item.quantity, unitPrice: item.unitPrice };
   });
-  if (!Number.isSafeInteger(totalAmount)) {
-    throw new BadUserInputError("The order total is too large", { field: `${path}.items` });
+  // The limit keeps every figure an order answers with, and every sum of them, exact (orderLimits.ts).
+  if (totalAmount > MAX_ORDER_TOTAL) {
+    throw new BadUserInputError(`The order total of ${withCommas(totalAmount)} JPY is over the limit of ${withCommas(MAX_ORDER_TOTAL)} JPY per order`, {
+      field: `${path}.items`,
+      params: { max: MAX_ORDER_TOTAL, total: totalAmount },
+    });
   }
   return { customerEmail, customerName, currency: "JPY", totalAmount, items };
+}
+
+/** 1234567 → "1,234,567", the way the messages write amounts and counts. */
+function withCommas(n: number): string {
+  return n.toLocaleString("en");
 }

@@ -27,10 +27,17 @@ export interface ImportErrorParamsByCode {
   INVALID_EMAIL: Record<string, never>;
   /** Not a whole number above 0 (0, negative, a fraction, words). */
   QUANTITY_NOT_POSITIVE_INTEGER: Record<string, never>;
+  /** A whole number above `max` (MAX_QUANTITY of the order rules). */
+  QUANTITY_TOO_LARGE: { max: number };
   /** Not a whole number of yen above 0; `fraction` when it was a positive amount with a fraction (JPY has none). */
   UNIT_PRICE_NOT_POSITIVE_YEN: { fraction: boolean };
-  /** quantity × unit_price is beyond what can be computed exactly. */
-  LINE_TOTAL_TOO_LARGE: Record<string, never>;
+  /** Whole yen above `max` (MAX_UNIT_PRICE of the order rules). */
+  UNIT_PRICE_TOO_LARGE: { max: number };
+  /**
+   * quantity × unit_price alone is above `max`, the limit of an order's total. Errors recorded
+   * before the per-order limits have no `max` (the line was beyond what can be computed exactly).
+   */
+  LINE_TOTAL_TOO_LARGE: { max: number };
   CURRENCY_NOT_JPY: Record<string, never>;
   /** Not an identifier such as credit_card: a letter, then letters, digits or underscores, 2 to `maxLength` characters. */
   INVALID_PAYMENT_METHOD: { maxLength: number };
@@ -40,8 +47,13 @@ export interface ImportErrorParamsByCode {
   ORDER_REJECTED_BY_ROWS: OrderParams & { rows: number[] };
   /** `column` differs from the order's first row. */
   ORDER_FIELD_MISMATCH: OrderParams & { column: ColumnName };
-  /** The order's total is beyond what can be computed exactly. */
-  ORDER_TOTAL_TOO_LARGE: OrderParams;
+  /**
+   * The order's total (JPY) is above `max`, the limit of an order's total. Errors recorded before
+   * the per-order limits have neither `total` nor `max`.
+   */
+  ORDER_TOTAL_TOO_LARGE: OrderParams & { total: number; max: number };
+  /** The order has `items` rows; an order holds at most `max`. */
+  ORDER_TOO_MANY_ITEMS: OrderParams & { items: number; max: number };
   /** The order has a payment and its total (JPY) is outside min..max. */
   PAYMENT_AMOUNT_OUT_OF_RANGE: OrderParams & { total: number; min: number; max: number };
   /** A row of an order rejected because of the errors reported on its other rows. */
@@ -56,7 +68,9 @@ export const IMPORT_ERROR_CODES = [
   "TOO_LONG",
   "INVALID_EMAIL",
   "QUANTITY_NOT_POSITIVE_INTEGER",
+  "QUANTITY_TOO_LARGE",
   "UNIT_PRICE_NOT_POSITIVE_YEN",
+  "UNIT_PRICE_TOO_LARGE",
   "LINE_TOTAL_TOO_LARGE",
   "CURRENCY_NOT_JPY",
   "INVALID_PAYMENT_METHOD",
@@ -64,6 +78,7 @@ export const IMPORT_ERROR_CODES = [
   "ORDER_REJECTED_BY_ROWS",
   "ORDER_FIELD_MISMATCH",
   "ORDER_TOTAL_TOO_LARGE",
+  "ORDER_TOO_MANY_ITEMS",
   "PAYMENT_AMOUNT_OUT_OF_RANGE",
   "ORDER_REJECTED_BY_OTHER_ROWS",
 ] as const satisfies readonly ImportErrorCode[];

@@ -3,6 +3,7 @@
  * valid, the same customer on all rows, one payment method and status, and a payable total.
  * An order is all-or-nothing: one bad row rejects it, and every row of it is reported.
  */
+import { MAX_ITEMS, MAX_ORDER_TOTAL } from "../domain/orderLimits.js";
 import type { CodedReason, OrderParams } from "./importErrorCodes.js";
 import type { ImportOptions, StagedRow } from "./importTypes.js";
 
@@ -64,9 +65,14 @@ export function validateGroup(orderKey: string, orderRef: string | null, rows: G
     }
   }
   const items = rows.map((r) => ({ productName: r.data.productName!, quantity: r.data.quantity!, unitPrice: r.data.unitPrice! }));
+  if (items.length > MAX_ITEMS) {
+    const reason = `${label} has ${items.length} items; an order holds at most ${MAX_ITEMS}`;
+    errors.push({ rowNumber: rows[0]!.rowNumber, column: null, value: null, reason, code: "ORDER_TOO_MANY_ITEMS", params: { ...orderParams(orderRef, rows), items: items.length, max: MAX_ITEMS } });
+  }
   const totalAmount = items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0);
-  if (!Number.isSafeInteger(totalAmount)) {
-    errors.push({ rowNumber: rows[0]!.rowNumber, column: null, value: null, reason: `the total of ${label} is too large`, code: "ORDER_TOTAL_TOO_LARGE", params: orderParams(orderRef, rows) });
+  if (totalAmount > MAX_ORDER_TOTAL) {
+    const reason = `the total of ${label} is ${totalAmount.toLocaleString("en")} JPY, over the limit of ${MAX_ORDER_TOTAL.toLocaleString("en")} JPY per order`;
+    errors.push({ rowNumber: rows[0]!.rowNumber, column: null, value: null, reason, code: "ORDER_TOTAL_TOO_LARGE", params: { ...orderParams(orderRef, rows), total: totalAmount, max: MAX_ORDER_TOTAL } });
   }
   const method = first.paymentMethod ?? null;
   const payment = options.createPayments && method ? { method, status: first.paymentStatus === "pending" ? ("PENDING" as const) : ("COMPLETED" as const) } : null;

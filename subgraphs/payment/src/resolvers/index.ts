@@ -1,4 +1,4 @@
-import { DateScalar, DateTimeScalar } from "@ops/service-kit";
+import { DateScalar, DateTimeScalar, YenScalar } from "@ops/service-kit";
 import { ImportBatch } from "./ImportBatch.js";
 import { Mutation } from "./Mutation.js";
 import { Order } from "./Order.js";
@@ -8,6 +8,7 @@ import { Query } from "./Query.js";
 export const resolvers = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
+  Yen: YenScalar,
   Query,
   Mutation,
   Payment,

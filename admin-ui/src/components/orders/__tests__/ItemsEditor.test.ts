@@ -90,6 +90,31 @@ describe("ItemsEditor", () => {
     for (const input of wrapper.findAll("input")) expect(input.element.closest("label")?.textContent?.trim()).toBeTruthy();
   });
 
+  it("shows a 9-digit total and refuses what the order service would: over 10,000 of an item, 10,000,000 yen a unit, 100,000,000 yen an order", async () => {
+    const wrapper = mountEditor();
+    await fill(wrapper, 0, "productName", "業務用 茶葉");
+    await fill(wrapper, 0, "quantity", "10,000");
+    await fill(wrapper, 0, "unitPrice", "9,999");
+    expect(total(wrapper)).toBe("￥99,990,000");
+    expect(wrapper.find('[data-test="total-over-limit"]').exists()).toBe(false);
+
+    await wrapper.get('[data-test="add-item"]').trigger("click");
+    await fill(wrapper, 1, "productName", "鉄瓶");
+    await fill(wrapper, 1, "quantity", "1");
+    await fill(wrapper, 1, "unitPrice", "10,001");
+    expect(total(wrapper)).toBe("￥100,000,001");
+    expect(wrapper.get('[data-test="total-over-limit"]').text()).toBe("1件の注文の合計は￥100,000,000までです。数量か単価を見直すか、注文を分けてください。");
+
+    await fill(wrapper, 1, "quantity", "10001");
+    expect(wrapper.get('[data-error="1.quantity"]').text()).toBe("10,000以下で入力してください。");
+    await fill(wrapper, 1, "quantity", "1");
+    await fill(wrapper, 1, "unitPrice", "10000001");
+    expect(wrapper.get('[data-error="1.unitPrice"]').text()).toBe("￥10,000,000以下で入力してください。");
+    // A row over a limit is left out of the total, like any row with a wrong number.
+    expect(wrapper.get('[data-subtotal="1"]').text()).toBe("—");
+    expect(total(wrapper)).toBe("￥99,990,000");
+  });
+
   it("totals in English too", async () => {
     setLocale("en");
     const wrapper = mountEditor([{ key: 1, productName: "Tea", quantity: "3", unitPrice: "1,000" }]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GraphQLError } from "graphql";
 import { nameKey } from "../nameKey.js";
 import { allowedTransitions, assertTransition } from "../statusMachine.js";
+import { MAX_ITEMS, MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "../orderLimits.js";
 import { validateOrder } from "../validateOrder.js";
 
 function codeOf(fn: () => unknown): { code: unknown; field: unknown; params: unknown } {
@@ -66,5 +67,46 @@ describe("order validation", () => {
     const e = codeOf(() => validateOrder({ ...base, ...patch }));
     expect(e.code).toBe("BAD_USER_INPUT");
     expect(e.field).toBe(field);
+  });
+
+  describe("per-order limits", () => {
+    const line = (quantity: number, unitPrice: number) => ({ productName: "x", quantity, unitPrice });
+
+    it("accepts every limit exactly", () => {
+      expect(validateOrder({ ...base, items: [line(MAX_QUANTITY, 1)] }).totalAmount).toBe(10_000);
+      expect(validateOrder({ ...base, items: [line(1, MAX_UNIT_PRICE)] }).totalAmount).toBe(10_000_000);
+      expect(validateOrder({ ...base, items: [line(MAX_QUANTITY, MAX_ORDER_TOTAL / MAX_QUANTITY)] }).totalAmount).toBe(MAX_ORDER_TOTAL);
+      expect(validateOrder({ ...base, items: Array.from({ length: MAX_ITEMS }, () => line(10, MAX_ORDER_TOTAL / MAX_ITEMS / 10)) }).totalAmount).toBe(MAX_ORDER_TOTAL);
+    });
+
+    it("refuses one over each, naming the field and the maximum", () => {
+      expect(codeOf(() => validateOrder({ ...base, items: [line(1, 1), line(MAX_QUANTITY + 1, 1)] }))).toEqual({
+        code: "BAD_USER_INPUT",
+        field: "input.items.1.quantity",
+        params: { max: 10_000, value: 10_001 },
+      });
+      expect(codeOf(() => validateOrder({ ...base, items: [line(1, MAX_UNIT_PRICE + 1)] }))).toEqual({
+        code: "BAD_USER_INPUT",
+        field: "input.items.0.unitPrice",
+        params: { max: 10_000_000, value: 10_000_001 },
+      });
+      expect(codeOf(() => validateOrder({ ...base, items: [line(MAX_QUANTITY, MAX_ORDER_TOTAL / MAX_QUANTITY), line(1, 1)] }))).toEqual({
+        code: "BAD_USER_INPUT",
+        field: "input.items",
+        params: { max: 100_000_000, total: 100_000_001 },
+      });
+      expect(codeOf(() => validateOrder({ ...base, items: Array.from({ length: MAX_ITEMS + 1 }, () => line(1, 1)) }))).toEqual({
+        code: "BAD_USER_INPUT",
+        field: "input.items",
+        params: { max: 100 },
+      });
+    });
+
+    it("refuses the hostile order of 1,000,000 × 10,000 yen at its quantity", () => {
+      expect(codeOf(() => validateOrder({ ...base, items: [line(1_000_000, 10_000)] }))).toMatchObject({ field: "input.items.0.quantity", params: { max: MAX_QUANTITY } });
+      // Within each line's limits, the total is what breaks: 100 lines of 10,000 × 10,000,000.
+      const e = codeOf(() => validateOrder({ ...base, items: Array.from({ length: MAX_ITEMS }, () => line(MAX_QUANTITY, MAX_UNIT_PRICE)) }));
+      expect(e).toEqual({ code: "BAD_USER_INPUT", field: "input.items", params: { max: MAX_ORDER_TOTAL, total: 10_000_000_000_000 } });
+    });
   });
 });

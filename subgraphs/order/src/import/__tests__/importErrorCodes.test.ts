@@ -45,15 +45,17 @@ describe("import error codes", () => {
     `${"r".repeat(201)},b@example.jp,${"あ".repeat(201)},${"x".repeat(201)},1,500,JPY,,`, // 8  three texts too long
     ",c@example.jp,上田 四,茶,,12.5,JPY,,", // 9  quantity missing, unit_price with sen
     ",c@example.jp,上田 五,茶,1,-100,USD,credit card,paid", // 10 price, currency, method, status
-    ",c@example.jp,上田 六,茶,10000000,10000000000,JPY,,", // 11 line total too large
+    ",c@example.jp,上田 六,茶,10000000,10000000000,JPY,,", // 11 quantity and unit_price over their limits
     "F-1,f@example.jp,林 葵,茶,1,100,JPY,,", // 12 rejected because of row 13
     "F-1,other@example.jp,林 葵,茶,1,100,JPY,,", // 13 another customer
-    "G-1,g@example.jp,後藤 七,金,1,5000000000000000,JPY,,", // 14 order total too large
-    "G-1,g@example.jp,後藤 七,金,1,5000000000000000,JPY,,", // 15 rejected because of row 14
+    "G-1,g@example.jp,後藤 七,金,10,6000000,JPY,,", // 14 order total 120,000,000 over the limit
+    "G-1,g@example.jp,後藤 七,金,10,6000000,JPY,,", // 15 rejected because of row 14
     ",p@example.jp,少額 八,飴,1,50,JPY,credit_card,", // 16 payment under 100 JPY, no order_ref
     "K-1,k@example.jp,高額 九,壺,1,600000,JPY,konbini,", // 17 payment over 1,000,000 JPY
     "K-1,k@example.jp,高額 九,壺,1,600000,JPY,konbini,", // 18
     "OK-1,ok@example.jp,正常 十,茶,2,400,JPY,credit_card,", // 19 imported
+    ",c@example.jp,上田 十一,茶,10000,10001,JPY,,", // 20 one line over the order limit
+    ...Array.from({ length: 101 }, () => "M-1,m@example.jp,明細 多,茶,1,100,JPY,,"), // 21–121 101 items
   );
   let result: any;
   let errors: CodedError[];
@@ -64,7 +66,7 @@ describe("import error codes", () => {
   });
 
   it("gives every error a known code and a JSON object of params", () => {
-    expect(result).toMatchObject({ status: "COMPLETED_WITH_ERRORS", ordersCreated: 1, successCount: 1, failureCount: 17 });
+    expect(result).toMatchObject({ status: "COMPLETED_WITH_ERRORS", ordersCreated: 1, successCount: 1, failureCount: 17 + 1 + 101 });
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors) {
       expect(e.code, JSON.stringify(e)).not.toBeNull();
@@ -96,21 +98,26 @@ describe("import error codes", () => {
         { rowNumber: 10, column: "payment_method", code: "INVALID_PAYMENT_METHOD", params: { maxLength: 40 } },
         { rowNumber: 10, column: "payment_status", code: "INVALID_PAYMENT_STATUS", params: {} },
         { rowNumber: 10, column: "unit_price", code: "UNIT_PRICE_NOT_POSITIVE_YEN", params: { fraction: false } },
-        { rowNumber: 11, column: null, code: "LINE_TOTAL_TOO_LARGE", params: {} },
+        { rowNumber: 11, column: "quantity", code: "QUANTITY_TOO_LARGE", params: { max: 10_000 } },
+        { rowNumber: 11, column: "unit_price", code: "UNIT_PRICE_TOO_LARGE", params: { max: 10_000_000 } },
         { rowNumber: 12, column: null, code: "ORDER_REJECTED_BY_OTHER_ROWS", params: order("F-1", 12) },
         { rowNumber: 13, column: "customer_email", code: "ORDER_FIELD_MISMATCH", params: { ...order("F-1", 12), column: "customer_email" } },
-        { rowNumber: 14, column: null, code: "ORDER_TOTAL_TOO_LARGE", params: order("G-1", 14) },
+        { rowNumber: 14, column: null, code: "ORDER_TOTAL_TOO_LARGE", params: { ...order("G-1", 14), total: 120_000_000, max: 100_000_000 } },
         { rowNumber: 15, column: null, code: "ORDER_REJECTED_BY_OTHER_ROWS", params: order("G-1", 14) },
         { rowNumber: 16, column: "unit_price", code: "PAYMENT_AMOUNT_OUT_OF_RANGE", params: { ...order(null, 16), total: 50, min: 100, max: 1_000_000 } },
         { rowNumber: 17, column: "unit_price", code: "PAYMENT_AMOUNT_OUT_OF_RANGE", params: { ...order("K-1", 17), total: 1_200_000, min: 100, max: 1_000_000 } },
         { rowNumber: 18, column: "unit_price", code: "PAYMENT_AMOUNT_OUT_OF_RANGE", params: { ...order("K-1", 17), total: 1_200_000, min: 100, max: 1_000_000 } },
+        { rowNumber: 20, column: null, code: "LINE_TOTAL_TOO_LARGE", params: { max: 100_000_000 } },
+        { rowNumber: 21, column: null, code: "ORDER_TOO_MANY_ITEMS", params: { ...order("M-1", 21), items: 101, max: 100 } },
+        ...Array.from({ length: 100 }, (_, i) => ({ rowNumber: 22 + i, column: null, code: "ORDER_REJECTED_BY_OTHER_ROWS", params: order("M-1", 21) })),
       ].sort(byRow),
     );
     const reason = (row: number, code: string) => errors.find((e) => e.rowNumber === row && e.code === code)?.reason;
     expect(reason(2, "ORDER_REJECTED_BY_ROWS")).toBe("not imported: order_ref A-1 is rejected because rows 3, 4 have errors");
     expect(reason(13, "ORDER_FIELD_MISMATCH")).toBe("customer_email differs from row 12 of the same order_ref F-1; all rows of an order must agree");
     expect(reason(16, "PAYMENT_AMOUNT_OUT_OF_RANGE")).toBe("the total of row 16 is 50 JPY; a payment must be between 100 and 1,000,000 JPY");
-    expect(reason(14, "ORDER_TOTAL_TOO_LARGE")).toBe("the total of order_ref G-1 is too large");
+    expect(reason(14, "ORDER_TOTAL_TOO_LARGE")).toBe("the total of order_ref G-1 is 120,000,000 JPY, over the limit of 100,000,000 JPY per order");
+    expect(reason(21, "ORDER_TOO_MANY_ITEMS")).toBe("order_ref M-1 has 101 items; an order holds at most 100");
     expect(reason(15, "ORDER_REJECTED_BY_OTHER_ROWS")).toBe("not imported: order_ref G-1 is rejected because of errors in its other rows");
   });
 

@@ -1,5 +1,6 @@
 /** The rules of the CSV contract (DESIGN section 6) for one row, with every failing column reported. */
 import { isValidEmail } from "../../domain/email.js";
+import { MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "../../domain/orderLimits.js";
 import type { CodedReason } from "../importErrorCodes.js";
 import type { ColumnIndex, ColumnName } from "./columns.js";
 import { parseAmount, parseQuantity } from "./normalizeNumber.js";
@@ -76,6 +77,8 @@ export function validateRow(fields: readonly string[], columns: ColumnIndex, row
     errors = isBlank(rawQuantity)
       ? withError(errors, rowNumber, "quantity", rawQuantity, "quantity is required", { code: "REQUIRED", params: { column: "quantity" } })
       : withError(errors, rowNumber, "quantity", rawQuantity, "quantity must be a whole number greater than 0", { code: "QUANTITY_NOT_POSITIVE_INTEGER", params: NONE });
+  } else if (quantity! > MAX_QUANTITY) {
+    errors = withError(errors, rowNumber, "quantity", rawQuantity, `quantity is at most ${MAX_QUANTITY.toLocaleString("en")}`, { code: "QUANTITY_TOO_LARGE", params: { max: MAX_QUANTITY } });
   }
 
   const rawPrice = cell(fields, columns.unit_price);
@@ -88,8 +91,11 @@ export function validateRow(fields: readonly string[], columns: ColumnIndex, row
       const reason = fraction ? "unit_price must be a whole number of yen greater than 0 (JPY has no fractions)" : "unit_price must be a whole number of yen greater than 0";
       errors = withError(errors, rowNumber, "unit_price", rawPrice, reason, { code: "UNIT_PRICE_NOT_POSITIVE_YEN", params: { fraction } });
     }
-  } else if (quantityOk && !Number.isSafeInteger(quantity * unitPrice)) {
-    errors = withError(errors, rowNumber, null, null, "quantity × unit_price is too large", { code: "LINE_TOTAL_TOO_LARGE", params: NONE });
+  } else if (unitPrice! > MAX_UNIT_PRICE) {
+    errors = withError(errors, rowNumber, "unit_price", rawPrice, `unit_price is at most ${MAX_UNIT_PRICE.toLocaleString("en")} JPY`, { code: "UNIT_PRICE_TOO_LARGE", params: { max: MAX_UNIT_PRICE } });
+  } else if (quantityOk && quantity! <= MAX_QUANTITY && quantity! * unitPrice! > MAX_ORDER_TOTAL) {
+    // One line alone past the order limit: said on its row rather than as its order's total.
+    errors = withError(errors, rowNumber, null, null, `quantity × unit_price is over the limit of ${MAX_ORDER_TOTAL.toLocaleString("en")} JPY per order`, { code: "LINE_TOTAL_TOO_LARGE", params: { max: MAX_ORDER_TOTAL } });
   }
 
   const rawCurrency = cell(fields, columns.currency);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mapHeader, validateRow, type ParsedRow, type RowError } from "../index.js";
+import { MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "../../../domain/orderLimits.js";
 
 const HEADER = ["order_ref", "customer_email", "customer_name", "product_name", "quantity", "unit_price", "currency", "payment_method", "payment_status"];
 const { columns } = mapHeader(HEADER);
@@ -71,7 +72,9 @@ describe("validateRow", () => {
     ["negative price", { unit_price: "-100" }, "unit_price", "-100", "unit_price must be a whole number of yen greater than 0", "UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: false }],
     ["price with sen", { unit_price: "12.5" }, "unit_price", "12.5", "unit_price must be a whole number of yen greater than 0 (JPY has no fractions)", "UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: true }],
     ["price in words", { unit_price: "free" }, "unit_price", "free", "unit_price must be a whole number of yen greater than 0", "UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: false }],
-    ["huge line total", { quantity: "10000000", unit_price: "10000000000" }, null, null, "quantity × unit_price is too large", "LINE_TOTAL_TOO_LARGE", {}],
+    ["quantity over the limit", { quantity: "10,001" }, "quantity", "10,001", "quantity is at most 10,000", "QUANTITY_TOO_LARGE", { max: 10_000 }],
+    ["price over the limit", { unit_price: "¥10,000,001" }, "unit_price", "¥10,000,001", "unit_price is at most 10,000,000 JPY", "UNIT_PRICE_TOO_LARGE", { max: 10_000_000 }],
+    ["line over the order limit", { quantity: "10000", unit_price: "10001" }, null, null, "quantity × unit_price is over the limit of 100,000,000 JPY per order", "LINE_TOTAL_TOO_LARGE", { max: 100_000_000 }],
     ["other currency", { currency: "USD" }, "currency", "USD", "currency must be JPY (the services only take JPY)", "CURRENCY_NOT_JPY", {}],
     ["method with a space", { payment_method: "credit card" }, "payment_method", "credit card", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores", "INVALID_PAYMENT_METHOD", { maxLength: 40 }],
     ["one-letter method", { payment_method: "c" }, "payment_method", "c", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores", "INVALID_PAYMENT_METHOD", { maxLength: 40 }],
@@ -79,6 +82,19 @@ describe("validateRow", () => {
     ["unknown status", { payment_status: "paid" }, "payment_status", "paid", "payment_status must be completed or pending", "INVALID_PAYMENT_STATUS", {}],
   ])("refuses %s", (_label, changes, column, value, reason, code, params) => {
     expect(errorsOf(changes)).toEqual([{ rowNumber: 7, column, value, reason, code, params }]);
+  });
+
+  it("accepts the order limits exactly, from the same constants as validateOrder", () => {
+    expect(parsed(row({ quantity: String(MAX_QUANTITY), unit_price: String(MAX_ORDER_TOTAL / MAX_QUANTITY) }))).toMatchObject({ quantity: 10_000, unitPrice: 10_000 });
+    expect(parsed(row({ quantity: "１０", unit_price: `${MAX_UNIT_PRICE.toLocaleString("en")}円` }))).toMatchObject({ quantity: 10, unitPrice: 10_000_000 });
+  });
+
+  it("reports a quantity and a price both over their limits on their own columns, not their product too", () => {
+    expect(errorsOf({ quantity: "1000000", unit_price: "10000000000" }).map((e) => [e.column, e.code])).toEqual([
+      ["quantity", "QUANTITY_TOO_LARGE"],
+      ["unit_price", "UNIT_PRICE_TOO_LARGE"],
+    ]);
+    expect(errorsOf({ quantity: "1000000", unit_price: "10000" }).map((e) => e.code)).toEqual(["QUANTITY_TOO_LARGE"]);
   });
 
   it("accepts the limits: 200 characters, 40-character method, JPY written as 円 or full-width", () => {
