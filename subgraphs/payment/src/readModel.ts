@@ -46,11 +46,11 @@ export function paymentsByOrderIds(reader: SqliteReader, orderIds: readonly numb
 
 export function refundsByPaymentIds(reader: SqliteReader, paymentIds: readonly number[]): Refund[] {
   return reader
-    .all<{ id: number; payment_id: number; amount: number; reason: string; status: string; created_at: string }>(
-      "SELECT id, payment_id, amount, reason, status, created_at FROM refunds WHERE payment_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+    .all<{ id: number; payment_id: number; amount: number; reason: string; status: string; kind: string; cause: string | null; created_at: string }>(
+      "SELECT id, payment_id, amount, reason, status, kind, cause, created_at FROM refunds WHERE payment_id IN (SELECT value FROM json_each(?)) ORDER BY id",
       idList(paymentIds),
     )
-    .map((r) => ({ id: r.id, paymentId: r.payment_id, amount: r.amount, reason: r.reason, status: r.status, createdAt: new Date(r.created_at) }));
+    .map((r) => ({ id: r.id, paymentId: r.payment_id, amount: r.amount, reason: r.reason, status: r.status, kind: r.kind, cause: r.cause, createdAt: new Date(r.created_at) }));
 }
 
 export function attemptsByPaymentIds(reader: SqliteReader, paymentIds: readonly number[]): PaymentAttempt[] {

@@ -2,7 +2,9 @@
  * `payment.completed` for a whole imported batch confirms thousands of orders at once: on the
  * bulk connection, in one transaction with the dedup mark, the status history and the
  * `order.confirmed` events (up to EVENT_ORDERS orders each). Only PENDING orders move, so a late
- * or repeated event never moves an order backwards.
+ * or repeated event never moves an order backwards. A payment that completed for an order already
+ * CANCELLED (an operator cancelled while the customer paid) is answered with
+ * `order.payment_refused`: the payment service refunds it as a system compensation.
  */
 import { enqueueEventSync, groupBy, markProcessedSync, newEvent, sqlDate, type BulkDb, type EventEnvelope } from "@ops/service-kit";
 import { ORDER_COLUMNS, toOrder, type OrderRow } from "../readModel.js";
@@ -23,6 +25,7 @@ export async function confirmPaidOrders(bulk: BulkDb, event: EventEnvelope): Pro
     const moved = bulk
       .statement(`UPDATE orders SET status = 'confirmed', updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' RETURNING ${ORDER_COLUMNS}`)
       .all(stamp, JSON.stringify(payments.map((p) => p.orderId))) as OrderRow[];
+    refuseCancelled(bulk, payments, new Set(moved.map((o) => o.id)));
     if (moved.length === 0) return "applied";
     const history = bulk.statement("INSERT INTO order_status_changes (order_id, from_status, to_status, reason, created_at) VALUES (?, 'pending', 'confirmed', ?, ?)");
     for (const o of moved) history.run(o.id, reasonOf.get(o.id) ?? "payment completed", stamp);
@@ -38,4 +41,22 @@ export async function confirmPaidOrders(bulk: BulkDb, event: EventEnvelope): Pro
     }
     return "applied";
   });
+}
+
+/** What `order.payment_refused` tells the payment service. */
+export interface PaymentRefusedData {
+  payments: { paymentId: number; orderId: number; cancelledAt: string | null }[];
+}
+
+/** Writes `order.payment_refused` for the payments whose orders were cancelled before they completed. */
+function refuseCancelled(bulk: BulkDb, payments: PaymentCompletedData["payments"], confirmed: Set<number>): void {
+  const others = payments.filter((p) => !confirmed.has(p.orderId));
+  if (others.length === 0) return;
+  const cancelled = bulk
+    .statement("SELECT id, updated_at FROM orders WHERE id IN (SELECT value FROM json_each(?)) AND status = 'cancelled'")
+    .all(JSON.stringify(others.map((p) => p.orderId))) as { id: number; updated_at: string }[];
+  if (cancelled.length === 0) return;
+  const at = new Map(cancelled.map((o) => [o.id, new Date(o.updated_at).toISOString()]));
+  const refused = others.filter((p) => at.has(p.orderId)).map((p) => ({ paymentId: p.paymentId, orderId: p.orderId, cancelledAt: at.get(p.orderId) ?? null }));
+  enqueueEventSync(bulk, newEvent<PaymentRefusedData>("order", "order.payment_refused", { payments: refused }), ["payment"]);
 }

@@ -4,6 +4,7 @@ import { Mutation } from "./Mutation.js";
 import { Order } from "./Order.js";
 import { Payment } from "./Payment.js";
 import { Query } from "./Query.js";
+import { Refund } from "./Refund.js";
 
 export const resolvers = {
   DateTime: DateTimeScalar,
@@ -12,6 +13,7 @@ export const resolvers = {
   Query,
   Mutation,
   Payment,
+  Refund,
   Order,
   ImportBatch,
 };

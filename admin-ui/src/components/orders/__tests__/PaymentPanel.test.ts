@@ -9,14 +9,22 @@ const completedPayment = {
   id: "9",
   amount: 2560,
   currency: "JPY",
-  status: "COMPLETED" as const,
+  status: "COMPLETED" as "COMPLETED" | "REFUNDED",
   paymentMethod: "konbini",
   transactionId: "3f2a9c1e-0000-4000-8000-000000000000",
   failureReason: null,
   createdAt: "2026-11-25T01:00:00.000Z",
   updatedAt: "2026-11-25T01:05:00.000Z",
   attempts: [{ transactionId: "3f2a9c1e-0000-4000-8000-000000000000", status: "COMPLETED" as const, failureReason: null, createdAt: "2026-11-25T01:05:00.000Z" }],
-  refunds: [],
+  refunds: [] as {
+    id: string;
+    amount: number;
+    reason: string;
+    status: string;
+    kind: "OPERATOR" | "CANCELLATION" | "COMPENSATION";
+    compensation: { orderCancelledAt: string | null; paymentCompletedAt: string | null } | null;
+    createdAt: string;
+  }[],
 };
 
 async function mountPanel(role: Role, payment: typeof completedPayment | null, totalAmount = 2560) {
@@ -113,5 +121,26 @@ describe("PaymentPanel", () => {
     expect(wrapper.text()).toContain("2026/11/25 10:05");
     expect(wrapper.findAll("[data-payment-action]")).toHaveLength(0);
     wrapper.unmount();
+  });
+
+  it("says when the system refunded a payment that completed after its order was cancelled", async () => {
+    const refunded = {
+      ...completedPayment,
+      status: "REFUNDED" as "COMPLETED" | "REFUNDED",
+      refunds: [
+        {
+          id: "1",
+          amount: 2560,
+          reason: "payment completed after the order was cancelled: refunded automatically",
+          status: "completed",
+          kind: "COMPENSATION" as const,
+          compensation: { orderCancelledAt: "2026-11-25T01:00:00.000Z", paymentCompletedAt: "2026-11-25T01:00:05.000Z" },
+          createdAt: "2026-11-25T01:00:06.000Z",
+        },
+      ],
+    };
+    const wrapper = await mountPanel("viewer", refunded);
+    expect(wrapper.get('[data-test="refund-kind"]').text()).toBe("システムによる自動返金");
+    expect(wrapper.text()).toContain("注文のキャンセル（2026/11/25 10:00）後に決済が完了（2026/11/25 10:00）したため、自動で返金しました。");
   });
 });
