@@ -54,6 +54,7 @@ describe("import error codes", () => {
     "K-1,k@example.jp,高額 九,壺,1,600000,JPY,konbini,", // 17 payment over 1,000,000 JPY
     "K-1,k@example.jp,高額 九,壺,1,600000,JPY,konbini,", // 18
     "OK-1,ok@example.jp,正常 十,茶,2,400,JPY,credit_card,", // 19 imported
+    ",t\u001b@example.jp,山田\u0000十一,茶\u202Egpj.exe,1,500,JPY,,", // 20 ESC, NUL and an RTL override
   );
   let result: any;
   let errors: CodedError[];
@@ -64,7 +65,7 @@ describe("import error codes", () => {
   });
 
   it("gives every error a known code and a JSON object of params", () => {
-    expect(result).toMatchObject({ status: "COMPLETED_WITH_ERRORS", ordersCreated: 1, successCount: 1, failureCount: 17 });
+    expect(result).toMatchObject({ status: "COMPLETED_WITH_ERRORS", ordersCreated: 1, successCount: 1, failureCount: 18 });
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors) {
       expect(e.code, JSON.stringify(e)).not.toBeNull();
@@ -104,6 +105,9 @@ describe("import error codes", () => {
         { rowNumber: 16, column: "unit_price", code: "PAYMENT_AMOUNT_OUT_OF_RANGE", params: { ...order(null, 16), total: 50, min: 100, max: 1_000_000 } },
         { rowNumber: 17, column: "unit_price", code: "PAYMENT_AMOUNT_OUT_OF_RANGE", params: { ...order("K-1", 17), total: 1_200_000, min: 100, max: 1_000_000 } },
         { rowNumber: 18, column: "unit_price", code: "PAYMENT_AMOUNT_OUT_OF_RANGE", params: { ...order("K-1", 17), total: 1_200_000, min: 100, max: 1_000_000 } },
+        { rowNumber: 20, column: "customer_email", code: "INVALID_TEXT", params: { column: "customer_email", reason: "controlCharacter", position: 1, character: "U+001B" } },
+        { rowNumber: 20, column: "customer_name", code: "INVALID_TEXT", params: { column: "customer_name", reason: "controlCharacter", position: 2, character: "U+0000" } },
+        { rowNumber: 20, column: "product_name", code: "INVALID_TEXT", params: { column: "product_name", reason: "bidiControl", position: 1, character: "U+202E" } },
       ].sort(byRow),
     );
     const reason = (row: number, code: string) => errors.find((e) => e.rowNumber === row && e.code === code)?.reason;
@@ -111,6 +115,7 @@ describe("import error codes", () => {
     expect(reason(13, "ORDER_FIELD_MISMATCH")).toBe("customer_email differs from row 12 of the same order_ref F-1; all rows of an order must agree");
     expect(reason(16, "PAYMENT_AMOUNT_OUT_OF_RANGE")).toBe("the total of row 16 is 50 JPY; a payment must be between 100 and 1,000,000 JPY");
     expect(reason(14, "ORDER_TOTAL_TOO_LARGE")).toBe("the total of order_ref G-1 is too large");
+    expect(errors.find((e) => e.rowNumber === 20 && e.column === "product_name")?.reason).toBe("product_name contains a bidirectional control character (U+202E) at position 1; remove it");
     expect(reason(15, "ORDER_REJECTED_BY_OTHER_ROWS")).toBe("not imported: order_ref G-1 is rejected because of errors in its other rows");
   });
 
