@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { isRole, ROLES, type Role } from "@ops/service-kit";
+import { describeTextProblem, findTextProblem, isRole, ROLES, type Role } from "@ops/service-kit";
 
 export interface UserRecord {
   username: string;
@@ -31,6 +31,9 @@ export function normalizeUsername(raw: string): string {
 
 /** Why `username` (normalized) cannot be a user name, or null. */
 export function usernameProblem(username: string): string | null {
+  // Said without echoing the name: an escape sequence in it would act on the operator's terminal.
+  const text = findTextProblem(username);
+  if (text) return `The user name contains ${describeTextProblem(text)}: use 2 to 64 characters a-z, 0-9, ".", "_", "@" or "-", starting with a letter or digit.`;
   return USERNAME.test(username)
     ? null
     : `"${username}" is not a valid user name: use 2 to 64 characters a-z, 0-9, ".", "_", "@" or "-", starting with a letter or digit.`;
