@@ -21,8 +21,10 @@ import {
   createAuthenticator,
   createLogger,
   createTokenVerifier,
+  formatRequestError,
   handleGraphQLPost,
   REPO_ROOT,
+  requestHygiene,
   type LogLevel,
   type Secrets,
 } from "@ops/service-kit";
@@ -137,11 +139,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     csrfPrevention: true,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    formatError: formatLimitError,
+    formatError: (formatted, error) => formatLimitError(formatRequestError(formatted, error)),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       security.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
       requireSignIn,
+      requestHygiene<GatewayContext>(),
       ...limits.plugins,
     ],
   });

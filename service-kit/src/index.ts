@@ -16,3 +16,4 @@ export * from "./workerThread.js";
 export * from "./bulkDb.js";
 export * from "./text.js";
 export * from "./textInput.js";
+export * from "./requestHygiene.js";

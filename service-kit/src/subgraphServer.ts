@@ -21,6 +21,7 @@ import { AppError, createFormatError, UnauthenticatedError } from "./errors.js";
 import type { EventHandler } from "./events/receiver.js";
 import { receiveEvents, startServiceEvents, type EventWiring, type ServiceEvents } from "./events/serviceEvents.js";
 import { handleGraphQLPost, sendGraphQLError } from "./graphqlHttp.js";
+import { requestHygiene } from "./requestHygiene.js";
 import type { Logger } from "./logger.js";
 
 export interface SubgraphSecurity {
@@ -115,6 +116,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(),
       // No HTTP caching of GraphQL answers here; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
+      requestHygiene<TContext>(),
       ...(options.plugins ?? [])],
   });
   await server.start();

@@ -31,7 +31,10 @@ export type TextCheck = { ok: true; value: string } | { ok: false; problem: Text
 const SUSPECT_LINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const SUSPECT_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+/** A UTF-16 code unit as people write it: `U+001B`. */
+export function unicodeLabel(code: number): string {
+  return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
 
 function isControl(code: number): boolean {
   return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
@@ -39,6 +42,19 @@ function isControl(code: number): boolean {
 
 function isBidiControl(code: number): boolean {
   return (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+}
+
+/** The index of the first lone surrogate in `value`, or -1 (a well-formed string has none). */
+export function findLoneSurrogate(value: string): number {
+  if (value.isWellFormed()) return -1;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0xd800 || code > 0xdfff) continue;
+    const next = value.charCodeAt(i + 1);
+    if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+    else return i;
+  }
+  return -1;
 }
 
 /** The first problem in `value[from, to)`, scanning character by character (the slow path). */
@@ -51,12 +67,12 @@ function scan(value: string, kind: TextKind, from: number, to: number): TextProb
         i++; // a well-formed pair: one character outside the BMP (emoji, rare kanji)
         continue;
       }
-      return { reason: "loneSurrogate", position: i, character: hex(code) };
+      return { reason: "loneSurrogate", position: i, character: unicodeLabel(code) };
     }
-    if (isBidiControl(code)) return { reason: "bidiControl", position: i, character: hex(code) };
+    if (isBidiControl(code)) return { reason: "bidiControl", position: i, character: unicodeLabel(code) };
     if (!isControl(code)) continue;
     if (kind === "text" && (code === 0x0a || code === 0x09 || (code === 0x0d && value.charCodeAt(i + 1) === 0x0a))) continue;
-    return { reason: "controlCharacter", position: i, character: hex(code) };
+    return { reason: "controlCharacter", position: i, character: unicodeLabel(code) };
   }
   return null;
 }
