@@ -90,7 +90,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     createTokenVerifier(secrets.jwtPublicKey, secrets.serviceSecret),
     createApiKeyStore(security.apiKeysFile),
   );
-  const guard = createRequestGuard(authenticator, security.rateLimitPerMinute);
+  // An anonymous caller may only introspect, so where that is off, and always in production, the
+  // guard refuses them before their document is even parsed: no syntax or validation detail.
+  const guard = createRequestGuard(authenticator, security.rateLimitPerMinute, { anonymous: security.introspection && !security.production });
   const httpSecurity = createHttpSecurity({ corsOrigins: security.corsOrigins, https: security.cookieSecure });
   const limits = queryLimits(security.limits);
   const orderUrl = options.subgraphUrls.order;
