@@ -23,8 +23,10 @@ import {
   createTokenVerifier,
   formatRequestError,
   handleGraphQLPost,
+  logTightened,
   REPO_ROOT,
   requestHygiene,
+  tightenFiles,
   type LogLevel,
   type Secrets,
 } from "@ops/service-kit";
@@ -86,6 +88,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = createLogger("gateway", options.logLevel ?? "info");
   const { security, secrets } = options;
   const maxBody = security.limits.maxBodyBytes;
+  // Written 0600 by our scripts; one copied in or restored from a backup may not be.
+  logTightened(logger, tightenFiles([security.usersFile, security.apiKeysFile]));
   const authenticator = createAuthenticator(
     createTokenVerifier(secrets.jwtPublicKey, secrets.serviceSecret),
     createApiKeyStore(security.apiKeysFile),

@@ -17,3 +17,4 @@ export * from "./bulkDb.js";
 export * from "./text.js";
 export * from "./textInput.js";
 export * from "./requestHygiene.js";
+export * from "./privateFiles.js";

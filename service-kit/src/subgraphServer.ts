@@ -23,6 +23,7 @@ import { receiveEvents, startServiceEvents, type EventWiring, type ServiceEvents
 import { handleGraphQLPost, sendGraphQLError } from "./graphqlHttp.js";
 import { requestHygiene } from "./requestHygiene.js";
 import type { Logger } from "./logger.js";
+import { logTightened, sqliteFiles, tightenFiles } from "./privateFiles.js";
 
 export interface SubgraphSecurity {
   /** The router's shared secret; requests without it are refused. */
@@ -68,6 +69,8 @@ export interface RunningServer {
 export async function startSubgraphServer<TContext extends AuthContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<RunningServer> {
+  // A database created by the migration (another process, another umask) or by an older version.
+  logTightened(options.logger, tightenFiles(sqliteFiles(options.dbPath)));
   const app = express();
   app.disable("x-powered-by");
   const { routerSecret, authenticator } = options.security;

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { describeTextProblem, findTextProblem, isRole, ROLES, type Role } from "@ops/service-kit";
+import { describeTextProblem, findTextProblem, isRole, makePrivateDir, ROLES, type Role } from "@ops/service-kit";
 
 export interface UserRecord {
   username: string;
@@ -60,7 +60,7 @@ export function readUsersFile(file: string): UserRecord[] {
 
 /** Replaces the file in one step (write a private temp file, then rename over the old one). */
 export function writeUsersFile(file: string, users: UserRecord[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateDir(path.dirname(file));
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
   fs.renameSync(tmp, file);
@@ -68,7 +68,7 @@ export function writeUsersFile(file: string, users: UserRecord[]): void {
 
 /** Creates the file with `users` only if it does not exist yet; false when it already did. */
 export function createUsersFileExclusive(file: string, users: UserRecord[]): boolean {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateDir(path.dirname(file));
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
   try {
