@@ -22,11 +22,16 @@ export type EmailProblem =
 export const MAX_EMAIL_LENGTH = 254;
 export const MAX_LOCAL_PART_LENGTH = 64;
 
-// RFC 5322 atext plus dots (placed anywhere, see above); at least one character that is not a dot.
-const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]*[A-Za-z0-9!#$%&'*+/=?^_`{|}~-][A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]*$/;
-// A host-name label: letters (any script), digits and marks; hyphens inside, never at either end.
-const LABEL = /^[\p{L}\p{N}\p{M}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}\p{M}])?$/u;
-const NUMERIC = /^\d+$/;
+// RFC 5322 atext plus dots, placed anywhere (see above); a local part of dots alone is refused.
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
+const ONLY_DOTS = /^\.+$/;
+// Host-name labels of 1 to 63 characters: ASCII letters, digits and hyphens (the common case,
+// checked without Unicode tables), or letters, digits and marks of any script.
+const ASCII_DOMAIN = /^[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$/;
+const UNICODE_DOMAIN = /^[\p{L}\p{N}\p{M}-]{1,63}(?:\.[\p{L}\p{N}\p{M}-]{1,63})+$/u;
+const HYPHEN_AT_LABEL_END = /(?:^|\.)-|-(?:\.|$)/;
+// A numeric top-level label is an IP address written without brackets (user@192.168.0.1).
+const NUMERIC_TOP_LEVEL = /\.\d+$/;
 // C0, DEL, C1, and the bidirectional controls of service-kit's text rule.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
@@ -41,12 +46,10 @@ export function emailProblem(email: string): EmailProblem | null {
   const domain = email.slice(at + 1);
   if (local.startsWith('"')) return "quotedLocalPart";
   if (local.length > MAX_LOCAL_PART_LENGTH) return "localPartTooLong";
-  if (!LOCAL_PART.test(local)) return "invalidLocalPart";
+  if (!LOCAL_PART.test(local) || ONLY_DOTS.test(local)) return "invalidLocalPart";
   if (domain.startsWith("[")) return "ipLiteralDomain";
-  const labels = domain.split(".");
-  if (labels.length < 2 || !labels.every((label) => LABEL.test(label))) return "invalidDomain";
-  // A numeric top-level label is an IP address written without brackets (user@192.168.0.1).
-  if (NUMERIC.test(labels[labels.length - 1]!)) return "ipLiteralDomain";
+  if (!(ASCII_DOMAIN.test(domain) || UNICODE_DOMAIN.test(domain)) || HYPHEN_AT_LABEL_END.test(domain)) return "invalidDomain";
+  if (NUMERIC_TOP_LEVEL.test(domain)) return "ipLiteralDomain";
   return null;
 }
 
