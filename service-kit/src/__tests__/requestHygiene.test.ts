@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GraphQLError, parse, type GraphQLFormattedError } from "graphql";
+import { createFormatError } from "../errors.js";
+import { createLogger } from "../logger.js";
 import { findLoneSurrogateIn, formatRequestError } from "../requestHygiene.js";
 
 describe("findLoneSurrogateIn", () => {
@@ -70,5 +72,14 @@ describe("formatRequestError", () => {
     ['Unknown type "Ordr". Did you mean "Order"?', 'Unknown type "Ordr".'],
   ])("removes the suggestion from %j", (message, expected) => {
     expect(formatRequestError({ message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }, undefined).message).toBe(expected);
+  });
+
+  it("is applied by every subgraph's formatError (what another router would relay)", () => {
+    const format = createFormatError(createLogger("test", "silent"));
+    const message = 'Value "SHIPED" does not exist in "OrderStatus" enum. Did you mean the enum value "SHIPPED"?';
+    expect(format({ message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }, new GraphQLError(message))).toEqual({
+      message: 'Value "SHIPED" does not exist in "OrderStatus" enum.',
+      extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+    });
   });
 });
