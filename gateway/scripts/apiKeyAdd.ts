@@ -3,7 +3,7 @@
  * prints it once and stores only its hash (API_KEYS_FILE, read by the gateway and every subgraph,
  * which pick it up within seconds). Clients send `Authorization: ApiKey <key>`.
  */
-import { generateApiKey, hashApiKey, readApiKeyFile, writeApiKeyFile } from "@ops/service-kit";
+import { describeTextProblem, findTextProblem, generateApiKey, hashApiKey, readApiKeyFile, writeApiKeyFile } from "@ops/service-kit";
 import { fail, loadConfig, parseCli, run } from "./cli.js";
 
 const USAGE = "npm run apikey:add -- <name> --role <viewer|operator|admin>";
@@ -13,6 +13,8 @@ await run(async () => {
   const args = parseCli(USAGE, { role: true });
   const { apiKeysFile } = loadConfig();
   const name = args.name.trim().toLowerCase();
+  const text = findTextProblem(name);
+  if (text) fail(`The key name contains ${describeTextProblem(text)}: use 2 to 64 characters a-z, 0-9, ".", "_" or "-".`, USAGE);
   if (!NAME.test(name)) fail(`"${args.name}" is not a valid key name: use 2 to 64 characters a-z, 0-9, ".", "_" or "-".`, USAGE);
   const keys = readApiKeyFile(apiKeysFile);
   if (keys.some((k) => k.name === name)) fail(`An API key named "${name}" already exists in ${apiKeysFile}: choose another name.`);

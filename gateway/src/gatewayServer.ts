@@ -21,8 +21,12 @@ import {
   createAuthenticator,
   createLogger,
   createTokenVerifier,
+  formatRequestError,
   handleGraphQLPost,
+  logTightened,
   REPO_ROOT,
+  requestHygiene,
+  tightenFiles,
   type LogLevel,
   type Secrets,
 } from "@ops/service-kit";
@@ -84,11 +88,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = createLogger("gateway", options.logLevel ?? "info");
   const { security, secrets } = options;
   const maxBody = security.limits.maxBodyBytes;
+  // Written 0600 by our scripts; one copied in or restored from a backup may not be.
+  logTightened(logger, tightenFiles([security.usersFile, security.apiKeysFile]));
   const authenticator = createAuthenticator(
     createTokenVerifier(secrets.jwtPublicKey, secrets.serviceSecret),
     createApiKeyStore(security.apiKeysFile),
   );
-  const guard = createRequestGuard(authenticator, security.rateLimitPerMinute);
+  // An anonymous caller may only introspect, so where that is off, and always in production, the
+  // guard refuses them before their document is even parsed: no syntax or validation detail.
+  const guard = createRequestGuard(authenticator, security.rateLimitPerMinute, { anonymous: security.introspection && !security.production });
   const httpSecurity = createHttpSecurity({ corsOrigins: security.corsOrigins, https: security.cookieSecure });
   const limits = queryLimits(security.limits);
   const orderUrl = options.subgraphUrls.order;
@@ -137,11 +145,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     csrfPrevention: true,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    formatError: formatLimitError,
+    formatError: (formatted, error) => formatLimitError(formatRequestError(formatted, error)),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       security.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
       requireSignIn,
+      requestHygiene<GatewayContext>(),
       ...limits.plugins,
     ],
   });

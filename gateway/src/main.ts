@@ -1,9 +1,11 @@
 /** Entry point: `tsx gateway/src/main.ts` (started by `npm start`). */
-import { announceListening, ConfigError, loadSecrets, SERVICE_NAMES } from "@ops/service-kit";
+import { announceListening, ConfigError, loadSecrets, SERVICE_NAMES, usePrivateUmask } from "@ops/service-kit";
 import { ensureFirstAdmin, firstAdminBanner } from "./auth/firstAdmin.js";
 import { readGatewayConfig, type GatewayConfig } from "./config.js";
 import { startGateway } from "./gatewayServer.js";
 
+// Before anything is written: users, secrets and the first admin are owner-only.
+usePrivateUmask();
 let config: GatewayConfig;
 let secrets: ReturnType<typeof loadSecrets>;
 try {

@@ -1,15 +1,15 @@
 /** SQLite access shared by the services: the Prisma driver adapter and the pragmas we rely on. */
-import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { makePrivateDir } from "./privateFiles.js";
 
 import { BUSY_TIMEOUT_MS } from "./sqliteBasics.js";
 
 export { BUSY_TIMEOUT_MS };
 
-/** The driver adapter for one SQLite file; creates the parent folder when missing. */
+/** The driver adapter for one SQLite file; creates the parent folder (owner-only) when missing. */
 export function sqliteAdapter(dbPath: string): PrismaBetterSQLite3 {
-  fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  makePrivateDir(path.dirname(dbPath));
   return new PrismaBetterSQLite3({ url: `file:${dbPath}`, timeout: BUSY_TIMEOUT_MS });
 }
 

@@ -6,6 +6,7 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { Logger } from "./logger.js";
+import { formatRequestError } from "./requestHygiene.js";
 
 export type ErrorCode =
   | "BAD_USER_INPUT"
@@ -86,11 +87,13 @@ const PUBLIC_CODES = new Set<string>([
 ]);
 
 /**
- * Apollo `formatError`: known errors pass through without stack traces; anything else is
- * logged with its stack and replaced by a masked INTERNAL_SERVER_ERROR.
+ * Apollo `formatError`: known errors pass through without stack traces (and without "Did you
+ * mean" suggestions, see requestHygiene.ts); anything else is logged with its stack and replaced
+ * by a masked INTERNAL_SERVER_ERROR.
  */
 export function createFormatError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  return (unformatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const formatted = formatRequestError(unformatted, error);
     const code = formatted.extensions?.code;
     if (typeof code === "string" && PUBLIC_CODES.has(code)) {
       const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};

@@ -14,3 +14,7 @@ export * from "./auth/index.js";
 export * from "./events/index.js";
 export * from "./workerThread.js";
 export * from "./bulkDb.js";
+export * from "./text.js";
+export * from "./textInput.js";
+export * from "./requestHygiene.js";
+export * from "./privateFiles.js";

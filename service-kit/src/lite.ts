@@ -5,3 +5,4 @@
 export * from "./sqliteBasics.js";
 export * from "./events/envelope.js";
 export { enqueueEventSync, markProcessedSync, type SyncDatabase } from "./events/outbox.js";
+export * from "./text.js";

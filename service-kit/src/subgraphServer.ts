@@ -21,7 +21,9 @@ import { AppError, createFormatError, UnauthenticatedError } from "./errors.js";
 import type { EventHandler } from "./events/receiver.js";
 import { receiveEvents, startServiceEvents, type EventWiring, type ServiceEvents } from "./events/serviceEvents.js";
 import { handleGraphQLPost, sendGraphQLError } from "./graphqlHttp.js";
+import { requestHygiene } from "./requestHygiene.js";
 import type { Logger } from "./logger.js";
+import { logTightened, sqliteFiles, tightenFiles } from "./privateFiles.js";
 
 export interface SubgraphSecurity {
   /** The router's shared secret; requests without it are refused. */
@@ -67,6 +69,8 @@ export interface RunningServer {
 export async function startSubgraphServer<TContext extends AuthContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<RunningServer> {
+  // A database created by the migration (another process, another umask) or by an older version.
+  logTightened(options.logger, tightenFiles(sqliteFiles(options.dbPath)));
   const app = express();
   app.disable("x-powered-by");
   const { routerSecret, authenticator } = options.security;
@@ -115,6 +119,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(),
       // No HTTP caching of GraphQL answers here; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
+      requestHygiene<TContext>(),
       ...(options.plugins ?? [])],
   });
   await server.start();

@@ -69,6 +69,12 @@ function message(code: string, p: Params, f: ReasonFormat): [MessageKey, Message
       return ["import.reason.REQUIRED", { column: columnLabel(str(p, "column"), f.t) }];
     case "TOO_LONG":
       return ["import.reason.TOO_LONG", { column: columnLabel(str(p, "column"), f.t), max: f.count(num(p, "max")) }];
+    case "INVALID_TEXT": {
+      const key = `import.reason.INVALID_TEXT.${str(p, "reason")}`;
+      if (!isMessageKey(key)) throw new MissingParam("reason");
+      // The API counts from 0; people count characters from 1.
+      return [key, { column: columnLabel(str(p, "column"), f.t), position: f.count(num(p, "position") + 1), character: str(p, "character") }];
+    }
     case "INVALID_EMAIL":
     case "QUANTITY_NOT_POSITIVE_INTEGER":
     case "CURRENCY_NOT_JPY":

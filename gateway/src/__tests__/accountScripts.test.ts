@@ -70,6 +70,18 @@ describe("npm run user:add", () => {
     expect(fs.readFileSync(usersFile, "utf8")).toBe(before);
   });
 
+  it.each([
+    ["an escape sequence", "ji\u001b[2Jro", /The user name contains a control character \(U\+001B\) at position 2: use 2 to 64 characters/],
+    ["an RTL override", "admin\u202Eiroj", /The user name contains a bidirectional control character \(U\+202E\) at position 5/],
+  ])("refuses a user name with %s, without echoing it to the terminal", (_label, name, message) => {
+    const before = fs.readFileSync(usersFile, "utf8");
+    const run = script("userAdd", [name, "--role", "viewer"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toContain(name);
+    expect(fs.readFileSync(usersFile, "utf8")).toBe(before);
+  });
+
   it("refuses a chosen password shorter than 12 characters or equal to the user name", () => {
     expect(script("userAdd", ["jiro", "--role", "viewer", "--password-stdin"], "short\n").stderr).toMatch(/The password must have at least 12 characters\./);
     expect(script("userAdd", ["jiro-the-long-name", "--role", "viewer", "--password-stdin"], "Jiro-The-Long-Name").stderr).toMatch(/must not be the user name/);
@@ -106,9 +118,12 @@ describe("npm run apikey:add", () => {
     expect(fs.statSync(apiKeysFile).mode & 0o777).toBe(0o600);
   });
 
-  it("refuses a duplicate name and a missing role", () => {
+  it("refuses a duplicate name, a missing role and a name with control characters (not echoed)", () => {
     expect(script("apiKeyAdd", ["reporting", "--role", "admin"]).stderr).toMatch(/An API key named "reporting" already exists/);
     expect(script("apiKeyAdd", ["billing"]).stderr).toMatch(/Give a role with --role/);
+    const escaped = script("apiKeyAdd", ["bill\u001b]0;owned\u0007ing", "--role", "admin"]);
+    expect(escaped.stderr).toMatch(/The key name contains a control character \(U\+001B\) at position 4/);
+    expect(escaped.stderr).not.toContain("\u001b");
     expect(readApiKeyFile(apiKeysFile)).toHaveLength(1);
   });
 });

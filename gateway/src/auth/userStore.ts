@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { isRole, ROLES, type Role } from "@ops/service-kit";
+import { describeTextProblem, findTextProblem, isRole, makePrivateDir, ROLES, type Role } from "@ops/service-kit";
 
 export interface UserRecord {
   username: string;
@@ -31,6 +31,9 @@ export function normalizeUsername(raw: string): string {
 
 /** Why `username` (normalized) cannot be a user name, or null. */
 export function usernameProblem(username: string): string | null {
+  // Said without echoing the name: an escape sequence in it would act on the operator's terminal.
+  const text = findTextProblem(username);
+  if (text) return `The user name contains ${describeTextProblem(text)}: use 2 to 64 characters a-z, 0-9, ".", "_", "@" or "-", starting with a letter or digit.`;
   return USERNAME.test(username)
     ? null
     : `"${username}" is not a valid user name: use 2 to 64 characters a-z, 0-9, ".", "_", "@" or "-", starting with a letter or digit.`;
@@ -57,7 +60,7 @@ export function readUsersFile(file: string): UserRecord[] {
 
 /** Replaces the file in one step (write a private temp file, then rename over the old one). */
 export function writeUsersFile(file: string, users: UserRecord[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateDir(path.dirname(file));
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
   fs.renameSync(tmp, file);
@@ -65,7 +68,7 @@ export function writeUsersFile(file: string, users: UserRecord[]): void {
 
 /** Creates the file with `users` only if it does not exist yet; false when it already did. */
 export function createUsersFileExclusive(file: string, users: UserRecord[]): boolean {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makePrivateDir(path.dirname(file));
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
   try {

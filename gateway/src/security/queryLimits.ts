@@ -17,8 +17,10 @@ export function queryLimits(limits: QueryLimits) {
     // Armor's token plugin re-parses every new document and answers 500 when over the limit;
     // graphql-js counts tokens while it parses (below) and answers 400 GRAPHQL_PARSE_FAILED.
     maxTokens: { enabled: false },
-    // "Did you mean …" suggestions would reveal the schema when introspection is off.
-    blockFieldSuggestion: { enabled: true },
+    // "Did you mean …" suggestions would reveal the schema when introspection is off. Armor's mask
+    // misses enum values and variables and leaves "[Suggestion hidden]?"; service-kit's
+    // formatRequestError removes every suggestion from every message instead.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return { plugins, validationRules, parseOptions: { maxTokens: limits.maxTokens } };
 }

@@ -1,8 +1,9 @@
 /**
  * What every GraphQL request passes before Apollo sees it, as a plain function so the lean
  * POST path and Express's GET path run the same checks: who is calling (401 when the
- * credentials are forged, expired or unknown), whether they must change their password first
- * (403), and the per-identity rate limit (429 with Retry-After).
+ * credentials are forged, expired or unknown, or missing where anonymous callers are not let
+ * through), whether they must change their password first (403), and the per-identity rate
+ * limit (429 with Retry-After).
  */
 import type { IncomingMessage } from "node:http";
 import type { GraphQLError } from "graphql";
@@ -35,7 +36,20 @@ export function clientIp(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? "unknown";
 }
 
-export function createRequestGuard(authenticator: Authenticator, rateLimitPerMinute: number): RequestGuard {
+export interface GuardOptions {
+  /**
+   * Let requests without credentials through to Apollo, where requireSignIn allows them
+   * introspection only. Off: they are refused here, before their document is parsed.
+   */
+  anonymous: boolean;
+}
+
+/** The answer to a request without credentials. */
+export function signInFirst(): GraphQLError {
+  return gatewayError("UNAUTHENTICATED", "Sign in first: send `Authorization: Bearer <token>` (from POST /auth/login) or `Authorization: ApiKey <key>`.");
+}
+
+export function createRequestGuard(authenticator: Authenticator, rateLimitPerMinute: number, options: GuardOptions = { anonymous: true }): RequestGuard {
   const limiter = new RateLimiterMemory({ keyPrefix: "graphql", points: rateLimitPerMinute, duration: 60 });
   const tooMany = (rejection: RateLimiterRes): Rejection => {
     const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
@@ -73,6 +87,7 @@ export function createRequestGuard(authenticator: Authenticator, rateLimitPerMin
     }
     const limited = await count(identity ? `${identity.kind}:${identity.name}` : `ip:${clientIp(req)}`);
     if (limited) return limited;
+    if (!identity && !options.anonymous) return { status: 401, error: signInFirst() };
     if (identity?.mustChangePassword) {
       return {
         status: 403,

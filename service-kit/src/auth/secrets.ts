@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../config.js";
+import { makePrivateDir, tightenFiles } from "../privateFiles.js";
 
 export interface Secrets {
   /** Ed25519 private key (PEM) the gateway signs user tokens with; only the gateway needs it. */
@@ -44,12 +45,15 @@ function generate(): Secrets {
 /** Creates DATA_DIR/secrets.json if it is missing (exclusive create: concurrent starters agree). */
 function ensureDevSecrets(file: string): Partial<Secrets> {
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makePrivateDir(path.dirname(file));
     try {
       fs.writeFileSync(file, JSON.stringify(generate(), null, 2), { flag: "wx", mode: 0o600 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
+  } else {
+    // Copied in or restored from a backup with a looser mode; a failure here is not worth a stop.
+    tightenFiles([file]);
   }
   // Another process may be between create and write: wait until the file is complete.
   for (let i = 0; i < 50; i++) {

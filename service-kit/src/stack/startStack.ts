@@ -1,7 +1,10 @@
 /** `npm start`: migrate, seed, start the three subgraphs and the gateway, print the URLs. */
 import { ConfigError, readStackConfig, SERVICE_NAMES } from "../config.js";
+import { usePrivateUmask } from "../privateFiles.js";
 import { launchStack } from "./launchStack.js";
 
+// The migrations this process runs create the databases: owner-only, as the services keep them.
+usePrivateUmask();
 try {
   readStackConfig();
 } catch (err) {

@@ -1,8 +1,10 @@
 /** Entry point: `tsx subgraphs/notification/src/main.ts` (started by `npm start`). */
-import { announceListening, ConfigError, readStackConfig, serviceSecurityFromConfig, type ServiceSecurity } from "@ops/service-kit";
+import { announceListening, ConfigError, readStackConfig, serviceSecurityFromConfig, usePrivateUmask, type ServiceSecurity } from "@ops/service-kit";
 import { readNotificationConfig, type NotificationConfig } from "./config.js";
 import { startNotificationService } from "./server.js";
 
+// Before anything is written: the database and the mail outbox are owner-only.
+usePrivateUmask();
 let config: NotificationConfig;
 let security: ServiceSecurity;
 try {

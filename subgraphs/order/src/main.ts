@@ -1,7 +1,9 @@
 /** Entry point: `tsx subgraphs/order/src/main.ts` (started by `npm start`). */
-import { announceListening, readStackConfig, serviceSecurityFromConfig, webhookUrl } from "@ops/service-kit";
+import { announceListening, readStackConfig, serviceSecurityFromConfig, usePrivateUmask, webhookUrl } from "@ops/service-kit";
 import { startOrderService } from "./server.js";
 
+// Before anything is written: the database, its WAL and uploads are owner-only.
+usePrivateUmask();
 const config = readStackConfig();
 const service = await startOrderService({
   dbPath: config.services.order.dbPath,

@@ -2,7 +2,19 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, openBulkDb, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import {
+  createLogger,
+  logTightened,
+  makePrivateDir,
+  openBulkDb,
+  SqliteReader,
+  startSubgraphServer,
+  tightenFilesIn,
+  type LogLevel,
+  type OutboxTuning,
+  type RunningServer,
+  type ServiceSecurity,
+} from "@ops/service-kit";
 import { startConsistencyChecker, type ConsistencyCheckerOptions } from "./consistency/consistencyChecker.js";
 import { createConsistencyStore } from "./consistency/consistencyStore.js";
 import { createContext } from "./context.js";
@@ -47,7 +59,11 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const reader = new SqliteReader(options.dbPath, options.onQuery);
   const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery });
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
-  const uploads = createUploadStore(options.importDir ?? path.join(path.dirname(options.dbPath), "imports"), options.importMaxBytes ?? 200 * 1024 * 1024);
+  const importDir = options.importDir ?? path.join(path.dirname(options.dbPath), "imports");
+  // Uploaded files are customers' orders: owner-only, including those kept from before this rule.
+  makePrivateDir(importDir);
+  logTightened(logger, tightenFilesIn(importDir));
+  const uploads = createUploadStore(importDir, options.importMaxBytes ?? 200 * 1024 * 1024);
   // Import chunks commit events from a worker thread: the dispatcher delivers them at once.
   let wake = () => {};
   const imports = createImportManager(options.dbPath, db, reader, logger, () => wake());

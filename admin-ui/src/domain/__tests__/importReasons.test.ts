@@ -24,6 +24,9 @@ describe("importReasonText", () => {
     ["TOO_LONG", { column: "customer_name", max: 200 }, "お客様名は200文字以内にしてください。"],
     ["TOO_LONG", { column: "order_ref", max: 1000 }, "注文番号（order_ref）は1,000文字以内にしてください。"],
     ["INVALID_EMAIL", {}, "メールアドレスの形式が正しくありません（例: taro@example.jp）。"],
+    ["INVALID_TEXT", { column: "customer_name", reason: "controlCharacter", position: 2, character: "U+0000" }, "お客様名の3文字目に使えない制御文字（U+0000）があります。取り除いてください。"],
+    ["INVALID_TEXT", { column: "product_name", reason: "bidiControl", position: 0, character: "U+202E" }, "商品名の1文字目に、文字の表示順を変える制御文字（U+202E）があります。取り除いてください。"],
+    ["INVALID_TEXT", { column: "customer_email", reason: "loneSurrogate", position: 1999, character: "U+D800" }, "メールアドレスの2,000文字目に、文字として読めないデータ（U+D800）があります。取り除いてください。"],
     ["QUANTITY_NOT_POSITIVE_INTEGER", {}, "数量は1以上の整数で入力してください。"],
     ["UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: false }, "単価は1円以上の整数（円）で入力してください。"],
     ["UNIT_PRICE_NOT_POSITIVE_YEN", { fraction: true }, "単価に小数は使えません（円に1円未満の単位はありません）。1円以上の整数で入力してください。"],
@@ -50,6 +53,9 @@ describe("importReasonText", () => {
 
   it("says them in English when the operator reads English, with the English column names and number formats", () => {
     expect(say(coded("REQUIRED", { column: "customer_email" }), en).text).toBe("Email address is required.");
+    expect(say(coded("INVALID_TEXT", { column: "customer_name", reason: "bidiControl", position: 4, character: "U+202E" }), en).text).toBe(
+      "Customer name has a character that changes the display order of text (U+202E) at character 5: remove it.",
+    );
     expect(say(coded("ORDER_REJECTED_BY_ROWS", { order: "K-1", firstRow: 2, rows: [4] }), en).text).toBe("Not imported: row 4 of order K-1 has errors (this row itself is fine).");
     expect(say(coded("ORDER_REJECTED_BY_ROWS", { order: "K-1", firstRow: 2, rows: [3, 4] }), en).text).toBe("Not imported: rows 3, 4 of order K-1 have errors (this row itself is fine).");
     expect(say(coded("PAYMENT_AMOUNT_OUT_OF_RANGE", { order: null, firstRow: 16, total: 50, min: 100, max: 1_000_000 }), en)).toEqual({
@@ -75,6 +81,7 @@ describe("importReasonText", () => {
     expect(say(coded("REQUIRED", {}, "r3"))).toEqual({ text: "r3", lang: "en" });
     expect(say(coded("PAYMENT_AMOUNT_OUT_OF_RANGE", { order: "X", firstRow: 2, total: "50", min: 100, max: 1 }, "r4"))).toEqual({ text: "r4", lang: "en" });
     expect(say(coded("ORDER_REJECTED_BY_ROWS", { order: "X", firstRow: 2, rows: [] }, "r5"))).toEqual({ text: "r5", lang: "en" });
+    expect(say(coded("INVALID_TEXT", { column: "customer_name", reason: "somethingNew", position: 1, character: "U+0000" }, "r6"))).toEqual({ text: "r6", lang: "en" });
   });
 
   it("names a column the UI does not know as the CSV does", () => {
@@ -86,7 +93,7 @@ describe("importReasonText", () => {
     const documented = [...type.slice(0, type.indexOf("code: String")).matchAll(/^\s+- ([A-Z_]+) \{/gm)].map((m) => m[1]!);
     expect(documented.length).toBeGreaterThan(10);
     // Params enough for any code's message.
-    const params = { column: "quantity", max: 200, maxLength: 40, fraction: false, order: "A-1", firstRow: 2, rows: [3], total: 50, min: 100, items: 101 };
+    const params = { column: "quantity", max: 200, maxLength: 40, fraction: false, order: "A-1", firstRow: 2, rows: [3], total: 50, min: 100, items: 101, reason: "controlCharacter", position: 0, character: "U+0000" };
     for (const code of documented) {
       for (const f of [ja, en]) {
         const said = say(coded(code, params), f);

@@ -1,5 +1,5 @@
 /** Phone numbers for SMS: Japanese mobile numbers as people write them, or E.164. Pure. */
-import { BadUserInputError } from "@ops/service-kit";
+import { BadUserInputError, requireCleanText } from "@ops/service-kit";
 
 // Hyphens people type in Japan, including the long-vowel mark and full-width forms (after NFKC).
 const SEPARATORS = /[\s\-‐‑‒–—―−ー().]/g;
@@ -13,7 +13,8 @@ const E164 = /^\+[1-9]\d{7,14}$/;
  * country. Throws BAD_USER_INPUT on `field` otherwise (landlines cannot receive SMS).
  */
 export function normalisePhoneNumber(raw: string, field = "input.phoneNumber"): string {
-  const compact = raw.normalize("NFKC").replace(SEPARATORS, "");
+  // Before the separators are dropped: they include \s, which would hide a line break inside.
+  const compact = requireCleanText(raw, field).normalize("NFKC").replace(SEPARATORS, "");
   const refuse = (reason: string): never => {
     throw new BadUserInputError(`"${raw}" ${reason}`, {
       field,

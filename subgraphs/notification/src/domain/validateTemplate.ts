@@ -1,5 +1,5 @@
 /** Validation of a template an operator saves: its name, language and both Handlebars sources. Pure. */
-import { BadUserInputError } from "@ops/service-kit";
+import { BadUserInputError, requireCleanText, type TextKind } from "@ops/service-kit";
 import { checkTemplate } from "./checkTemplate.js";
 
 export type Channel = "EMAIL" | "SMS";
@@ -21,7 +21,7 @@ export const MAX_BODY = 20_000;
 
 /** Checks a template name (letters, digits, `_`, `-`); returns it trimmed. */
 export function validateTemplateName(name: string, field = "input.name"): string {
-  const trimmed = name.trim();
+  const trimmed = requireCleanText(name, field).trim();
   if (!NAME_RE.test(trimmed)) {
     throw new BadUserInputError(`"${name}" is not a valid template name: use 1–64 letters, digits, _ or -, like ORDER_SHIPPED`, {
       field,
@@ -36,7 +36,10 @@ export function checkSourceLength(source: string, field: string, max: number): v
   if (source.length > max) throw new BadUserInputError(`The template is longer than ${max} characters`, { field, params: { max } });
 }
 
-function validateSource(source: string, field: string, max: number): string {
+function validateSource(raw: string, field: string, max: number, kind: TextKind): string {
+  const clean = requireCleanText(raw, field, kind);
+  // A subject is one line: a line break around it (which the text rule lets through for trimming) is dropped.
+  const source = kind === "line" ? clean.trim() : clean;
   if (!source.trim()) throw new BadUserInputError("The template is empty", { field });
   checkSourceLength(source, field, max);
   checkTemplate(source, field);
@@ -59,8 +62,8 @@ export function validateTemplate(input: TemplateInput, path = "input"): ValidTem
   return {
     name: validateTemplateName(input.name, `${path}.name`),
     // An SMS carries no subject, so its template needs none (one given is kept, for a switch back to EMAIL).
-    subjectTemplate: input.channel === "SMS" && !subject.trim() ? "" : validateSource(subject, `${path}.subjectTemplate`, MAX_SUBJECT),
-    bodyTemplate: validateSource(input.bodyTemplate, `${path}.bodyTemplate`, MAX_BODY),
+    subjectTemplate: input.channel === "SMS" && !subject.trim() ? "" : validateSource(subject, `${path}.subjectTemplate`, MAX_SUBJECT, "line"),
+    bodyTemplate: validateSource(input.bodyTemplate, `${path}.bodyTemplate`, MAX_BODY, "text"),
     channel: input.channel,
     language,
   };

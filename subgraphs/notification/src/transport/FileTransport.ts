@@ -5,7 +5,7 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { Logger } from "@ops/service-kit";
+import { logTightened, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tightenFiles, type Logger } from "@ops/service-kit";
 import type { NotificationTransport, OutgoingMessage } from "./NotificationTransport.js";
 
 /**
@@ -17,8 +17,9 @@ const queues = new Map<string, Promise<void>>();
 
 function appendInTurn(file: string, text: string): Promise<void> {
   const turn = (queues.get(file) ?? Promise.resolve()).then(async () => {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.appendFile(file, text, "utf8");
+    // Owner-only whatever the process umask: the outbox holds customers' names, addresses and orders.
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    await fs.appendFile(file, text, { encoding: "utf8", mode: PRIVATE_FILE_MODE });
   });
   const settled = turn.catch(() => undefined);
   queues.set(file, settled);
@@ -37,6 +38,9 @@ export class FileTransport implements NotificationTransport {
     private readonly logger?: Logger,
   ) {
     this.file = path.join(outboxDir, "notifications.jsonl");
+    // An outbox written before this rule, or by a process with a looser umask.
+    const tightened = tightenFiles([this.file]);
+    if (logger) logTightened(logger, tightened);
   }
 
   private line(message: OutgoingMessage, at: string): string {

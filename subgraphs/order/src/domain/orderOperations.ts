@@ -2,7 +2,7 @@
  * Order operations. Each runs inside the transaction it is given, so a caller can write more
  * (an outbox event, an audit entry) atomically with the change.
  */
-import { BadUserInputError, ConflictError, NotFoundError } from "@ops/service-kit";
+import { BadUserInputError, ConflictError, NotFoundError, requireCleanText } from "@ops/service-kit";
 import type { OrderTx } from "../db.js";
 import { nameKey } from "./nameKey.js";
 import { assertTransition, type OrderStatus } from "./statusMachine.js";
@@ -37,7 +37,7 @@ export async function changeStatus(tx: OrderTx, change: StatusChange) {
   const order = await tx.order.findUnique({ where: { id: change.id } });
   if (!order) throw new NotFoundError(`Order ${change.id} does not exist`, { field: "input.id", params: { id: change.id } });
   change.guard?.(order.status, change.to);
-  const reason = change.reason?.trim() || null;
+  const reason = (change.reason == null ? "" : requireCleanText(change.reason, "input.reason", "text")).trim() || null;
   if (change.manual && change.to === "CONFIRMED" && !reason) {
     throw new BadUserInputError(
       "Confirming an order by hand overrides the payment flow: give a reason",

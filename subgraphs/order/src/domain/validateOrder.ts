@@ -1,5 +1,5 @@
 /** Validation of a new order: the rules of seed section 3, with field paths for the UI. */
-import { BadUserInputError } from "@ops/service-kit";
+import { BadUserInputError, requireCleanText } from "@ops/service-kit";
 import { isValidEmail } from "./email.js";
 import { MAX_ITEMS, MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "./orderLimits.js";
 
@@ -31,11 +31,11 @@ const MAX_TEXT = 200;
 
 /** Checks an order and computes its total; throws BAD_USER_INPUT naming the first bad field. */
 export function validateOrder(input: NewOrder, path = "input"): ValidOrder {
-  const customerEmail = input.customerEmail.trim().toLowerCase();
+  const customerEmail = requireCleanText(input.customerEmail, `${path}.customerEmail`).trim().toLowerCase();
   if (!isValidEmail(customerEmail)) {
     throw new BadUserInputError(`"${input.customerEmail}" is not a valid e-mail address`, { field: `${path}.customerEmail`, params: { value: input.customerEmail } });
   }
-  const customerName = input.customerName.trim();
+  const customerName = requireCleanText(input.customerName, `${path}.customerName`).trim();
   if (!customerName) throw new BadUserInputError("The customer name is required", { field: `${path}.customerName` });
   if (customerName.length > MAX_TEXT) {
     throw new BadUserInputError(`The customer name is longer than ${MAX_TEXT} characters`, { field: `${path}.customerName`, params: { max: MAX_TEXT } });
@@ -51,7 +51,7 @@ export function validateOrder(input: NewOrder, path = "input"): ValidOrder {
   let totalAmount = 0;
   const items = input.items.map((item, i) => {
     const field = `${path}.items.${i}`;
-    const productName = item.productName.trim();
+    const productName = requireCleanText(item.productName, `${field}.productName`).trim();
     if (!productName) throw new BadUserInputError("The product name is required", { field: `${field}.productName` });
     if (productName.length > MAX_TEXT) {
       throw new BadUserInputError(`The product name is longer than ${MAX_TEXT} characters`, { field: `${field}.productName`, params: { max: MAX_TEXT } });

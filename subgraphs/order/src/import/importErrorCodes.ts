@@ -6,6 +6,7 @@
  * neither. Listed in the SDL's description of `ImportError.code`: keep the two in step (a test
  * compares them).
  */
+import type { TextProblemReason } from "@ops/service-kit/lite";
 import type { ColumnName } from "./csv/columns.js";
 
 /**
@@ -25,6 +26,11 @@ export interface ImportErrorParamsByCode {
   /** Longer than `max` characters once trimmed. */
   TOO_LONG: { column: ColumnName; max: number };
   INVALID_EMAIL: Record<string, never>;
+  /**
+   * The text rule refused the cell: a control character, a bidirectional control or a lone
+   * surrogate (`reason`) at `position` (index in the cell as written), the character as `U+XXXX`.
+   */
+  INVALID_TEXT: { column: ColumnName; reason: TextProblemReason; position: number; character: string };
   /** Not a whole number above 0 (0, negative, a fraction, words). */
   QUANTITY_NOT_POSITIVE_INTEGER: Record<string, never>;
   /** A whole number above `max` (MAX_QUANTITY of the order rules). */
@@ -67,6 +73,7 @@ export const IMPORT_ERROR_CODES = [
   "REQUIRED",
   "TOO_LONG",
   "INVALID_EMAIL",
+  "INVALID_TEXT",
   "QUANTITY_NOT_POSITIVE_INTEGER",
   "QUANTITY_TOO_LARGE",
   "UNIT_PRICE_NOT_POSITIVE_YEN",

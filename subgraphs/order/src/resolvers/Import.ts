@@ -1,5 +1,5 @@
 /** Resolvers of the bulk import: uploads, imports, their errors and batches. */
-import { decodeCursor, encodeCursor, pageSize, parseId } from "@ops/service-kit";
+import { decodeCursor, encodeCursor, pageSize, parseId, requireCleanText } from "@ops/service-kit";
 import type { OrderContext } from "../context.js";
 import type { ImportHistory } from "../generated/prisma/client.js";
 import { listOrders } from "../domain/listOrders.js";
@@ -90,7 +90,8 @@ export const ImportQuery = {
 
 export const ImportMutation = {
   createImportUpload: (_: unknown, args: { filename: string }, ctx: OrderContext) => {
-    const meta = ctx.uploads.create(args.filename, ctx.identity!);
+    // A file name is shown in the history and in download names: the text rule first, then the store shapes it.
+    const meta = ctx.uploads.create(requireCleanText(args.filename, "filename"), ctx.identity!);
     return { id: meta.id, uploadUrl: `/uploads/${meta.id}`, method: "PUT", maxBytes: ctx.uploads.maxBytes, expiresAt: new Date(meta.expiresAt) };
   },
   startImport: (_: unknown, args: { input: StartImportInput }, ctx: OrderContext) => startImport(ctx, args.input, ctx.identity!),

@@ -2,7 +2,7 @@
  * The payment rules of DESIGN section 3: amount limits, payment methods, the status machine and
  * the refund policy. Pure: no database, no GraphQL.
  */
-import { BadUserInputError, ConflictError } from "@ops/service-kit";
+import { BadUserInputError, ConflictError, requireCleanText } from "@ops/service-kit";
 
 export type PaymentStatus = "PENDING" | "COMPLETED" | "FAILED" | "REFUNDED";
 
@@ -67,9 +67,9 @@ export function normalisePaymentMethod(method: string | null | undefined, field 
   return value;
 }
 
-/** A failure or refund reason: trimmed, required, at most 500 characters. */
+/** A failure or refund reason: the text rule (multi-line), trimmed, required, at most 500 characters. */
 export function normaliseReason(reason: string, field: string): string {
-  const value = reason.trim();
+  const value = requireCleanText(reason, field, "text").trim();
   if (!value) throw new BadUserInputError("A reason is required", { field });
   if (value.length > MAX_REASON_LENGTH) {
     throw new BadUserInputError(`The reason is longer than ${MAX_REASON_LENGTH} characters`, { field, params: { max: MAX_REASON_LENGTH } });

@@ -56,6 +56,7 @@ describe("import error codes", () => {
     "OK-1,ok@example.jp,正常 十,茶,2,400,JPY,credit_card,", // 19 imported
     ",c@example.jp,上田 十一,茶,10000,10001,JPY,,", // 20 one line over the order limit
     ...Array.from({ length: 101 }, () => "M-1,m@example.jp,明細 多,茶,1,100,JPY,,"), // 21–121 101 items
+    ",t\u001b@example.jp,山田\u0000十一,茶\u202Egpj.exe,1,500,JPY,,", // 122 ESC, NUL and an RTL override
   );
   let result: any;
   let errors: CodedError[];
@@ -66,7 +67,7 @@ describe("import error codes", () => {
   });
 
   it("gives every error a known code and a JSON object of params", () => {
-    expect(result).toMatchObject({ status: "COMPLETED_WITH_ERRORS", ordersCreated: 1, successCount: 1, failureCount: 17 + 1 + 101 });
+    expect(result).toMatchObject({ status: "COMPLETED_WITH_ERRORS", ordersCreated: 1, successCount: 1, failureCount: 17 + 1 + 101 + 1 });
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors) {
       expect(e.code, JSON.stringify(e)).not.toBeNull();
@@ -110,6 +111,9 @@ describe("import error codes", () => {
         { rowNumber: 20, column: null, code: "LINE_TOTAL_TOO_LARGE", params: { max: 100_000_000 } },
         { rowNumber: 21, column: null, code: "ORDER_TOO_MANY_ITEMS", params: { ...order("M-1", 21), items: 101, max: 100 } },
         ...Array.from({ length: 100 }, (_, i) => ({ rowNumber: 22 + i, column: null, code: "ORDER_REJECTED_BY_OTHER_ROWS", params: order("M-1", 21) })),
+        { rowNumber: 122, column: "customer_email", code: "INVALID_TEXT", params: { column: "customer_email", reason: "controlCharacter", position: 1, character: "U+001B" } },
+        { rowNumber: 122, column: "customer_name", code: "INVALID_TEXT", params: { column: "customer_name", reason: "controlCharacter", position: 2, character: "U+0000" } },
+        { rowNumber: 122, column: "product_name", code: "INVALID_TEXT", params: { column: "product_name", reason: "bidiControl", position: 1, character: "U+202E" } },
       ].sort(byRow),
     );
     const reason = (row: number, code: string) => errors.find((e) => e.rowNumber === row && e.code === code)?.reason;
@@ -118,6 +122,8 @@ describe("import error codes", () => {
     expect(reason(16, "PAYMENT_AMOUNT_OUT_OF_RANGE")).toBe("the total of row 16 is 50 JPY; a payment must be between 100 and 1,000,000 JPY");
     expect(reason(14, "ORDER_TOTAL_TOO_LARGE")).toBe("the total of order_ref G-1 is 120,000,000 JPY, over the limit of 100,000,000 JPY per order");
     expect(reason(21, "ORDER_TOO_MANY_ITEMS")).toBe("order_ref M-1 has 101 items; an order holds at most 100");
+    expect(reason(14, "ORDER_TOTAL_TOO_LARGE")).toBe("the total of order_ref G-1 is too large");
+    expect(errors.find((e) => e.rowNumber === 122 && e.column === "product_name")?.reason).toBe("product_name contains a bidirectional control character (U+202E) at position 1; remove it");
     expect(reason(15, "ORDER_REJECTED_BY_OTHER_ROWS")).toBe("not imported: order_ref G-1 is rejected because of errors in its other rows");
   });
 

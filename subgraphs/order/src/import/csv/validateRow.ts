@@ -1,4 +1,5 @@
 /** The rules of the CSV contract (DESIGN section 6) for one row, with every failing column reported. */
+import { describeTextProblem, findTextProblem, type TextProblem } from "@ops/service-kit/lite";
 import { isValidEmail } from "../../domain/email.js";
 import { MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "../../domain/orderLimits.js";
 import type { CodedReason } from "../importErrorCodes.js";
@@ -48,6 +49,7 @@ const NONE = Object.freeze({}) as Record<string, never>;
  */
 export function validateRow(fields: readonly string[], columns: ColumnIndex, rowNumber: number): ValidatedRow {
   let errors: RowError[] | null = null;
+  let text: TextProblem | null;
 
   const rawRef = cell(fields, columns.order_ref);
   const ref = rawRef.trim();
@@ -56,6 +58,7 @@ export function validateRow(fields: readonly string[], columns: ColumnIndex, row
   const rawEmail = cell(fields, columns.customer_email);
   const customerEmail = toLower(rawEmail.trim());
   if (customerEmail === "") errors = withError(errors, rowNumber, "customer_email", rawEmail, "customer_email is required", { code: "REQUIRED", params: { column: "customer_email" } });
+  else if ((text = findTextProblem(rawEmail))) errors = withTextError(errors, rowNumber, "customer_email", rawEmail, text);
   else if (!isValidEmail(customerEmail)) errors = withError(errors, rowNumber, "customer_email", rawEmail, "customer_email is not a valid e-mail address", { code: "INVALID_EMAIL", params: NONE });
 
   const rawName = cell(fields, columns.customer_name);
@@ -63,11 +66,13 @@ export function validateRow(fields: readonly string[], columns: ColumnIndex, row
   // other code points; searching goes through nameKey, which folds them anyway.
   const customerName = rawName.trim();
   if (customerName === "") errors = withError(errors, rowNumber, "customer_name", rawName, "customer_name is required", { code: "REQUIRED", params: { column: "customer_name" } });
+  else if ((text = findTextProblem(rawName))) errors = withTextError(errors, rowNumber, "customer_name", rawName, text);
   else if (customerName.length > MAX_TEXT) errors = withError(errors, rowNumber, "customer_name", rawName, `customer_name is longer than ${MAX_TEXT} characters`, { code: "TOO_LONG", params: { column: "customer_name", max: MAX_TEXT } });
 
   const rawProduct = cell(fields, columns.product_name);
   const productName = rawProduct.trim();
   if (productName === "") errors = withError(errors, rowNumber, "product_name", rawProduct, "product_name is required", { code: "REQUIRED", params: { column: "product_name" } });
+  else if ((text = findTextProblem(rawProduct))) errors = withTextError(errors, rowNumber, "product_name", rawProduct, text);
   else if (productName.length > MAX_TEXT) errors = withError(errors, rowNumber, "product_name", rawProduct, `product_name is longer than ${MAX_TEXT} characters`, { code: "TOO_LONG", params: { column: "product_name", max: MAX_TEXT } });
 
   const rawQuantity = cell(fields, columns.quantity);
@@ -139,6 +144,11 @@ function withError(errors: RowError[] | null, rowNumber: number, column: ColumnN
   if (errors === null) return [error];
   errors.push(error);
   return errors;
+}
+
+/** A cell the text rule refuses (control or bidi character, lone surrogate), as a row error. */
+function withTextError(errors: RowError[] | null, rowNumber: number, column: ColumnName, raw: string, problem: TextProblem): RowError[] {
+  return withError(errors, rowNumber, column, raw, `${column} contains ${describeTextProblem(problem)}; remove it`, { code: "INVALID_TEXT", params: { column, ...problem } });
 }
 
 function cell(fields: readonly string[], index: number): string {

@@ -57,6 +57,13 @@ describe("validateRow", () => {
     ["empty e-mail", { customer_email: " " }, "customer_email", " ", "customer_email is required", "REQUIRED", { column: "customer_email" }],
     ["bad e-mail", { customer_email: "taro@example" }, "customer_email", "taro@example", "customer_email is not a valid e-mail address", "INVALID_EMAIL", {}],
     ["e-mail with a space", { customer_email: "ta ro@example.jp" }, "customer_email", "ta ro@example.jp", "customer_email is not a valid e-mail address", "INVALID_EMAIL", {}],
+    ["e-mail with a NUL", { customer_email: "taro@example.jp\u0000" }, "customer_email", "taro@example.jp\u0000", "customer_email contains a control character (U+0000) at position 15; remove it", "INVALID_TEXT", { column: "customer_email", reason: "controlCharacter", position: 15, character: "U+0000" }],
+    ["name with ESC", { customer_name: "佐藤\u001b[2J" }, "customer_name", "佐藤\u001b[2J", "customer_name contains a control character (U+001B) at position 2; remove it", "INVALID_TEXT", { column: "customer_name", reason: "controlCharacter", position: 2, character: "U+001B" }],
+    ["name with a line break inside", { customer_name: "佐藤\r\n太郎" }, "customer_name", "佐藤\r\n太郎", "customer_name contains a control character (U+000D) at position 2; remove it", "INVALID_TEXT", { column: "customer_name", reason: "controlCharacter", position: 2, character: "U+000D" }],
+    ["name with a C1 control", { customer_name: "佐藤\u0085" }, "customer_name", "佐藤\u0085", "customer_name contains a control character (U+0085) at position 2; remove it", "INVALID_TEXT", { column: "customer_name", reason: "controlCharacter", position: 2, character: "U+0085" }],
+    ["product with an RTL override", { product_name: "緑茶\u202Egpj.exe" }, "product_name", "緑茶\u202Egpj.exe", "product_name contains a bidirectional control character (U+202E) at position 2; remove it", "INVALID_TEXT", { column: "product_name", reason: "bidiControl", position: 2, character: "U+202E" }],
+    ["product with an isolate", { product_name: "\u2066緑茶" }, "product_name", "\u2066緑茶", "product_name contains a bidirectional control character (U+2066) at position 0; remove it", "INVALID_TEXT", { column: "product_name", reason: "bidiControl", position: 0, character: "U+2066" }],
+    ["product with a lone surrogate", { product_name: "緑茶\ud800" }, "product_name", "緑茶\ud800", "product_name contains a lone surrogate (not valid Unicode) (U+D800) at position 2; remove it", "INVALID_TEXT", { column: "product_name", reason: "loneSurrogate", position: 2, character: "U+D800" }],
     ["empty name", { customer_name: "\u3000" }, "customer_name", "\u3000", "customer_name is required", "REQUIRED", { column: "customer_name" }],
     ["long name", { customer_name: "あ".repeat(201) }, "customer_name", "あ".repeat(201), "customer_name is longer than 200 characters", "TOO_LONG", { column: "customer_name", max: 200 }],
     ["empty product", { product_name: "" }, "product_name", "", "product_name is required", "REQUIRED", { column: "product_name" }],
@@ -95,6 +102,10 @@ describe("validateRow", () => {
       ["unit_price", "UNIT_PRICE_TOO_LARGE"],
     ]);
     expect(errorsOf({ quantity: "1000000", unit_price: "10000" }).map((e) => e.code)).toEqual(["QUANTITY_TOO_LARGE"]);
+  });
+
+  it("accepts a name with a line break around it (a cell edited with Alt+Enter), trimmed as before", () => {
+    expect(parsed(row({ customer_name: "佐藤 太郎\r\n", product_name: "\t緑茶" }))).toMatchObject({ customerName: "佐藤 太郎", productName: "緑茶" });
   });
 
   it("accepts the limits: 200 characters, 40-character method, JPY written as 円 or full-width", () => {
