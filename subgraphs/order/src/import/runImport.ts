@@ -1,7 +1,8 @@
 /**
  * The import pipeline, on its own better-sqlite3 connection (it runs in a worker thread):
  *  1. parse: stream the file, validate each row, stage every row on disk (rows of one order_ref
- *     may be anywhere in the file) and record row errors;
+ *     may be anywhere in the file) and record row errors; a file beyond the CSV limits or not in
+ *     one encoding is refused whole, at the row where it goes wrong;
  *  2. group: walk the staged rows order by order (in file order), validate each order as a whole;
  *  3. write (unless dry run, or atomic with errors): orders and items in chunks, each chunk in one
  *     transaction with its progress and its batched events (payments, confirmations), so a crash
@@ -11,7 +12,8 @@
 import type Database from "better-sqlite3";
 import { enqueueEventSync, newEvent, sqlDate } from "@ops/service-kit/lite";
 import { nameKey } from "../domain/nameKey.js";
-import { CsvEncodingError, CsvFormatError, MissingColumnsError, readCsvFile, type ValidatedRow } from "./csv/index.js";
+import { readCsvFile, type ValidatedRow } from "./csv/index.js";
+import { fileRefusal } from "./fileRefusal.js";
 import { paramsJson } from "./importErrorCodes.js";
 import { CANCELLED_BEFORE_START, type ImportConfirmationsData, type ImportMessageCode, type ImportOptions, type ImportPaymentsData, type ImportStatus } from "./importTypes.js";
 import { validateGroup, type GroupError, type GroupRow, type ValidOrderGroup } from "./validateGroup.js";
@@ -138,10 +140,12 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
         },
       );
     } catch (err) {
-      if (err instanceof MissingColumnsError) return finish("failed", err.message, err.code, { columns: err.missing });
-      if (err instanceof CsvFormatError) return finish("failed", err.message, err.code, { line: err.lineNumber });
-      if (err instanceof CsvEncodingError) return finish("failed", err.message, err.code, { byteOffset: err.byteOffset });
-      throw err;
+      const refused = fileRefusal(err);
+      if (!refused) throw err;
+      // The file is refused whole: the errors of the rows staged before the refusal would only
+      // bury its one reason.
+      db.prepare("DELETE FROM import_errors WHERE import_id = ?").run(importId);
+      return finish("failed", refused.message, refused.code, refused.params);
     }
     flush(pending);
     pending = [];
