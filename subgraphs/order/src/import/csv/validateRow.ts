@@ -2,10 +2,11 @@
 import { isValidEmail } from "../../domain/email.js";
 import type { CodedReason } from "../importErrorCodes.js";
 import type { ColumnIndex, ColumnName } from "./columns.js";
+import { restoreNeutralised } from "./formulaSafety.js";
 import { parseAmount, parseQuantity } from "./normalizeNumber.js";
 
 export interface ParsedRow {
-  /** The physical line the row starts on; the header is row 1, as a spreadsheet shows it. */
+  /** The row as a spreadsheet shows it: the header is row 1 (see `CsvParser`). */
   rowNumber: number;
   orderRef: string | null;
   customerEmail: string;
@@ -25,7 +26,7 @@ export type RowError = {
   rowNumber: number;
   /** The column the error concerns, or null for a rule across columns. */
   column: string | null;
-  /** The cell as written in the file. */
+  /** The cell as written in the file (less the apostrophe formula escaping added). */
   value: string | null;
   reason: string;
 } & CodedReason;
@@ -43,7 +44,8 @@ const NONE = Object.freeze({}) as Record<string, never>;
 
 /**
  * Validates and normalises one data record. A record shorter than the header reads its missing
- * cells as empty; cells beyond the header are ignored.
+ * cells as empty; cells beyond the header are ignored. A cell that formula escaping prefixed with
+ * an apostrophe (a failed-rows download or an export, `'=SUM(A1)`) is read as its value (`=SUM(A1)`).
  */
 export function validateRow(fields: readonly string[], columns: ColumnIndex, rowNumber: number): ValidatedRow {
   let errors: RowError[] | null = null;
@@ -136,7 +138,10 @@ function withError(errors: RowError[] | null, rowNumber: number, column: ColumnN
 }
 
 function cell(fields: readonly string[], index: number): string {
-  return index >= 0 && index < fields.length ? fields[index]! : "";
+  if (index < 0 || index >= fields.length) return "";
+  const value = fields[index]!;
+  // Our own downloads write formula-looking cells as '=…; the import takes the apostrophe off again.
+  return value.charCodeAt(0) === 0x27 ? restoreNeutralised(value) : value;
 }
 
 /** `toLowerCase`, skipped when nothing would change (cheaper on the two-byte slices of Japanese text). */
@@ -152,12 +157,16 @@ function isBlank(raw: string): boolean {
   return raw.trim() === "";
 }
 
-/** Empty (the default), JPY in any case or width, 円 or a yen mark. */
+/**
+ * Empty (the default), JPY in any case or width, 円 or a yen mark — `\` included: Shift_JIS has
+ * no other ¥ than 0x5C, which CP932 decodes as a backslash (Excel in Japan saves ¥ so, and shows
+ * it as ¥). Amounts read it the same way (`parseAmount`).
+ */
 function isJpy(raw: string): boolean {
   const value = raw.trim();
   if (value === "" || value === "JPY") return true;
   const folded = value.normalize("NFKC").toUpperCase();
-  return folded === "JPY" || folded === "円" || folded === "¥";
+  return folded === "JPY" || folded === "円" || folded === "¥" || folded === "\\";
 }
 
 /** /^[a-z][a-z0-9_]{1,39}$/ as char checks. */

@@ -131,6 +131,35 @@ describe("readCsvFile", () => {
     expect(errors.map((e) => [e.rowNumber, e.column])).toEqual([[3, "customer_email"]]);
   });
 
+  it("reads cells our downloads wrote formula-safe as their values, in every column", async () => {
+    const path = writeCsv(
+      [
+        HEADER,
+        `'-1,a@example.jp,'@Ann,"'=SUM(A1)",'+2,'+100,JPY,,`, // 2
+        `K-2,b@example.jp,Ben,"''=typed with an apostrophe",1,100,,,`, // 3: one apostrophe stays
+        `K-3,'=cmd|x,Cho,Tea,1,100,,,`, // 4
+      ].join("\r\n"),
+    );
+    const { rows, errors } = await read(path);
+    expect(rows.map((r) => [r.orderRef, r.customerName, r.productName, r.quantity, r.unitPrice])).toEqual([
+      ["-1", "@Ann", "=SUM(A1)", 2, 100],
+      ["K-2", "Ben", "'=typed with an apostrophe", 1, 100],
+    ]);
+    expect(errors.map((e) => [e.rowNumber, e.column, e.value])).toEqual([[4, "customer_email", "=cmd|x"]]);
+  });
+
+  it("reads \\ as ¥ in a CP932 file: currency JPY, amounts with thousands separators", async () => {
+    const bytes = iconv.encode(`${HEADER}\r\nY-1,yen@example.jp,円 太郎,抹茶,1,"\\1,650",\\,,\r\nY-2,yen@example.jp,円 次郎,煎茶,2,\\980, \\ ,,\r\n`, "cp932");
+    expect(bytes.includes(0x5c)).toBe(true);
+    const { summary, rows, errors } = await read(writeCsv(bytes));
+    expect(errors).toEqual([]);
+    expect(summary.encoding).toBe("cp932");
+    expect(rows.map((r) => [r.unitPrice, r.currency])).toEqual([
+      [1650, "JPY"],
+      [980, "JPY"],
+    ]);
+  });
+
   it("reports every rule with its row number, column and reason", async () => {
     const path = writeCsv(
       [
