@@ -90,6 +90,8 @@ function message(code: string, p: Params, f: ReasonFormat): [MessageKey, Message
       return [`import.reason.${code}`, { order: orderLabel(p, f) }];
     case "PAYMENT_AMOUNT_OUT_OF_RANGE":
       return ["import.reason.PAYMENT_AMOUNT_OUT_OF_RANGE", { order: orderLabel(p, f), total: f.yen(num(p, "total")), min: f.yen(num(p, "min")), max: f.yen(num(p, "max")) }];
+    case "ORDER_TOO_MANY_ITEMS":
+      return ["import.reason.ORDER_TOO_MANY_ITEMS", { order: orderLabel(p, f), items: f.count(num(p, "items")), max: f.count(num(p, "max")) }];
     default:
       return null;
   }

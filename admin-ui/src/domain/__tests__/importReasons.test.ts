@@ -38,6 +38,7 @@ describe("importReasonText", () => {
     ["PAYMENT_AMOUNT_OUT_OF_RANGE", { order: "X", firstRow: 5, total: 50, min: 100, max: 1_000_000 }, "注文「X」の合計は￥50です。決済できる金額は￥100〜￥1,000,000です。"],
     ["PAYMENT_AMOUNT_OUT_OF_RANGE", { order: null, firstRow: 16, total: 1_200_000, min: 100, max: 1_000_000 }, "16行目の注文の合計は￥1,200,000です。決済できる金額は￥100〜￥1,000,000です。"],
     ["ORDER_REJECTED_BY_OTHER_ROWS", { order: "F-1", firstRow: 12 }, "注文「F-1」はほかの行にエラーがあるため取り込まれません（この行自体に問題はありません）。"],
+    ["ORDER_TOO_MANY_ITEMS", { order: "BIG", firstRow: 2, items: 10_000, max: 100 }, "注文「BIG」は10,000品目あります。1件の注文は100品目までです。注文を分けてください。"],
   ])("says %s %j in Japanese", (code, params, text) => {
     expect(say(coded(code, params))).toEqual({ text, lang: null });
   });
@@ -50,6 +51,7 @@ describe("importReasonText", () => {
       text: "The total of the order of row 16 is ¥50; a payment must be between ¥100 and ¥1,000,000.",
       lang: null,
     });
+    expect(say(coded("ORDER_TOO_MANY_ITEMS", { order: null, firstRow: 7, items: 101, max: 100 }), en).text).toBe("There are 101 items in the order of row 7; an order holds at most 100. Split it into several orders.");
   });
 
   it("keeps the English reason, marked as English, for an error without a code (recorded before codes existed)", () => {
@@ -76,7 +78,7 @@ describe("importReasonText", () => {
     const documented = [...type.slice(0, type.indexOf("code: String")).matchAll(/^\s+- ([A-Z_]+) \{/gm)].map((m) => m[1]!);
     expect(documented.length).toBeGreaterThan(10);
     // Params enough for any code's message.
-    const params = { column: "quantity", max: 200, maxLength: 40, fraction: false, order: "A-1", firstRow: 2, rows: [3], total: 50, min: 100 };
+    const params = { column: "quantity", max: 200, maxLength: 40, fraction: false, order: "A-1", firstRow: 2, rows: [3], total: 50, min: 100, items: 101 };
     for (const code of documented) {
       for (const f of [ja, en]) {
         const said = say(coded(code, params), f);

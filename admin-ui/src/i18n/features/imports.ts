@@ -175,6 +175,7 @@ export const importsJa = {
   "import.reason.ORDER_TOTAL_TOO_LARGE": "{order}の合計金額が大きすぎます。",
   "import.reason.PAYMENT_AMOUNT_OUT_OF_RANGE": "{order}の合計は{total}です。決済できる金額は{min}〜{max}です。",
   "import.reason.ORDER_REJECTED_BY_OTHER_ROWS": "{order}はほかの行にエラーがあるため取り込まれません（この行自体に問題はありません）。",
+  "import.reason.ORDER_TOO_MANY_ITEMS": "{order}は{items}品目あります。1件の注文は{max}品目までです。注文を分けてください。",
 
   "import.download.errorReport": "エラーレポートをダウンロード（CSV）",
   "import.download.errorReportHint": "Excelでそのまま開けるUTF-8（BOM付き）です。",
@@ -416,6 +417,7 @@ export const importsEn: { readonly [K in keyof typeof importsJa]: string } = {
   "import.reason.ORDER_TOTAL_TOO_LARGE": "The total of {order} is too large.",
   "import.reason.PAYMENT_AMOUNT_OUT_OF_RANGE": "The total of {order} is {total}; a payment must be between {min} and {max}.",
   "import.reason.ORDER_REJECTED_BY_OTHER_ROWS": "Not imported: {order} has errors in its other rows (this row itself is fine).",
+  "import.reason.ORDER_TOO_MANY_ITEMS": "There are {items} items in {order}; an order holds at most {max}. Split it into several orders.",
 
   "import.download.errorReport": "Download the error report (CSV)",
   "import.download.errorReportHint": "UTF-8 with BOM, so Excel opens it as is.",

@@ -1,8 +1,9 @@
 /** Validation of a new order: the rules of seed section 3, with field paths for the UI. */
 import { BadUserInputError } from "@ops/service-kit";
 import { isValidEmail } from "./email.js";
+import { MAX_ITEMS } from "./orderLimits.js";
 
-export { isValidEmail };
+export { isValidEmail, MAX_ITEMS };
 
 export interface NewOrderItem {
   productName: string;
@@ -25,7 +26,6 @@ export interface ValidOrder {
   items: NewOrderItem[];
 }
 
-export const MAX_ITEMS = 100;
 const MAX_TEXT = 200;
 
 

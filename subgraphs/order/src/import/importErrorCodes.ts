@@ -46,6 +46,8 @@ export interface ImportErrorParamsByCode {
   PAYMENT_AMOUNT_OUT_OF_RANGE: OrderParams & { total: number; min: number; max: number };
   /** A row of an order rejected because of the errors reported on its other rows. */
   ORDER_REJECTED_BY_OTHER_ROWS: OrderParams;
+  /** The order has `items` rows, more than the `max` items an order holds (every row of it is reported). */
+  ORDER_TOO_MANY_ITEMS: OrderParams & { items: number; max: number };
 }
 
 export type ImportErrorCode = keyof ImportErrorParamsByCode;
@@ -66,6 +68,7 @@ export const IMPORT_ERROR_CODES = [
   "ORDER_TOTAL_TOO_LARGE",
   "PAYMENT_AMOUNT_OUT_OF_RANGE",
   "ORDER_REJECTED_BY_OTHER_ROWS",
+  "ORDER_TOO_MANY_ITEMS",
 ] as const satisfies readonly ImportErrorCode[];
 
 // Compile-time check that the list names every code.

@@ -3,7 +3,8 @@
  *  1. parse: stream the file, validate each row, stage every row on disk (rows of one order_ref
  *     may be anywhere in the file) and record row errors; a file beyond the CSV limits or not in
  *     one encoding is refused whole, at the row where it goes wrong;
- *  2. group: walk the staged rows order by order (in file order), validate each order as a whole;
+ *  2. group: walk the staged rows order by order (in file order), validate each order as a whole
+ *     (an order past MAX_ITEMS rows is counted, not collected);
  *  3. write (unless dry run, or atomic with errors): orders and items in chunks, each chunk in one
  *     transaction with its progress and its batched events (payments, confirmations), so a crash
  *     resumes without losing or duplicating an order (UNIQUE(batch_id, order_key)).
@@ -16,7 +17,7 @@ import { readCsvFile, type ValidatedRow } from "./csv/index.js";
 import { fileRefusal } from "./fileRefusal.js";
 import { paramsJson } from "./importErrorCodes.js";
 import { CANCELLED_BEFORE_START, type ImportConfirmationsData, type ImportMessageCode, type ImportOptions, type ImportPaymentsData, type ImportStatus } from "./importTypes.js";
-import { validateGroup, type GroupError, type GroupRow, type ValidOrderGroup } from "./validateGroup.js";
+import { MAX_ITEMS, tooManyItemsErrors, validateGroup, type GroupError, type GroupRow, type ValidOrderGroup } from "./validateGroup.js";
 
 const STAGE_BATCH = 10_000;
 // IMPORT_TRACE=1 prints how long each phase took (profiling the bulk path).
@@ -223,12 +224,28 @@ function walkOrders(
   let done = 0;
   let group: GroupRow[] = [];
   let key: string | null = null;
+  // An order past MAX_ITEMS rows: rejected whole, its rows counted and reported a page at a time,
+  // never collected (a hostile file may hold one order of a million rows).
+  let oversized: { ref: string | null; firstRow: number; items: number; pending: number[] } | null = null;
+  const countRows = db.prepare("SELECT COUNT(*) FROM temp.staging WHERE first_row = ?").pluck();
   const recordErrors = db.transaction((errors: GroupError[], orderKey: string) => {
     for (const e of errors) insertError.run(job.id, e.rowNumber, e.column, e.value, e.reason, orderKey, e.code, paramsJson(e.params));
   });
+  const reportOversized = () => {
+    const o = oversized!;
+    recordErrors(tooManyItemsErrors(o.ref, o.firstRow, o.pending, o.items), key!);
+    o.pending = [];
+  };
   const close = () => {
     if (key === null) return;
     const ref = key.startsWith("#") ? null : key;
+    if (oversized) {
+      reportOversized();
+      done += oversized.items;
+      result.failedOrders += 1;
+      oversized = null;
+      return;
+    }
     const outcome = validateGroup(key, ref, group, options);
     done += group.length;
     if (!outcome.ok) {
@@ -244,10 +261,16 @@ function walkOrders(
   for (;;) {
     const rows = page.all(after[0], after[1], WALK_PAGE) as StagedRecord[];
     for (const [firstRow, rowNumber, orderKey, valid, email, name, product, quantity, unitPrice, currency, method, status] of rows) {
+      after = [firstRow, rowNumber];
       if (orderKey !== key) {
         close();
         key = orderKey;
         group = [];
+      }
+      if (oversized) {
+        oversized.pending.push(rowNumber);
+        if (oversized.pending.length >= WALK_PAGE) reportOversized();
+        continue;
       }
       group.push({
         rowNumber,
@@ -265,7 +288,10 @@ function walkOrders(
             }
           : { valid: false },
       });
-      after = [firstRow, rowNumber];
+      if (group.length > MAX_ITEMS) {
+        oversized = { ref: key.startsWith("#") ? null : key, firstRow: group[0]!.rowNumber, items: countRows.get(firstRow) as number, pending: group.map((r) => r.rowNumber) };
+        group = [];
+      }
     }
     if (rows.length < WALK_PAGE) break;
   }

@@ -54,6 +54,7 @@ describe("import error codes", () => {
     "K-1,k@example.jp,高額 九,壺,1,600000,JPY,konbini,", // 17 payment over 1,000,000 JPY
     "K-1,k@example.jp,高額 九,壺,1,600000,JPY,konbini,", // 18
     "OK-1,ok@example.jp,正常 十,茶,2,400,JPY,credit_card,", // 19 imported
+    ...Array.from({ length: 101 }, (_, i) => `M-1,m@example.jp,多品目 注文,茶 ${i + 1},1,100,JPY,,`), // 20–120: one item too many
   );
   let result: any;
   let errors: CodedError[];
@@ -64,7 +65,7 @@ describe("import error codes", () => {
   });
 
   it("gives every error a known code and a JSON object of params", () => {
-    expect(result).toMatchObject({ status: "COMPLETED_WITH_ERRORS", ordersCreated: 1, successCount: 1, failureCount: 17 });
+    expect(result).toMatchObject({ status: "COMPLETED_WITH_ERRORS", ordersCreated: 1, successCount: 1, failureCount: 17 + 101 });
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors) {
       expect(e.code, JSON.stringify(e)).not.toBeNull();
@@ -104,6 +105,7 @@ describe("import error codes", () => {
         { rowNumber: 16, column: "unit_price", code: "PAYMENT_AMOUNT_OUT_OF_RANGE", params: { ...order(null, 16), total: 50, min: 100, max: 1_000_000 } },
         { rowNumber: 17, column: "unit_price", code: "PAYMENT_AMOUNT_OUT_OF_RANGE", params: { ...order("K-1", 17), total: 1_200_000, min: 100, max: 1_000_000 } },
         { rowNumber: 18, column: "unit_price", code: "PAYMENT_AMOUNT_OUT_OF_RANGE", params: { ...order("K-1", 17), total: 1_200_000, min: 100, max: 1_000_000 } },
+        ...Array.from({ length: 101 }, (_, i) => ({ rowNumber: 20 + i, column: null, code: "ORDER_TOO_MANY_ITEMS", params: { ...order("M-1", 20), items: 101, max: 100 } })),
       ].sort(byRow),
     );
     const reason = (row: number, code: string) => errors.find((e) => e.rowNumber === row && e.code === code)?.reason;
@@ -112,6 +114,7 @@ describe("import error codes", () => {
     expect(reason(16, "PAYMENT_AMOUNT_OUT_OF_RANGE")).toBe("the total of row 16 is 50 JPY; a payment must be between 100 and 1,000,000 JPY");
     expect(reason(14, "ORDER_TOTAL_TOO_LARGE")).toBe("the total of order_ref G-1 is too large");
     expect(reason(15, "ORDER_REJECTED_BY_OTHER_ROWS")).toBe("not imported: order_ref G-1 is rejected because of errors in its other rows");
+    expect(reason(120, "ORDER_TOO_MANY_ITEMS")).toBe("order_ref M-1 has 101 items; an order holds at most 100 (split it into several orders)");
   });
 
   it("codes a dry run's errors and an atomic run's the same way", async () => {
