@@ -100,7 +100,20 @@ describe("importMessageText", () => {
     expect(importMessageText(ended("ATOMIC_REFUSED", { failedOrders: 1200 }), en)?.text).toBe(
       "“Import only if every row is valid” was chosen and 1,200 order(s) have errors, so nothing was written. Fix the rows in the error report and import again.",
     );
-    expect(importMessageText(ended("CSV_FORMAT", { line: 12 }), ja)?.text).toContain("12行目");
+    expect(importMessageText(ended("CSV_FORMAT", { row: 12 }), ja)?.text).toContain("12行目");
+    expect(importMessageText(ended("CSV_FORMAT", { line: 7 }), en)?.text).toContain("from row 7 on");
+    expect(importMessageText(ended("CSV_ROW_TOO_MANY_FIELDS", { row: 3, max: 64 }), ja)).toEqual({
+      text: "3行目の列が多すぎるため、取り込めませんでした（1行64列まで）。注文の取込ファイルか、余分な区切り（カンマ）がないか確認してください。",
+      lang: null,
+    });
+    expect(importMessageText(ended("CSV_CELL_TOO_LONG", { row: 1001, max: 4096 }), en)?.text).toBe(
+      'A cell of row 1,001 is longer than 4,096 characters, so nothing was imported. A quote (") that never closes makes the rest of the file one cell.',
+    );
+    expect(importMessageText(ended("CSV_ROW_TOO_LONG", { row: 2, max: 65_536 }), ja)?.text).toBe("2行目が長すぎるため、取り込めませんでした（1行65,536文字まで）。");
+    expect(importMessageText(ended("CSV_ENCODING_INVALID", { row: 4, encoding: "utf-8" }), ja)?.text).toBe(
+      "4行目に、ファイルの文字コード UTF-8 では読めない文字があります（別の文字コードのファイルから貼り付けた行など）。ファイル全体を UTF-8 か Shift_JIS（CP932）のどちらか一つで保存し直してください。",
+    );
+    expect(importMessageText(ended("CSV_ENCODING_INVALID", { row: 3, encoding: "cp932" }), en)?.text).toMatch(/^Row 3 holds characters that are not valid Shift_JIS \(CP932\), the file's encoding/);
     expect(importMessageText(ended("DRY_RUN", {}), ja)?.text).toBe("ドライランのため、何も書き込んでいません。");
   });
 
