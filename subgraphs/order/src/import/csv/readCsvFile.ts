@@ -4,6 +4,7 @@ import { AutoDecoder } from "./createDecoder.js";
 import { CsvParser } from "./csvParser.js";
 import { CsvInvalidEncodingError, MissingColumnsError } from "./csvErrors.js";
 import type { CsvLimits } from "./csvLimits.js";
+import { restoreNeutralised } from "./formulaSafety.js";
 import { REQUIRED_COLUMNS } from "./columns.js";
 import type { CsvEncoding } from "./detectEncoding.js";
 import { mapHeader, type HeaderMap } from "./headerMap.js";
@@ -59,6 +60,8 @@ const ABORT_CHECK_MASK = 4095;
  * header is the first non-blank record; required columns missing from it throw a
  * MissingColumnsError before any row is read. A record whose cells are all empty or spaces (a
  * blank line, or Excel's `,,,,` line) is skipped and not counted as data, but keeps its row number.
+ * A cell our own downloads wrote formula-safe (`'=SUM(A1)`) is validated as its value (`=SUM(A1)`),
+ * so failed rows and exports import back as they were.
  *
  * Throws, naming the row where it applies: CsvLimitError (a record beyond `limits`),
  * CsvFormatError (a quoted cell never closed), CsvInvalidEncodingError (bytes not valid in the
@@ -74,6 +77,9 @@ export async function readCsvFile(path: string, onRow: OnRow, options: ReadCsvOp
   let dataRows = 0;
   let validRows = 0;
   let bytesRead = 0;
+  // Looking at the first character of every cell for an escaping apostrophe costs a tenth of the
+  // reading time; most files hold no apostrophe at all, so it starts with the first one seen.
+  let apostrophes = false;
 
   const onRecord = (fields: string[], rowNumber: number): void => {
     if (isBlankRecord(fields)) return;
@@ -85,7 +91,7 @@ export async function readCsvFile(path: string, onRow: OnRow, options: ReadCsvOp
     }
     dataRows++;
     if ((dataRows & ABORT_CHECK_MASK) === 0) signal?.throwIfAborted();
-    const result = validateRow(fields, header.columns, rowNumber);
+    const result = validateRow(apostrophes ? withoutFormulaEscapes(fields) : fields, header.columns, rowNumber);
     if (result.ok) validRows++;
     onRow(result, fields);
   };
@@ -93,6 +99,7 @@ export async function readCsvFile(path: string, onRow: OnRow, options: ReadCsvOp
   // The decoders replace bytes their encoding does not map with U+FFFD: the first one found stops
   // the file, at the row it is in (the text before it is parsed first, so the row is exact).
   const feed = (text: string): void => {
+    if (!apostrophes && text.indexOf("'") >= 0) apostrophes = true;
     const bad = text.indexOf("\uFFFD");
     if (bad < 0) return parser.push(text, onRecord);
     parser.push(text.slice(0, bad), onRecord);
@@ -125,6 +132,17 @@ export async function readCsvFile(path: string, onRow: OnRow, options: ReadCsvOp
     rowCount: parser.rowCount,
     bytesRead,
   };
+}
+
+/**
+ * The cells with the apostrophe formula escaping put before a formula-looking value taken off
+ * again (`restoreNeutralised`); the same array when no cell starts with an apostrophe.
+ */
+function withoutFormulaEscapes(fields: string[]): string[] {
+  for (let i = 0; i < fields.length; i++) {
+    if (fields[i]!.charCodeAt(0) === 0x27) return fields.map(restoreNeutralised);
+  }
+  return fields;
 }
 
 /** True when every cell is empty or spaces. */

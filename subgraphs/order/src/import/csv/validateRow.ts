@@ -2,7 +2,6 @@
 import { isValidEmail } from "../../domain/email.js";
 import type { CodedReason } from "../importErrorCodes.js";
 import type { ColumnIndex, ColumnName } from "./columns.js";
-import { restoreNeutralised } from "./formulaSafety.js";
 import { parseAmount, parseQuantity } from "./normalizeNumber.js";
 
 export interface ParsedRow {
@@ -26,7 +25,7 @@ export type RowError = {
   rowNumber: number;
   /** The column the error concerns, or null for a rule across columns. */
   column: string | null;
-  /** The cell as written in the file (less the apostrophe formula escaping added). */
+  /** The cell as written in the file (less an apostrophe formula escaping added). */
   value: string | null;
   reason: string;
 } & CodedReason;
@@ -44,8 +43,8 @@ const NONE = Object.freeze({}) as Record<string, never>;
 
 /**
  * Validates and normalises one data record. A record shorter than the header reads its missing
- * cells as empty; cells beyond the header are ignored. A cell that formula escaping prefixed with
- * an apostrophe (a failed-rows download or an export, `'=SUM(A1)`) is read as its value (`=SUM(A1)`).
+ * cells as empty; cells beyond the header are ignored. The cells are values: `readCsvFile` has
+ * taken off the apostrophe formula escaping adds (`'=SUM(A1)` is `=SUM(A1)` here).
  */
 export function validateRow(fields: readonly string[], columns: ColumnIndex, rowNumber: number): ValidatedRow {
   let errors: RowError[] | null = null;
@@ -138,10 +137,7 @@ function withError(errors: RowError[] | null, rowNumber: number, column: ColumnN
 }
 
 function cell(fields: readonly string[], index: number): string {
-  if (index < 0 || index >= fields.length) return "";
-  const value = fields[index]!;
-  // Our own downloads write formula-looking cells as '=…; the import takes the apostrophe off again.
-  return value.charCodeAt(0) === 0x27 ? restoreNeutralised(value) : value;
+  return index >= 0 && index < fields.length ? fields[index]! : "";
 }
 
 /** `toLowerCase`, skipped when nothing would change (cheaper on the two-byte slices of Japanese text). */

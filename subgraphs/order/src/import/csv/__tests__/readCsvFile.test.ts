@@ -136,16 +136,28 @@ describe("readCsvFile", () => {
       [
         HEADER,
         `'-1,a@example.jp,'@Ann,"'=SUM(A1)",'+2,'+100,JPY,,`, // 2
-        `K-2,b@example.jp,Ben,"''=typed with an apostrophe",1,100,,,`, // 3: one apostrophe stays
+        `K-2,b@example.jp,Ben,"''=typed with an apostrophe",1,100,'=JPY,'@card,'-`, // 3
         `K-3,'=cmd|x,Cho,Tea,1,100,,,`, // 4
+        `K-4,d@example.jp,'Dan,'Tea,1,100,,,`, // 5: an apostrophe escaping did not add stays
       ].join("\r\n"),
     );
-    const { rows, errors } = await read(path);
+    const { rows, errors, cells } = await read(path);
     expect(rows.map((r) => [r.orderRef, r.customerName, r.productName, r.quantity, r.unitPrice])).toEqual([
       ["-1", "@Ann", "=SUM(A1)", 2, 100],
-      ["K-2", "Ben", "'=typed with an apostrophe", 1, 100],
+      ["K-4", "'Dan", "'Tea", 1, 100],
     ]);
-    expect(errors.map((e) => [e.rowNumber, e.column, e.value])).toEqual([[4, "customer_email", "=cmd|x"]]);
+    // The same when the first apostrophe comes in a later chunk than its row's start.
+    expect((await read(path, { chunkSize: 7 })).rows).toEqual(rows);
+    expect(errors.map((e) => [e.rowNumber, e.column, e.value])).toEqual([
+      [3, "currency", "=JPY"],
+      [3, "payment_method", "@card"],
+      [3, "payment_status", "-"],
+      [4, "customer_email", "=cmd|x"],
+    ]);
+    // The cells handed on are as written (for an error report or a retry file).
+    expect(cells[0]![3]).toBe("'=SUM(A1)");
+    const typed = await read(writeCsv(`${HEADER}\r\nK-2,b@example.jp,Ben,"''=typed with an apostrophe",1,100,,,`));
+    expect(typed.rows[0]!.productName).toBe("'=typed with an apostrophe");
   });
 
   it("reads \\ as ¥ in a CP932 file: currency JPY, amounts with thousands separators", async () => {

@@ -93,29 +93,6 @@ describe("validateRow", () => {
     expect(errorsOf({ currency: "\\\\" })[0]).toMatchObject({ column: "currency", code: "CURRENCY_NOT_JPY" });
   });
 
-  it("takes off the apostrophe formula escaping added, in every column, before the rules", () => {
-    const escaped = row({ order_ref: "'=A-1", customer_email: "'@x", customer_name: "'+81 太郎", product_name: "'=SUM(A1)", quantity: "'+2", unit_price: "'+1200", currency: "'=JPY", payment_method: "'@card", payment_status: "'-" });
-    const result = validateRow(escaped, columns, 5);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.orderRef).toBe("=A-1");
-    expect(result.errors.map((e) => [e.column, e.value])).toEqual([
-      ["customer_email", "@x"],
-      ["currency", "=JPY"],
-      ["payment_method", "@card"],
-      ["payment_status", "-"],
-    ]);
-    expect(parsed(row({ customer_name: "'+81 太郎", product_name: "'=SUM(A1)", quantity: "'+2", unit_price: "'+1200" }))).toMatchObject({
-      customerName: "+81 太郎",
-      productName: "=SUM(A1)",
-      quantity: 2,
-      unitPrice: 1200,
-    });
-    // An apostrophe escaping did not add stays: only a formula-looking value gets one.
-    expect(parsed(row({ product_name: "'quoted" })).productName).toBe("'quoted");
-    expect(parsed(row({ product_name: "''=x" })).productName).toBe("'=x");
-  });
-
   it("tells which order a failed row belongs to", () => {
     expect(validateRow(row({ order_ref: " A-9 ", quantity: "0" }), columns, 4)).toMatchObject({ ok: false, rowNumber: 4, orderRef: "A-9" });
     expect(validateRow(row({ order_ref: "", quantity: "0" }), columns, 4)).toMatchObject({ ok: false, orderRef: null });
