@@ -15,6 +15,7 @@ import { enqueueEventSync, newEvent, sqlDate } from "@ops/service-kit/lite";
 import { nameKey } from "../domain/nameKey.js";
 import { readCsvFile, type ValidatedRow } from "./csv/index.js";
 import { fileRefusal } from "./fileRefusal.js";
+import { FirstRowIndex } from "./firstRowIndex.js";
 import { paramsJson } from "./importErrorCodes.js";
 import { CANCELLED_BEFORE_START, type ImportConfirmationsData, type ImportMessageCode, type ImportOptions, type ImportPaymentsData, type ImportStatus } from "./importTypes.js";
 import { MAX_ITEMS, tooManyItemsErrors, validateGroup, type GroupError, type GroupRow, type ValidOrderGroup } from "./validateGroup.js";
@@ -86,6 +87,7 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
       importId,
     );
     db.exec("DROP TABLE IF EXISTS temp.staging");
+    db.exec("DROP TABLE IF EXISTS temp.first_rows");
     return status;
   };
   if (job.status === "cancelling") return finish("cancelled", CANCELLED_BEFORE_START, "CANCELLED_BEFORE_START");
@@ -100,7 +102,7 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
     const stage = db.prepare("INSERT INTO temp.staging VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const insertError = db.prepare("INSERT INTO import_errors (import_id, row_number, column, value, reason, order_key, code, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     // The first row of each order: rows are walked order by order in the file's order.
-    const firstRow = new Map<string, number>();
+    const firstRows = new FirstRowIndex(db);
     let pending: ValidatedRow[] = [];
     let parsed = 0;
     let bytes = 0;
@@ -109,8 +111,7 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
         const rowNumber = r.ok ? r.row.rowNumber : r.rowNumber;
         // An invalid row still rejects its whole order: it is staged under its order_ref too.
         const key = (r.ok ? r.row.orderRef : r.orderRef) ?? `#${rowNumber}`;
-        let first = firstRow.get(key);
-        if (first === undefined) firstRow.set(key, (first = rowNumber));
+        const first = firstRows.firstRow(key, rowNumber);
         if (r.ok) {
           const o = r.row;
           stage.run(first, rowNumber, key, 1, o.customerEmail, o.customerName, o.productName, o.quantity, o.unitPrice, o.currency, o.paymentMethod, o.paymentStatus);
@@ -150,7 +151,7 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
     }
     flush(pending);
     pending = [];
-    firstRow.clear();
+    firstRows.clear();
     db.prepare("UPDATE import_history SET total_rows = ?, encoding = ?, unknown_columns = ?, bytes_read = ?, updated_at = ? WHERE id = ?").run(
       summary.dataRows,
       summary.encoding,
