@@ -54,6 +54,12 @@ function columnLabel(column: string, t: Translate): string {
   return isMessageKey(key) ? t(key) : column;
 }
 
+/** A file encoding in the operator's words (Shift_JIS（CP932）), or as the API wrote it. */
+function encodingLabel(encoding: string, t: Translate): string {
+  const key = `import.encoding.${encoding}`;
+  return isMessageKey(key) ? t(key) : encoding;
+}
+
 /** An order: 注文「K-1」 / order K-1 by its order_ref, or by its first row when it has none. */
 function orderLabel(p: Params, f: ReasonFormat): string {
   const ref = p.order;
@@ -101,12 +107,12 @@ function message(code: string, p: Params, f: ReasonFormat): [MessageKey, Message
       return "max" in p
         ? ["import.reason.ORDER_TOTAL_TOO_LARGE.max", { order: orderLabel(p, f), total: f.yen(num(p, "total")), max: f.yen(num(p, "max")) }]
         : ["import.reason.ORDER_TOTAL_TOO_LARGE", { order: orderLabel(p, f) }];
-    case "ORDER_TOO_MANY_ITEMS":
-      return ["import.reason.ORDER_TOO_MANY_ITEMS", { order: orderLabel(p, f), items: f.count(num(p, "items")), max: f.count(num(p, "max")) }];
     case "ORDER_REJECTED_BY_OTHER_ROWS":
       return [`import.reason.${code}`, { order: orderLabel(p, f) }];
     case "PAYMENT_AMOUNT_OUT_OF_RANGE":
       return ["import.reason.PAYMENT_AMOUNT_OUT_OF_RANGE", { order: orderLabel(p, f), total: f.yen(num(p, "total")), min: f.yen(num(p, "min")), max: f.yen(num(p, "max")) }];
+    case "ORDER_TOO_MANY_ITEMS":
+      return ["import.reason.ORDER_TOO_MANY_ITEMS", { order: orderLabel(p, f), items: f.count(num(p, "items")), max: f.count(num(p, "max")) }];
     default:
       return null;
   }
@@ -152,9 +158,16 @@ function importMessage(code: string, p: Params, f: ReasonFormat): [MessageKey, M
       return ["import.message.CSV_MISSING_COLUMNS", { columns: f.list((columns as string[]).map((c) => columnLabel(c, f.t))) }];
     }
     case "CSV_FORMAT":
-      return ["import.message.CSV_FORMAT", { line: f.count(num(p, "line")) }];
+      // Imports recorded before rows were spreadsheet rows said `line`.
+      return ["import.message.CSV_FORMAT", { row: f.count(num(p, "row" in p ? "row" : "line")) }];
     case "CSV_ENCODING":
       return ["import.message.CSV_ENCODING", { byteOffset: f.count(num(p, "byteOffset")) }];
+    case "CSV_ENCODING_INVALID":
+      return ["import.message.CSV_ENCODING_INVALID", { row: f.count(num(p, "row")), encoding: encodingLabel(str(p, "encoding"), f.t) }];
+    case "CSV_ROW_TOO_MANY_FIELDS":
+    case "CSV_CELL_TOO_LONG":
+    case "CSV_ROW_TOO_LONG":
+      return [`import.message.${code}`, { row: f.count(num(p, "row")), max: f.count(num(p, "max")) }];
     case "ATOMIC_REFUSED":
       return ["import.message.ATOMIC_REFUSED", { failedOrders: f.count(num(p, "failedOrders")) }];
     case "CANCELLED_BEFORE_START":

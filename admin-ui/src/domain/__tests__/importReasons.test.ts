@@ -47,6 +47,7 @@ describe("importReasonText", () => {
     ["PAYMENT_AMOUNT_OUT_OF_RANGE", { order: "X", firstRow: 5, total: 50, min: 100, max: 1_000_000 }, "注文「X」の合計は￥50です。決済できる金額は￥100〜￥1,000,000です。"],
     ["PAYMENT_AMOUNT_OUT_OF_RANGE", { order: null, firstRow: 16, total: 1_200_000, min: 100, max: 1_000_000 }, "16行目の注文の合計は￥1,200,000です。決済できる金額は￥100〜￥1,000,000です。"],
     ["ORDER_REJECTED_BY_OTHER_ROWS", { order: "F-1", firstRow: 12 }, "注文「F-1」はほかの行にエラーがあるため取り込まれません（この行自体に問題はありません）。"],
+    ["ORDER_TOO_MANY_ITEMS", { order: "BIG", firstRow: 2, items: 10_000, max: 100 }, "注文「BIG」は10,000品目あります。1件の注文は100品目までです。注文を分けてください。"],
   ])("says %s %j in Japanese", (code, params, text) => {
     expect(say(coded(code, params))).toEqual({ text, lang: null });
   });
@@ -66,6 +67,7 @@ describe("importReasonText", () => {
       "The total of order G-1 is ¥120,000,000; an order may total at most ¥100,000,000.",
     );
     expect(say(coded("QUANTITY_TOO_LARGE", { max: 10_000 }), en).text).toBe("Quantity is at most 10,000 per item.");
+    expect(say(coded("ORDER_TOO_MANY_ITEMS", { order: null, firstRow: 7, items: 101, max: 100 }), en).text).toBe("There are 101 items in the order of row 7; an order holds at most 100. Split it into several orders.");
   });
 
   it("keeps the English reason, marked as English, for an error without a code (recorded before codes existed)", () => {
@@ -115,7 +117,20 @@ describe("importMessageText", () => {
     expect(importMessageText(ended("ATOMIC_REFUSED", { failedOrders: 1200 }), en)?.text).toBe(
       "“Import only if every row is valid” was chosen and 1,200 order(s) have errors, so nothing was written. Fix the rows in the error report and import again.",
     );
-    expect(importMessageText(ended("CSV_FORMAT", { line: 12 }), ja)?.text).toContain("12行目");
+    expect(importMessageText(ended("CSV_FORMAT", { row: 12 }), ja)?.text).toContain("12行目");
+    expect(importMessageText(ended("CSV_FORMAT", { line: 7 }), en)?.text).toContain("from row 7 on");
+    expect(importMessageText(ended("CSV_ROW_TOO_MANY_FIELDS", { row: 3, max: 64 }), ja)).toEqual({
+      text: "3行目の列が多すぎるため、取り込めませんでした（1行64列まで）。注文の取込ファイルか、余分な区切り（カンマ）がないか確認してください。",
+      lang: null,
+    });
+    expect(importMessageText(ended("CSV_CELL_TOO_LONG", { row: 1001, max: 4096 }), en)?.text).toBe(
+      'A cell of row 1,001 is longer than 4,096 characters, so nothing was imported. A quote (") that never closes makes the rest of the file one cell.',
+    );
+    expect(importMessageText(ended("CSV_ROW_TOO_LONG", { row: 2, max: 65_536 }), ja)?.text).toBe("2行目が長すぎるため、取り込めませんでした（1行65,536文字まで）。");
+    expect(importMessageText(ended("CSV_ENCODING_INVALID", { row: 4, encoding: "utf-8" }), ja)?.text).toBe(
+      "4行目に、ファイルの文字コード UTF-8 では読めない文字があります（別の文字コードのファイルから貼り付けた行など）。ファイル全体を UTF-8 か Shift_JIS（CP932）のどちらか一つで保存し直してください。",
+    );
+    expect(importMessageText(ended("CSV_ENCODING_INVALID", { row: 3, encoding: "cp932" }), en)?.text).toMatch(/^Row 3 holds characters that are not valid Shift_JIS \(CP932\), the file's encoding/);
     expect(importMessageText(ended("DRY_RUN", {}), ja)?.text).toBe("ドライランのため、何も書き込んでいません。");
   });
 

@@ -3,7 +3,7 @@ import { BadUserInputError, requireCleanText } from "@ops/service-kit";
 import { isValidEmail } from "./email.js";
 import { MAX_ITEMS, MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "./orderLimits.js";
 
-export { isValidEmail };
+export { isValidEmail, MAX_ITEMS };
 
 export interface NewOrderItem {
   productName: string;

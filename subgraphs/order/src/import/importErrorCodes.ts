@@ -58,12 +58,12 @@ export interface ImportErrorParamsByCode {
    * the per-order limits have neither `total` nor `max`.
    */
   ORDER_TOTAL_TOO_LARGE: OrderParams & { total: number; max: number };
-  /** The order has `items` rows; an order holds at most `max`. */
-  ORDER_TOO_MANY_ITEMS: OrderParams & { items: number; max: number };
   /** The order has a payment and its total (JPY) is outside min..max. */
   PAYMENT_AMOUNT_OUT_OF_RANGE: OrderParams & { total: number; min: number; max: number };
   /** A row of an order rejected because of the errors reported on its other rows. */
   ORDER_REJECTED_BY_OTHER_ROWS: OrderParams;
+  /** The order has `items` rows, more than the `max` items an order holds (every row of it is reported). */
+  ORDER_TOO_MANY_ITEMS: OrderParams & { items: number; max: number };
 }
 
 export type ImportErrorCode = keyof ImportErrorParamsByCode;
@@ -85,9 +85,9 @@ export const IMPORT_ERROR_CODES = [
   "ORDER_REJECTED_BY_ROWS",
   "ORDER_FIELD_MISMATCH",
   "ORDER_TOTAL_TOO_LARGE",
-  "ORDER_TOO_MANY_ITEMS",
   "PAYMENT_AMOUNT_OUT_OF_RANGE",
   "ORDER_REJECTED_BY_OTHER_ROWS",
+  "ORDER_TOO_MANY_ITEMS",
 ] as const satisfies readonly ImportErrorCode[];
 
 // Compile-time check that the list names every code.

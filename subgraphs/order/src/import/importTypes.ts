@@ -69,14 +69,20 @@ export interface ImportConfirmationsData {
 
 /**
  * Why an import ended as it did, as a stable code next to its English `message` (the params it
- * mentions are stored as JSON): CSV_MISSING_COLUMNS {columns}, CSV_FORMAT {line}, CSV_ENCODING
- * {byteOffset}, ATOMIC_REFUSED {failedOrders}, CANCELLED_BEFORE_START, CANCELLED_BY_OPERATOR,
- * DRY_RUN, INTERNAL_ERROR.
+ * mentions are stored as JSON; `row` is a spreadsheet row): CSV_MISSING_COLUMNS {columns},
+ * CSV_FORMAT {row} (before spreadsheet rows: {line}), CSV_ENCODING {byteOffset} (UTF-16),
+ * CSV_ENCODING_INVALID {row, encoding}, CSV_ROW_TOO_MANY_FIELDS {row, max}, CSV_CELL_TOO_LONG
+ * {row, max}, CSV_ROW_TOO_LONG {row, max}, ATOMIC_REFUSED {failedOrders}, CANCELLED_BEFORE_START,
+ * CANCELLED_BY_OPERATOR, DRY_RUN, INTERNAL_ERROR.
  */
 export type ImportMessageCode =
   | "CSV_MISSING_COLUMNS"
   | "CSV_FORMAT"
   | "CSV_ENCODING"
+  | "CSV_ENCODING_INVALID"
+  | "CSV_ROW_TOO_MANY_FIELDS"
+  | "CSV_CELL_TOO_LONG"
+  | "CSV_ROW_TOO_LONG"
   | "ATOMIC_REFUSED"
   | "CANCELLED_BEFORE_START"
   | "CANCELLED_BY_OPERATOR"

@@ -1,8 +1,10 @@
 /**
  * The import pipeline, on its own better-sqlite3 connection (it runs in a worker thread):
  *  1. parse: stream the file, validate each row, stage every row on disk (rows of one order_ref
- *     may be anywhere in the file) and record row errors;
- *  2. group: walk the staged rows order by order (in file order), validate each order as a whole;
+ *     may be anywhere in the file) and record row errors; a file beyond the CSV limits or not in
+ *     one encoding is refused whole, at the row where it goes wrong;
+ *  2. group: walk the staged rows order by order (in file order), validate each order as a whole
+ *     (an order past MAX_ITEMS rows is counted, not collected);
  *  3. write (unless dry run, or atomic with errors): orders and items in chunks, each chunk in one
  *     transaction with its progress and its batched events (payments, confirmations), so a crash
  *     resumes without losing or duplicating an order (UNIQUE(batch_id, order_key)).
@@ -11,10 +13,12 @@
 import type Database from "better-sqlite3";
 import { enqueueEventSync, newEvent, sqlDate } from "@ops/service-kit/lite";
 import { nameKey } from "../domain/nameKey.js";
-import { CsvEncodingError, CsvFormatError, MissingColumnsError, readCsvFile, type ValidatedRow } from "./csv/index.js";
+import { readCsvFile, type ValidatedRow } from "./csv/index.js";
+import { fileRefusal } from "./fileRefusal.js";
+import { FirstRowIndex } from "./firstRowIndex.js";
 import { paramsJson } from "./importErrorCodes.js";
 import { CANCELLED_BEFORE_START, type ImportConfirmationsData, type ImportMessageCode, type ImportOptions, type ImportPaymentsData, type ImportStatus } from "./importTypes.js";
-import { validateGroup, type GroupError, type GroupRow, type ValidOrderGroup } from "./validateGroup.js";
+import { MAX_ITEMS, tooManyItemsErrors, validateGroup, type GroupError, type GroupRow, type ValidOrderGroup } from "./validateGroup.js";
 
 const STAGE_BATCH = 10_000;
 // IMPORT_TRACE=1 prints how long each phase took (profiling the bulk path).
@@ -83,6 +87,7 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
       importId,
     );
     db.exec("DROP TABLE IF EXISTS temp.staging");
+    db.exec("DROP TABLE IF EXISTS temp.first_rows");
     return status;
   };
   if (job.status === "cancelling") return finish("cancelled", CANCELLED_BEFORE_START, "CANCELLED_BEFORE_START");
@@ -97,7 +102,7 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
     const stage = db.prepare("INSERT INTO temp.staging VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const insertError = db.prepare("INSERT INTO import_errors (import_id, row_number, column, value, reason, order_key, code, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     // The first row of each order: rows are walked order by order in the file's order.
-    const firstRow = new Map<string, number>();
+    const firstRows = new FirstRowIndex(db);
     let pending: ValidatedRow[] = [];
     let parsed = 0;
     let bytes = 0;
@@ -106,8 +111,7 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
         const rowNumber = r.ok ? r.row.rowNumber : r.rowNumber;
         // An invalid row still rejects its whole order: it is staged under its order_ref too.
         const key = (r.ok ? r.row.orderRef : r.orderRef) ?? `#${rowNumber}`;
-        let first = firstRow.get(key);
-        if (first === undefined) firstRow.set(key, (first = rowNumber));
+        const first = firstRows.firstRow(key, rowNumber);
         if (r.ok) {
           const o = r.row;
           stage.run(first, rowNumber, key, 1, o.customerEmail, o.customerName, o.productName, o.quantity, o.unitPrice, o.currency, o.paymentMethod, o.paymentStatus);
@@ -138,14 +142,16 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
         },
       );
     } catch (err) {
-      if (err instanceof MissingColumnsError) return finish("failed", err.message, err.code, { columns: err.missing });
-      if (err instanceof CsvFormatError) return finish("failed", err.message, err.code, { line: err.lineNumber });
-      if (err instanceof CsvEncodingError) return finish("failed", err.message, err.code, { byteOffset: err.byteOffset });
-      throw err;
+      const refused = fileRefusal(err);
+      if (!refused) throw err;
+      // The file is refused whole: the errors of the rows staged before the refusal would only
+      // bury its one reason.
+      db.prepare("DELETE FROM import_errors WHERE import_id = ?").run(importId);
+      return finish("failed", refused.message, refused.code, refused.params);
     }
     flush(pending);
     pending = [];
-    firstRow.clear();
+    firstRows.clear();
     db.prepare("UPDATE import_history SET total_rows = ?, encoding = ?, unknown_columns = ?, bytes_read = ?, updated_at = ? WHERE id = ?").run(
       summary.dataRows,
       summary.encoding,
@@ -219,12 +225,28 @@ function walkOrders(
   let done = 0;
   let group: GroupRow[] = [];
   let key: string | null = null;
+  // An order past MAX_ITEMS rows: rejected whole, its rows counted and reported a page at a time,
+  // never collected (a hostile file may hold one order of a million rows).
+  let oversized: { ref: string | null; firstRow: number; items: number; pending: number[] } | null = null;
+  const countRows = db.prepare("SELECT COUNT(*) FROM temp.staging WHERE first_row = ?").pluck();
   const recordErrors = db.transaction((errors: GroupError[], orderKey: string) => {
     for (const e of errors) insertError.run(job.id, e.rowNumber, e.column, e.value, e.reason, orderKey, e.code, paramsJson(e.params));
   });
+  const reportOversized = () => {
+    const o = oversized!;
+    recordErrors(tooManyItemsErrors(o.ref, o.firstRow, o.pending, o.items), key!);
+    o.pending = [];
+  };
   const close = () => {
     if (key === null) return;
     const ref = key.startsWith("#") ? null : key;
+    if (oversized) {
+      reportOversized();
+      done += oversized.items;
+      result.failedOrders += 1;
+      oversized = null;
+      return;
+    }
     const outcome = validateGroup(key, ref, group, options);
     done += group.length;
     if (!outcome.ok) {
@@ -240,10 +262,16 @@ function walkOrders(
   for (;;) {
     const rows = page.all(after[0], after[1], WALK_PAGE) as StagedRecord[];
     for (const [firstRow, rowNumber, orderKey, valid, email, name, product, quantity, unitPrice, currency, method, status] of rows) {
+      after = [firstRow, rowNumber];
       if (orderKey !== key) {
         close();
         key = orderKey;
         group = [];
+      }
+      if (oversized) {
+        oversized.pending.push(rowNumber);
+        if (oversized.pending.length >= WALK_PAGE) reportOversized();
+        continue;
       }
       group.push({
         rowNumber,
@@ -261,7 +289,10 @@ function walkOrders(
             }
           : { valid: false },
       });
-      after = [firstRow, rowNumber];
+      if (group.length > MAX_ITEMS) {
+        oversized = { ref: key.startsWith("#") ? null : key, firstRow: group[0]!.rowNumber, items: countRows.get(firstRow) as number, pending: group.map((r) => r.rowNumber) };
+        group = [];
+      }
     }
     if (rows.length < WALK_PAGE) break;
   }

@@ -1,11 +1,14 @@
 /**
- * The rules that span the rows of one order (one order_ref, or one row without it): every row
- * valid, the same customer on all rows, one payment method and status, and a payable total.
- * An order is all-or-nothing: one bad row rejects it, and every row of it is reported.
+ * The rules that span the rows of one order (one order_ref, or one row without it): at most
+ * MAX_ITEMS rows (as through the API), every row valid, the same customer on all rows, one payment
+ * method and status, and a payable total. An order is all-or-nothing: one bad row rejects it, and
+ * every row of it is reported.
  */
 import { MAX_ITEMS, MAX_ORDER_TOTAL } from "../domain/orderLimits.js";
 import type { CodedReason, OrderParams } from "./importErrorCodes.js";
 import type { ImportOptions, StagedRow } from "./importTypes.js";
+
+export { MAX_ITEMS };
 
 export const MIN_PAYMENT = 100;
 export const MAX_PAYMENT = 1_000_000;
@@ -35,9 +38,16 @@ export interface ValidOrderGroup {
   rowCount: number;
 }
 
-/** Validates one order's rows (sorted by row number). `orderRef` is null for a row without one. */
+/**
+ * Validates one order's rows (sorted by row number). `orderRef` is null for a row without one.
+ * The caller need not hand over more than MAX_ITEMS + 1 rows of an order: past that it is
+ * rejected whole (see `tooManyItemsErrors`).
+ */
 export function validateGroup(orderKey: string, orderRef: string | null, rows: GroupRow[], options: Pick<ImportOptions, "createPayments">): { ok: true; order: ValidOrderGroup } | { ok: false; errors: GroupError[] } {
-  const label = orderRef === null ? `row ${rows[0]!.rowNumber}` : `order_ref ${orderRef}`;
+  if (rows.length > MAX_ITEMS) {
+    return { ok: false, errors: tooManyItemsErrors(orderRef, rows[0]!.rowNumber, rows.map((r) => r.rowNumber), rows.length) };
+  }
+  const label = orderLabel(orderRef, rows[0]!.rowNumber);
   const bad = rows.filter((r) => !r.data.valid).map((r) => r.rowNumber);
   if (bad.length > 0) {
     // The invalid rows already carry their own errors; the others learn why they were not imported.
@@ -65,10 +75,6 @@ export function validateGroup(orderKey: string, orderRef: string | null, rows: G
     }
   }
   const items = rows.map((r) => ({ productName: r.data.productName!, quantity: r.data.quantity!, unitPrice: r.data.unitPrice! }));
-  if (items.length > MAX_ITEMS) {
-    const reason = `${label} has ${items.length} items; an order holds at most ${MAX_ITEMS}`;
-    errors.push({ rowNumber: rows[0]!.rowNumber, column: null, value: null, reason, code: "ORDER_TOO_MANY_ITEMS", params: { ...orderParams(orderRef, rows), items: items.length, max: MAX_ITEMS } });
-  }
   const totalAmount = items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0);
   if (totalAmount > MAX_ORDER_TOTAL) {
     const reason = `the total of ${label} is ${totalAmount.toLocaleString("en")} JPY, over the limit of ${MAX_ORDER_TOTAL.toLocaleString("en")} JPY per order`;
@@ -106,6 +112,21 @@ export function validateGroup(orderKey: string, orderRef: string | null, rows: G
       rowCount: rows.length,
     },
   };
+}
+
+/**
+ * The errors of an order of `items` rows, more than MAX_ITEMS: one for each of `rowNumbers` (the
+ * caller may pass its rows in several batches, so an order of any size is never held whole).
+ */
+export function tooManyItemsErrors(orderRef: string | null, firstRow: number, rowNumbers: readonly number[], items: number): GroupError[] {
+  const reason = `${orderLabel(orderRef, firstRow)} has ${items.toLocaleString("en")} items; an order holds at most ${MAX_ITEMS} (split it into several orders)`;
+  const params = { order: orderRef, firstRow, items, max: MAX_ITEMS };
+  return rowNumbers.map((rowNumber) => ({ rowNumber, column: null, value: null, reason, code: "ORDER_TOO_MANY_ITEMS", params }));
+}
+
+/** How a reason names an order: "order_ref K-1", or "row 4" for a row without one. */
+function orderLabel(orderRef: string | null, firstRow: number): string {
+  return orderRef === null ? `row ${firstRow}` : `order_ref ${orderRef}`;
 }
 
 /** How the params name an order: its order_ref (null without one) and its first row. */

@@ -12,40 +12,15 @@ export interface StreamDecoder {
 }
 
 /**
- * A decoder for one encoding; the UTF-8 BOM is dropped. UTF-8 is decoded strictly: bytes that are
- * not UTF-8 throw a CsvEncodingError instead of turning names into U+FFFD. CP932: see
- * `createCp932Decoder`.
+ * A decoder for one encoding; the UTF-8 BOM is dropped. Bytes the encoding does not map become
+ * U+FFFD, which `readCsvFile` refuses at the row it is in (a decoder that threw could not say
+ * which row). CP932: see `createCp932Decoder`.
  */
 export function createDecoder(encoding: CsvEncoding): StreamDecoder {
   if (encoding === "cp932") return createCp932Decoder();
-  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: false });
   const stream = { stream: true };
-  let offset = 0;
-  const fail = (): never => {
-    throw new CsvEncodingError(
-      `the file is not valid UTF-8 (near byte ${offset}): save it in one encoding, UTF-8 or Shift_JIS (CP932)`,
-      offset,
-    );
-  };
-  return {
-    write(bytes) {
-      let text: string;
-      try {
-        text = decoder.decode(bytes, stream);
-      } catch {
-        return fail();
-      }
-      offset += bytes.byteLength;
-      return text;
-    },
-    end() {
-      try {
-        return decoder.decode();
-      } catch {
-        return fail();
-      }
-    },
-  };
+  return { write: (bytes) => decoder.decode(bytes, stream), end: () => decoder.decode() };
 }
 
 /**
@@ -54,6 +29,7 @@ export function createDecoder(encoding: CsvEncoding): StreamDecoder {
  * iconv-lite, so it is used when this Node has it and it reads a sample of those characters as
  * iconv-lite does; otherwise (a Node built without full ICU) iconv-lite. The two differ only on
  * the control bytes 0x1A, 0x1C and 0x7F (ICU's IBM-943 table swaps them), which CSV text lacks.
+ * Both turn bytes CP932 does not map (0xA0, 0xFD, a lead byte without its second byte) into U+FFFD.
  */
 export function createCp932Decoder(useNative = NATIVE_SHIFT_JIS): StreamDecoder {
   if (useNative) {

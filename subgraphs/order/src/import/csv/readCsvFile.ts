@@ -2,7 +2,9 @@
 import { createReadStream } from "node:fs";
 import { AutoDecoder } from "./createDecoder.js";
 import { CsvParser } from "./csvParser.js";
-import { MissingColumnsError } from "./csvErrors.js";
+import { CsvInvalidEncodingError, MissingColumnsError } from "./csvErrors.js";
+import type { CsvLimits } from "./csvLimits.js";
+import { restoreNeutralised } from "./formulaSafety.js";
 import { REQUIRED_COLUMNS } from "./columns.js";
 import type { CsvEncoding } from "./detectEncoding.js";
 import { mapHeader, type HeaderMap } from "./headerMap.js";
@@ -22,25 +24,25 @@ export interface ReadCsvOptions {
   onProgress?: (bytesRead: number) => void | Promise<void>;
   /** Stops reading; `readCsvFile` rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Called once with the header, before the first row. */
-  onHeader?: (header: HeaderMap, lineNumber: number) => void;
+  /** Called once with the header and its spreadsheet row, before the first data row. */
+  onHeader?: (header: HeaderMap, rowNumber: number) => void;
   /** Bytes per read; 1 MB by default. */
   chunkSize?: number;
-  /** Longest field accepted (characters); see `CsvParserOptions`. */
-  maxFieldLength?: number;
+  /** The limits a record must keep; `CSV_LIMITS` by default. */
+  limits?: Partial<CsvLimits>;
 }
 
 export interface ReadCsvSummary {
   /** The encoding detected; "utf-8" for a file that is plain ASCII. */
   encoding: CsvEncoding;
-  /** Data records read (valid or not); blank lines and the header are not counted. */
+  /** Data records read (valid or not); blank records and the header are not counted. */
   dataRows: number;
   validRows: number;
   invalidRows: number;
   /** Header names outside the contract, each reported once. */
   unknownColumns: string[];
-  /** Physical lines in the file, blank lines and newlines inside quoted fields included. */
-  lineCount: number;
+  /** Spreadsheet rows in the file: the header and blank lines included, line breaks inside quoted cells not. */
+  rowCount: number;
   bytesRead: number;
 }
 
@@ -54,36 +56,54 @@ const ABORT_CHECK_MASK = 4095;
 
 /**
  * Streams the file at `path` and hands every data row, validated, to `onRow`; the file is never
- * held in memory as a whole. The header is the first non-blank record; required columns missing
- * from it throw a MissingColumnsError before any row is read. A record whose cells are all empty
- * or spaces (a blank line, or Excel's `,,,,` line) is skipped and not counted.
+ * held in memory as a whole. Rows are numbered as a spreadsheet shows them (see `CsvParser`). The
+ * header is the first non-blank record; required columns missing from it throw a
+ * MissingColumnsError before any row is read. A record whose cells are all empty or spaces (a
+ * blank line, or Excel's `,,,,` line) is skipped and not counted as data, but keeps its row number.
+ * A cell our own downloads wrote formula-safe (`'=SUM(A1)`) is validated as its value (`=SUM(A1)`),
+ * so failed rows and exports import back as they were.
  *
- * Throws CsvFormatError (a quoted field never closed), CsvEncodingError (not UTF-8 nor CP932
- * throughout) or the signal's reason when aborted.
+ * Throws, naming the row where it applies: CsvLimitError (a record beyond `limits`),
+ * CsvFormatError (a quoted cell never closed), CsvInvalidEncodingError (bytes not valid in the
+ * detected encoding, U+FFFD included), CsvEncodingError (UTF-16), or the signal's reason when
+ * aborted.
  */
 export async function readCsvFile(path: string, onRow: OnRow, options: ReadCsvOptions = {}): Promise<ReadCsvSummary> {
   const { signal, onProgress, onHeader } = options;
   signal?.throwIfAborted();
   const decoder = new AutoDecoder();
-  const parser = new CsvParser({ maxFieldLength: options.maxFieldLength });
+  const parser = new CsvParser({ limits: options.limits });
   let header: HeaderMap | null = null;
   let dataRows = 0;
   let validRows = 0;
   let bytesRead = 0;
+  // Looking at the first character of every cell for an escaping apostrophe costs a tenth of the
+  // reading time; most files hold no apostrophe at all, so it starts with the first one seen.
+  let apostrophes = false;
 
-  const onRecord = (fields: string[], lineNumber: number): void => {
+  const onRecord = (fields: string[], rowNumber: number): void => {
     if (isBlankRecord(fields)) return;
     if (header === null) {
       header = mapHeader(fields);
       if (header.missing.length > 0) throw new MissingColumnsError(header.missing);
-      onHeader?.(header, lineNumber);
+      onHeader?.(header, rowNumber);
       return;
     }
     dataRows++;
     if ((dataRows & ABORT_CHECK_MASK) === 0) signal?.throwIfAborted();
-    const result = validateRow(fields, header.columns, lineNumber);
+    const result = validateRow(apostrophes ? withoutFormulaEscapes(fields) : fields, header.columns, rowNumber);
     if (result.ok) validRows++;
     onRow(result, fields);
+  };
+
+  // The decoders replace bytes their encoding does not map with U+FFFD: the first one found stops
+  // the file, at the row it is in (the text before it is parsed first, so the row is exact).
+  const feed = (text: string): void => {
+    if (!apostrophes && text.indexOf("'") >= 0) apostrophes = true;
+    const bad = text.indexOf("\uFFFD");
+    if (bad < 0) return parser.push(text, onRecord);
+    parser.push(text.slice(0, bad), onRecord);
+    throw new CsvInvalidEncodingError(parser.rowNumber, decoder.encoding);
   };
 
   const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? ONE_MB });
@@ -91,11 +111,11 @@ export async function readCsvFile(path: string, onRow: OnRow, options: ReadCsvOp
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       signal?.throwIfAborted();
       bytesRead += chunk.length;
-      for (let at = 0; at < chunk.length; at += DECODE_SLICE) parser.push(decoder.write(chunk.subarray(at, at + DECODE_SLICE)), onRecord);
+      for (let at = 0; at < chunk.length; at += DECODE_SLICE) feed(decoder.write(chunk.subarray(at, at + DECODE_SLICE)));
       if (onProgress) await onProgress(bytesRead);
     }
     signal?.throwIfAborted();
-    parser.push(decoder.end(), onRecord);
+    feed(decoder.end());
     parser.end(onRecord);
   } finally {
     stream.destroy();
@@ -109,9 +129,20 @@ export async function readCsvFile(path: string, onRow: OnRow, options: ReadCsvOp
     validRows,
     invalidRows: dataRows - validRows,
     unknownColumns: found.unknown,
-    lineCount: parser.lineCount,
+    rowCount: parser.rowCount,
     bytesRead,
   };
+}
+
+/**
+ * The cells with the apostrophe formula escaping put before a formula-looking value taken off
+ * again (`restoreNeutralised`); the same array when no cell starts with an apostrophe.
+ */
+function withoutFormulaEscapes(fields: string[]): string[] {
+  for (let i = 0; i < fields.length; i++) {
+    if (fields[i]!.charCodeAt(0) === 0x27) return fields.map(restoreNeutralised);
+  }
+  return fields;
 }
 
 /** True when every cell is empty or spaces. */

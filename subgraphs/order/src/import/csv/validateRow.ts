@@ -7,7 +7,7 @@ import type { ColumnIndex, ColumnName } from "./columns.js";
 import { parseAmount, parseQuantity } from "./normalizeNumber.js";
 
 export interface ParsedRow {
-  /** The physical line the row starts on; the header is row 1, as a spreadsheet shows it. */
+  /** The row as a spreadsheet shows it: the header is row 1 (see `CsvParser`). */
   rowNumber: number;
   orderRef: string | null;
   customerEmail: string;
@@ -27,7 +27,7 @@ export type RowError = {
   rowNumber: number;
   /** The column the error concerns, or null for a rule across columns. */
   column: string | null;
-  /** The cell as written in the file. */
+  /** The cell as written in the file (less an apostrophe formula escaping added). */
   value: string | null;
   reason: string;
 } & CodedReason;
@@ -45,7 +45,8 @@ const NONE = Object.freeze({}) as Record<string, never>;
 
 /**
  * Validates and normalises one data record. A record shorter than the header reads its missing
- * cells as empty; cells beyond the header are ignored.
+ * cells as empty; cells beyond the header are ignored. The cells are values: `readCsvFile` has
+ * taken off the apostrophe formula escaping adds (`'=SUM(A1)` is `=SUM(A1)` here).
  */
 export function validateRow(fields: readonly string[], columns: ColumnIndex, rowNumber: number): ValidatedRow {
   let errors: RowError[] | null = null;
@@ -168,12 +169,16 @@ function isBlank(raw: string): boolean {
   return raw.trim() === "";
 }
 
-/** Empty (the default), JPY in any case or width, 円 or a yen mark. */
+/**
+ * Empty (the default), JPY in any case or width, 円 or a yen mark — `\` included: Shift_JIS has
+ * no other ¥ than 0x5C, which CP932 decodes as a backslash (Excel in Japan saves ¥ so, and shows
+ * it as ¥). Amounts read it the same way (`parseAmount`).
+ */
 function isJpy(raw: string): boolean {
   const value = raw.trim();
   if (value === "" || value === "JPY") return true;
   const folded = value.normalize("NFKC").toUpperCase();
-  return folded === "JPY" || folded === "円" || folded === "¥";
+  return folded === "JPY" || folded === "円" || folded === "¥" || folded === "\\";
 }
 
 /** /^[a-z][a-z0-9_]{1,39}$/ as char checks. */

@@ -1,6 +1,6 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { AutoDecoder, CsvEncodingError, createCp932Decoder, createDecoder, detectEncoding } from "../index.js";
+import { AutoDecoder, createCp932Decoder, createDecoder, detectEncoding } from "../index.js";
 
 const JAPANESE = "表,ソ,能,予,①,㈱,ｶﾀｶﾅ,髙橋,﨑,\uFA10,～,\\,~";
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -34,6 +34,14 @@ describe("detectEncoding", () => {
     expect(detectEncoding(bytes.subarray(0, bytes.length - 1), true)).toBe("cp932");
   });
 
+  it("lets the first line beyond ASCII decide a sample that mixes UTF-8 and CP932 lines", () => {
+    // A UTF-8 file with rows pasted from a Shift_JIS one: UTF-8, refused later at the first such row.
+    expect(detectEncoding(Buffer.concat([Buffer.from("name\n佐藤 太郎\n"), iconv.encode("表 ソ太郎\n", "cp932")]))).toBe("utf-8");
+    expect(detectEncoding(Buffer.concat([iconv.encode("name\n表 ソ太郎\n", "cp932"), Buffer.from("佐藤 太郎\n")]))).toBe("cp932");
+    // Half-width katakana can be valid 2-byte UTF-8 (ﾃｽ is C3 BD, "ý"): that alone is no evidence.
+    expect(detectEncoding(iconv.encode("name\nﾃｽ\n表\n", "cp932"))).toBe("cp932");
+  });
+
   it("sees CP932 whose last character looks like the start of a UTF-8 sequence", () => {
     // 表 is 95 5C in CP932; ソ 83 5C; 東 93 8C: none is UTF-8 however the sample is cut.
     const bytes = iconv.encode("表ソ東京", "cp932");
@@ -57,13 +65,16 @@ describe("decoders", () => {
     for (const size of [1, 2, 5]) expect(decodeInPieces(createDecoder("utf-8-bom"), bytes, size)).toBe(JAPANESE);
   });
 
-  it("refuse bytes that are not UTF-8 in a UTF-8 file", () => {
+  it("turn bytes their encoding does not map into U+FFFD, for readCsvFile to refuse at their row", () => {
     const decoder = createDecoder("utf-8");
-    decoder.write(Buffer.from("名前\n"));
-    expect(() => decoder.write(cp932)).toThrow(CsvEncodingError);
+    expect(decoder.write(Buffer.from("名前\n"))).toBe("名前\n");
+    expect(decoder.write(cp932)).toContain("\uFFFD");
     const cut = createDecoder("utf-8");
-    cut.write(Buffer.from("表").subarray(0, 2));
-    expect(() => cut.end()).toThrow(/not valid UTF-8/);
+    expect(cut.write(Buffer.from("表").subarray(0, 2))).toBe("");
+    expect(cut.end()).toBe("\uFFFD");
+    for (const native of [false, hasNativeShiftJis()]) {
+      expect(decodeInPieces(createCp932Decoder(native), Buffer.from([0x61, 0xa0, 0x62, 0xfd, 0x0a]), 1)).toBe("a\uFFFDb\uFFFD\n");
+    }
   });
 });
 

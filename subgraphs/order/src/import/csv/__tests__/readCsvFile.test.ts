@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { afterAll, describe, expect, it } from "vitest";
-import { CsvEncodingError, CsvFormatError, MissingColumnsError, readCsvFile, type ParsedRow, type ReadCsvOptions, type RowError } from "../index.js";
+import { CsvFormatError, CsvInvalidEncodingError, CsvLimitError, MissingColumnsError, readCsvFile, type ParsedRow, type ReadCsvOptions, type RowError } from "../index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "csv-read-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,7 +56,7 @@ describe("readCsvFile", () => {
     const path = writeCsv([HEADER, ...JAPANESE_ROWS.map((r) => r.join(","))].join("\n") + "\n");
     const { summary, rows, errors } = await read(path);
     expect(errors).toEqual([]);
-    expect(summary).toEqual({ encoding: "utf-8", dataRows: 3, validRows: 3, invalidRows: 0, unknownColumns: [], lineCount: 4, bytesRead: statSync(path).size });
+    expect(summary).toEqual({ encoding: "utf-8", dataRows: 3, validRows: 3, invalidRows: 0, unknownColumns: [], rowCount: 4, bytesRead: statSync(path).size });
     expect(rows.map((r) => [r.rowNumber, r.customerName, r.productName, r.quantity, r.unitPrice])).toEqual([
       [2, "表 ソ太郎", "能面 ① 予約", 1, 1200],
       [3, "表 ソ太郎", "㈱ソニー製品", 2, 1200],
@@ -106,25 +106,25 @@ describe("readCsvFile", () => {
     const lines = [
       "customer_email,customer_name,product_name,quantity,unit_price", // 1
       'a@example.jp,"Sato, Taro","Tea ""Gyokuro""",1,100', // 2
-      'b@example.jp,Ann,"Gift box', // 3
-      'with a card",1,100', // 4
-      "", // 5
-      ",,,,", // 6
-      "   ", // 7
-      "c@example.jp,Ben,Cup,0,100", // 8
-      "d@example.jp,Cho,Pot,1,100", // 9, no newline after it
+      'b@example.jp,Ann,"Gift box', // 3: one row across two lines
+      'with a card",1,100',
+      "", // 4
+      ",,,,", // 5
+      "   ", // 6
+      "c@example.jp,Ben,Cup,0,100", // 7
+      "d@example.jp,Cho,Pot,1,100", // 8, no newline after it
     ];
     const { summary, rows, errors } = await read(writeCsv(lines.join("\r\n")));
     expect(rows.map((r) => [r.rowNumber, r.customerName, r.productName])).toEqual([
       [2, "Sato, Taro", 'Tea "Gyokuro"'],
-      [9, "Cho", "Pot"],
+      [8, "Cho", "Pot"],
     ]);
     // The quoted line break is read into the cell, and a product name is one line (the text rule).
     expect(errors).toEqual([
       { rowNumber: 3, column: "product_name", value: "Gift box\r\nwith a card", reason: "product_name contains a control character (U+000D) at position 8; remove it", code: "INVALID_TEXT", params: { column: "product_name", reason: "controlCharacter", position: 8, character: "U+000D" } },
-      { rowNumber: 8, column: "quantity", value: "0", reason: "quantity must be a whole number greater than 0", code: "QUANTITY_NOT_POSITIVE_INTEGER", params: {} },
+      { rowNumber: 7, column: "quantity", value: "0", reason: "quantity must be a whole number greater than 0", code: "QUANTITY_NOT_POSITIVE_INTEGER", params: {} },
     ]);
-    expect(summary).toMatchObject({ dataRows: 4, validRows: 2, invalidRows: 2, lineCount: 9 });
+    expect(summary).toMatchObject({ dataRows: 4, validRows: 2, invalidRows: 2, rowCount: 8 });
   });
 
   it("reports every rule with its row number, column and reason", async () => {
@@ -192,16 +192,49 @@ describe("readCsvFile", () => {
     expect(error.message).toMatch(/the file is empty/);
   });
 
-  it("refuses a quoted field that never closes, naming its line", async () => {
+  it("refuses a quoted cell that never closes, naming its row", async () => {
     const error = await rejection(read(writeCsv(`${HEADER}\nR1,a@example.jp,Ann,Tea,1,100,,,\nR2,a@example.jp,"Ann,Tea,1,100,,,\nR3,b@example.jp,Ben,Tea,1,100,,,\n`)));
     expect(error).toBeInstanceOf(CsvFormatError);
-    expect((error as CsvFormatError).lineNumber).toBe(3);
+    expect((error as CsvFormatError).rowNumber).toBe(3);
   });
 
-  it("refuses a file that changes encoding after a UTF-8 start", async () => {
-    const bytes = Buffer.concat([Buffer.from(`${HEADER}\nR1,a@example.jp,佐藤,Tea,1,100,,,\n`), iconv.encode("R2,b@example.jp,表,Tea,1,100,,,\n", "cp932")]);
-    const error = await rejection(read(writeCsv(bytes), { chunkSize: 16 }));
-    expect(error).toBeInstanceOf(CsvEncodingError);
+  it("refuses a file that changes encoding after a UTF-8 start, naming the first row that is not UTF-8", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from(`${HEADER}\nR1,a@example.jp,佐藤,Tea,1,100,,,\nR2,"b@example.jp","Sato\nTaro",Tea,1,100,,,\n`),
+      iconv.encode("R3,c@example.jp,表 ソ太郎,Tea,1,100,,,\nR4,d@example.jp,佐藤,Tea,1,100,,,\n", "cp932"),
+    ]);
+    for (const chunkSize of [undefined, 16, 1]) {
+      const error = await rejection(read(writeCsv(bytes), { chunkSize }));
+      expect(error).toBeInstanceOf(CsvInvalidEncodingError);
+      expect(error).toMatchObject({ code: "CSV_ENCODING_INVALID", rowNumber: 4, encoding: "utf-8" });
+      expect(error.message).toMatch(/^row 4 is not valid UTF-8, the encoding of the file/);
+    }
+  });
+
+  it("refuses Shift_JIS bytes that CP932 does not map, and a UTF-8 character cut at the end of the file", async () => {
+    const cp932 = Buffer.concat([iconv.encode(`${HEADER}\r\nR1,a@example.jp,表 太郎,茶,1,100,,,\r\n`, "cp932"), Buffer.from([0x52, 0x32, 0x2c, 0xa0, 0x2c, 0x0d, 0x0a])]);
+    expect(await rejection(read(writeCsv(cp932)))).toMatchObject({ code: "CSV_ENCODING_INVALID", rowNumber: 3, encoding: "cp932" });
+    const cut = Buffer.from(`${HEADER}\nR1,a@example.jp,佐藤,Tea,1,100,,,\nR2,b@example.jp,表`).subarray(0, -1);
+    expect(await rejection(read(writeCsv(cut)))).toMatchObject({ code: "CSV_ENCODING_INVALID", rowNumber: 3, encoding: "utf-8" });
+  });
+
+  it("refuses U+FFFD in a UTF-8 file: the mark of names already damaged by a conversion", async () => {
+    const error = await rejection(read(writeCsv(`${HEADER}\nR1,a@example.jp,佐藤,Tea,1,100,,,\nR2,b@example.jp,\uFFFD\uFFFD 太郎,Tea,1,100,,,\n`)));
+    expect(error).toMatchObject({ code: "CSV_ENCODING_INVALID", rowNumber: 3, encoding: "utf-8" });
+  });
+
+  it("refuses a record beyond the limits, naming its row, before reading on", async () => {
+    const path = writeCsv(`${HEADER}\nR1,a@example.jp,Ann,Tea,1,100,,,\n${",".repeat(5_000_000)}\nR3,b@example.jp,Ben,Tea,1,100,,,\n`);
+    const { error, seen } = await (async () => {
+      let rows = 0;
+      const err = await rejection(readCsvFile(path, () => rows++));
+      return { error: err, seen: rows };
+    })();
+    expect(error).toBeInstanceOf(CsvLimitError);
+    expect(error).toMatchObject({ code: "CSV_ROW_TOO_MANY_FIELDS", rowNumber: 3, max: 64 });
+    expect(seen).toBe(1);
+    const long = await rejection(read(writeCsv(`${HEADER}\nR1,a@example.jp,Ann,${"茶".repeat(300)},1,100,,,\n`), { limits: { maxCellLength: 256 } }));
+    expect(long).toMatchObject({ code: "CSV_CELL_TOO_LONG", rowNumber: 2, max: 256 });
   });
 
   it("reports progress in bytes after each chunk and waits for a promise it returns", async () => {

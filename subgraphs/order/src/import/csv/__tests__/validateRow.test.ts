@@ -114,6 +114,12 @@ describe("validateRow", () => {
     expect(errorsOf({ payment_method: "a" + "b".repeat(40) })[0]!.column).toBe("payment_method");
   });
 
+  it("reads \\ (¥ in a Shift_JIS file) as JPY and as a yen mark in unit_price", () => {
+    expect(parsed(row({ currency: "\\", unit_price: "\\1,650" }))).toMatchObject({ currency: "JPY", unitPrice: 1650 });
+    expect(parsed(row({ currency: " \\ " })).currency).toBe("JPY");
+    expect(errorsOf({ currency: "\\\\" })[0]).toMatchObject({ column: "currency", code: "CURRENCY_NOT_JPY" });
+  });
+
   it("tells which order a failed row belongs to", () => {
     expect(validateRow(row({ order_ref: " A-9 ", quantity: "0" }), columns, 4)).toMatchObject({ ok: false, rowNumber: 4, orderRef: "A-9" });
     expect(validateRow(row({ order_ref: "", quantity: "0" }), columns, 4)).toMatchObject({ ok: false, orderRef: null });
