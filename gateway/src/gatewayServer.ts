@@ -50,6 +50,8 @@ export interface GatewayOptions {
   security: SecurityConfig;
   /** `loadSecrets(dataDir)`: the token key pair, the router secret and the service secret. */
   secrets: Pick<Secrets, "jwtPrivateKey" | "jwtPublicKey" | "routerSecret" | "serviceSecret">;
+  /** How long one subgraph call may take (`readGatewayConfig().subgraphTimeoutMs`); 30 s by default. */
+  subgraphTimeoutMs?: number;
 }
 
 export interface RunningGateway {
@@ -86,7 +88,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
-      return new SubgraphDataSource(name, target, secrets.routerSecret);
+      return new SubgraphDataSource(name, target, secrets.routerSecret, options.subgraphTimeoutMs);
     },
   });
 
