@@ -309,8 +309,10 @@ export const en: Messages = {
   "consistency.PAYMENT_WITHOUT_ORDER": "Payment without order",
   "consistency.NOTIFICATION_WITHOUT_ORDER": "Notification without order",
   "consistency.unavailable": "Could not read: {services}",
-  "readiness.ready": "Ready",
-  "readiness.down": "Not answering",
+  "readiness.up": "Ready",
+  "readiness.down": "Down (cannot connect)",
+  "readiness.timeout": "Not answering (timed out)",
+  "readiness.not_ready": "Not ready",
 
   "forbidden.title": "Not allowed",
   "forbidden.body": "This page needs the {role} role.",

@@ -311,8 +311,10 @@ export const ja = {
   "consistency.PAYMENT_WITHOUT_ORDER": "注文のない支払い",
   "consistency.NOTIFICATION_WITHOUT_ORDER": "注文のない通知",
   "consistency.unavailable": "読めなかったサービス: {services}",
-  "readiness.ready": "稼働中",
-  "readiness.down": "応答なし",
+  "readiness.up": "稼働中",
+  "readiness.down": "停止中（接続できません）",
+  "readiness.timeout": "応答なし（タイムアウト）",
+  "readiness.not_ready": "準備ができていません",
 
   "forbidden.title": "権限がありません",
   "forbidden.body": "このページには{role}の権限が必要です。",
