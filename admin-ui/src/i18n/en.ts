@@ -85,6 +85,8 @@ export const en: Messages = {
   "service.gateway": "Gateway",
   "service.unavailable": "{service} unavailable",
   "service.unavailableHint": "This part cannot be shown; the rest of the page still works.",
+  "service.timeout": "{service} did not answer (timed out)",
+  "service.timeoutHint": "This part cannot be shown; the rest of the page still works. Reload in a moment.",
 
   "field.customerEmail": "E-mail address",
   "field.customerName": "Customer name",

@@ -87,6 +87,8 @@ export const ja = {
   "service.gateway": "ゲートウェイ",
   "service.unavailable": "{service}に接続できません",
   "service.unavailableHint": "この部分は表示できませんが、ほかの情報はそのまま使えます。",
+  "service.timeout": "{service}が応答しません（タイムアウト）",
+  "service.timeoutHint": "この部分は表示できませんが、ほかの情報はそのまま使えます。しばらくしてから再読み込みしてください。",
 
   "field.customerEmail": "メールアドレス",
   "field.customerName": "お客様名",
