@@ -141,7 +141,8 @@ describe("orders in the browser", () => {
     await page.locator('[data-test="revenue-chart"]').waitFor();
     await page.locator('[data-test="orders-per-day-chart"]').waitFor();
     await page.locator('[data-test="recent-imports"]').waitFor();
-    await expect.poll(() => page.locator('[data-test="readiness"]').textContent()).toContain(ja["readiness.ready"]);
+    await expect.poll(() => page.locator('[data-test="readiness"] [data-state="up"]').count()).toBe(3);
+    expect(await page.locator('[data-test="readiness"]').textContent()).toContain(ja["readiness.up"]);
     expect(await page.locator('[data-test="service-notice"]').count()).toBe(0);
     // Let the charts finish their entry animation before the picture.
     await page.waitForTimeout(1200);

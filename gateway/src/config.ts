@@ -38,6 +38,8 @@ export interface SecurityConfig {
 
 export interface GatewayConfig extends StackConfig {
   security: SecurityConfig;
+  /** How long one call to a subgraph may take before it is answered as SERVICE_TIMEOUT (SUBGRAPH_TIMEOUT_MS). */
+  subgraphTimeoutMs: number;
 }
 
 type Env = NodeJS.ProcessEnv;
@@ -107,5 +109,5 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     },
     importMaxBytes: stack.importMaxBytes,
   };
-  return { ...stack, security };
+  return { ...stack, security, subgraphTimeoutMs: readInt(env, "SUBGRAPH_TIMEOUT_MS", 30_000, 100, 600_000) };
 }

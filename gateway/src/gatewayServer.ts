@@ -1,7 +1,7 @@
 /**
  * The gateway: @apollo/gateway over @apollo/server, serving the committed supergraph, sign-in
  * (`/auth/*`), the bulk import's file transfers (`/uploads/*`, `/imports/*`, `/exports/*`, streamed
- * to the order service), the built admin UI, `/health` (alive) and `/ready` (every subgraph ready)
+ * to the order service), the built admin UI, `/health` (alive) and `/ready` (each subgraph's state)
  * on one origin. Every GraphQL request passes the same checks (credentials, rate limit, body size, CSRF,
  * query limits) whether it takes the lean POST path or Express.
  */
@@ -35,6 +35,7 @@ import { createLoginThrottle } from "./auth/loginThrottle.js";
 import type { SecurityConfig } from "./config.js";
 import { gatewayError, sendError } from "./errors.js";
 import { createImportFileRoutes } from "./imports/importFileRoutes.js";
+import { readiness } from "./readiness.js";
 import { createHttpSecurity, LANDING_PAGE_CSP } from "./security/httpSecurity.js";
 import { formatLimitError, queryLimits } from "./security/queryLimits.js";
 import { createRequestGuard, isRejection, type GatewayContext, type Rejection } from "./security/requestGuard.js";
@@ -53,6 +54,8 @@ export interface GatewayOptions {
   security: SecurityConfig;
   /** `loadSecrets(dataDir)`: the token key pair, the router secret and the service secret. */
   secrets: Pick<Secrets, "jwtPrivateKey" | "jwtPublicKey" | "routerSecret" | "serviceSecret">;
+  /** How long one subgraph call may take (`readGatewayConfig().subgraphTimeoutMs`); 30 s by default. */
+  subgraphTimeoutMs?: number;
 }
 
 export interface RunningGateway {
@@ -65,19 +68,6 @@ export interface RunningGateway {
 function adminUiDir(): string {
   const built = path.join(REPO_ROOT, "admin-ui", "dist");
   return fs.existsSync(path.join(built, "index.html")) ? built : path.join(REPO_ROOT, "admin-ui", "placeholder");
-}
-
-async function subgraphReadiness(urls: Record<string, string>) {
-  return Promise.all(
-    Object.entries(urls).map(async ([name, url]) => {
-      try {
-        const res = await fetch(url.replace(/\/graphql$/, "/ready"), { signal: AbortSignal.timeout(2000) });
-        return { name, ready: res.ok };
-      } catch {
-        return { name, ready: false };
-      }
-    }),
-  );
 }
 
 function sendRejection(res: ServerResponse, rejection: Rejection): void {
@@ -106,7 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`No URL for subgraph ${name}`);
-      return new SubgraphDataSource(name, target, secrets.routerSecret);
+      return new SubgraphDataSource(name, target, secrets.routerSecret, options.subgraphTimeoutMs);
     },
   });
 
@@ -178,9 +168,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.json({ status: "ok", service: "gateway" });
   });
   app.get("/ready", async (_req, res) => {
-    const subgraphs = await subgraphReadiness(options.subgraphUrls);
-    const ready = subgraphs.every((s) => s.ready);
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "degraded", subgraphs });
+    const body = await readiness(options.subgraphUrls);
+    res.status(body.ready ? 200 : 503).json(body);
   });
   app.use(
     "/auth",

@@ -24,6 +24,7 @@ const gateway = await startGateway({
   subgraphUrls: Object.fromEntries(SERVICE_NAMES.map((n) => [n, config.services[n].url])),
   security: config.security,
   secrets,
+  subgraphTimeoutMs: config.subgraphTimeoutMs,
 });
 // Printed once, on the terminal only (stdout, never the log): the file keeps only the hash.
 if (firstAdminPassword) process.stdout.write(firstAdminBanner(firstAdminPassword, gateway.url.replace(/\/graphql$/, "/")));

@@ -1,8 +1,9 @@
 /**
  * How the gateway talks to a subgraph: plain `http.request` over a keep-alive pool (the default
  * fetch path cost the gateway about a third of its CPU under load), and a subgraph that cannot
- * be reached becomes an error that names it (`extensions.service`), so clients can show
- * "payment service unavailable" next to the data the other subgraphs returned.
+ * be reached (SERVICE_UNAVAILABLE) or does not answer in time (SERVICE_TIMEOUT) becomes an error
+ * that names it (`extensions.service`), so clients can show "payment service unavailable" or
+ * "payment service timed out" next to the data the other subgraphs returned.
  * Every call carries the router's shared secret and the caller's `Authorization`, which the
  * subgraph verifies itself (what any router does by header propagation).
  */
@@ -14,7 +15,9 @@ import { ROUTER_SECRET_HEADER } from "@ops/service-kit";
 import type { GatewayContext } from "./security/requestGuard.js";
 
 export const SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
-const TIMEOUT_MS = 30_000;
+export const SERVICE_TIMEOUT = "SERVICE_TIMEOUT";
+/** How long one subgraph call may take unless SUBGRAPH_TIMEOUT_MS says otherwise. */
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 30_000;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
@@ -24,6 +27,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     private readonly serviceName: string,
     url: string,
     private readonly routerSecret: string,
+    private readonly timeoutMs = DEFAULT_SUBGRAPH_TIMEOUT_MS,
   ) {
     this.target = new URL(url);
   }
@@ -58,20 +62,30 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 
   private post(body: string, headers: Record<string, string>, retried = false): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
+      let timedOut = false;
       const req = http.request(
-        { agent, host: this.target.hostname, port: this.target.port, path: this.target.pathname, method: "POST", headers, timeout: TIMEOUT_MS },
+        { agent, host: this.target.hostname, port: this.target.port, path: this.target.pathname, method: "POST", headers },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-          res.on("error", (err) => reject(this.unavailable(err)));
+          res.on("end", () => {
+            clearTimeout(deadline);
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") });
+          });
+          res.on("error", (err) => reject(timedOut ? this.timedOut() : this.unavailable(err)));
         },
       );
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
+      // A deadline for the whole call (a socket timeout would restart with every byte received).
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        req.destroy(new Error(`no answer within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
       req.on("error", (err: NodeJS.ErrnoException) => {
+        clearTimeout(deadline);
+        if (timedOut) reject(this.timedOut());
         // A pooled connection the subgraph closed while idle: the request never reached it, so
         // sending it once more on a fresh connection is safe (Node's documented pattern).
-        if (req.reusedSocket && !retried && (err.code === "ECONNRESET" || err.message === "socket hang up")) {
+        else if (req.reusedSocket && !retried && (err.code === "ECONNRESET" || err.message === "socket hang up")) {
           this.post(body, headers, true).then(resolve, reject);
         } else reject(this.unavailable(err));
       });
@@ -81,7 +95,16 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 
   private unavailable(error: Error): GraphQLError {
     return new GraphQLError(`The ${this.serviceName} service is unavailable; the data it provides is missing from this response.`, {
-      extensions: { code: SERVICE_UNAVAILABLE, service: this.serviceName, reason: error.message },
+      extensions: { code: SERVICE_UNAVAILABLE, service: this.serviceName, params: { service: this.serviceName }, reason: error.message },
     });
+  }
+
+  private timedOut(): GraphQLError {
+    // Unlike a refused connection, the request may have reached the service: a change it asked
+    // for may still be made, so the message says so.
+    return new GraphQLError(
+      `The ${this.serviceName} service did not answer within ${this.timeoutMs / 1000} s; the data it provides is missing from this response, and a change sent to it may still be made.`,
+      { extensions: { code: SERVICE_TIMEOUT, service: this.serviceName, params: { service: this.serviceName, timeoutMs: this.timeoutMs } } },
+    );
   }
 }

@@ -7,6 +7,7 @@
 import { useClientHandle } from "@urql/vue";
 import type { CombinedError } from "@urql/core";
 import { onBeforeUnmount, ref, watch, type Ref } from "vue";
+import { isServiceOutage } from "@/domain/describeError";
 import { isActive } from "@/domain/importProgress";
 import { ImportProgressDocument, type ImportFieldsFragment } from "@/gql/graphql";
 
@@ -16,9 +17,9 @@ const RETRY_MS = 5000;
 
 export type ImportView = ImportFieldsFragment;
 
-/** An error worth polling through: nothing answered, or the order service is down for now. */
+/** An error worth polling through: nothing answered, or the order service is down or slow for now. */
 function isTransient(error: CombinedError): boolean {
-  return !!error.networkError || error.graphQLErrors.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE");
+  return !!error.networkError || error.graphQLErrors.some((e) => isServiceOutage(String(e.extensions?.code)));
 }
 
 export function useImportProgress(id: Ref<string | null>, intervalMs = POLL_MS) {

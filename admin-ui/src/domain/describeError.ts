@@ -1,7 +1,7 @@
 /**
  * Turns any error the UI meets into sentences for the operator, in their language: GraphQL errors
  * by `extensions.code` (with the field they concern, the role they need, the service that is
- * down) and network errors apart from them (urql's `graphQLErrors` versus `networkError`). The
+ * down or timed out) and network errors apart from them (urql's `graphQLErrors` versus `networkError`). The
  * server's own message (English) is kept as a detail line.
  */
 import { HttpFailure, NetworkFailure, type ApiErrorLike } from "@/api/failures";
@@ -16,10 +16,18 @@ export interface ErrorLine {
   field?: string;
   /** The server's message, when it adds something to `text`. */
   detail?: string;
-  /** For SERVICE_UNAVAILABLE: the subgraph that could not be reached. */
+  /** For SERVICE_UNAVAILABLE and SERVICE_TIMEOUT: the subgraph that could not be reached or did not answer. */
   service?: string;
   /** `extensions.params.reason`, e.g. PASSWORD_CHANGE_REQUIRED. */
   reason?: string;
+}
+
+/** Why a service's part of a page is missing: it could not be reached, or it did not answer in time. */
+export type OutageKind = "unavailable" | "timeout";
+
+export interface ServiceOutage {
+  service: string;
+  kind: OutageKind;
 }
 
 export interface DescribedError {
@@ -27,8 +35,17 @@ export interface DescribedError {
   network: boolean;
   unauthenticated: boolean;
   passwordChangeRequired: boolean;
-  /** Subgraphs named by SERVICE_UNAVAILABLE errors (their part of the page shows a notice). */
+  /** Subgraphs named by SERVICE_UNAVAILABLE or SERVICE_TIMEOUT errors (their part of the page shows a notice). */
   unavailableServices: string[];
+  /** The same services with why each is missing, once each (a timeout wins: it is the more telling). */
+  serviceOutages: ServiceOutage[];
+}
+
+const OUTAGE_KINDS: Record<string, OutageKind> = { SERVICE_UNAVAILABLE: "unavailable", SERVICE_TIMEOUT: "timeout" };
+
+/** `code` names a service that is down (unavailable) or too slow (timeout). */
+export function isServiceOutage(code: string): boolean {
+  return code in OUTAGE_KINDS;
 }
 
 interface CombinedErrorLike {
@@ -124,9 +141,10 @@ function describeOne(error: ApiErrorLike, t: Translate): ErrorLine {
       return line(t("errors.forbiddenPlain"));
     case "UNAUTHENTICATED":
       return line(t("errors.unauthenticated"), { detail: undefined });
-    case "SERVICE_UNAVAILABLE": {
+    case "SERVICE_UNAVAILABLE":
+    case "SERVICE_TIMEOUT": {
       const service = str(ext.service) ?? "gateway";
-      return line(t("service.unavailable", { service: serviceLabel(service, t) }), { service, detail: undefined });
+      return line(outageText({ service, kind: OUTAGE_KINDS[code] ?? "unavailable" }, t), { service, detail: undefined });
     }
     case "TOO_MANY_REQUESTS":
       return line(t("errors.tooManyRequests"));
@@ -142,6 +160,12 @@ function describeOne(error: ApiErrorLike, t: Translate): ErrorLine {
     default:
       return line(t("errors.unknown", { code }));
   }
+}
+
+/** 「決済サービスに接続できません」 / 「決済サービスが応答しません（タイムアウト）」, and in English. */
+export function outageText(outage: ServiceOutage, t: Translate): string {
+  const service = serviceLabel(outage.service, t);
+  return outage.kind === "timeout" ? t("service.timeout", { service }) : t("service.unavailable", { service });
 }
 
 function networkLine(cause: Error | undefined, t: Translate): ErrorLine {
@@ -179,12 +203,18 @@ export function describeError(error: unknown, t: Translate): DescribedError {
     seen.add(id);
     return true;
   });
+  const outages = new Map<string, OutageKind>();
+  for (const l of lines) {
+    const kind = OUTAGE_KINDS[l.code];
+    if (l.service && kind && outages.get(l.service) !== "timeout") outages.set(l.service, kind);
+  }
   return {
     lines,
     network,
     unauthenticated: lines.some((l) => l.code === "UNAUTHENTICATED"),
     passwordChangeRequired: lines.some((l) => l.code === "FORBIDDEN" && l.reason === "PASSWORD_CHANGE_REQUIRED"),
-    unavailableServices: [...new Set(lines.flatMap((l) => (l.service ? [l.service] : [])))],
+    unavailableServices: [...outages.keys()],
+    serviceOutages: [...outages].map(([service, kind]) => ({ service, kind })),
   };
 }
 

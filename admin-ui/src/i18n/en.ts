@@ -85,6 +85,8 @@ export const en: Messages = {
   "service.gateway": "Gateway",
   "service.unavailable": "{service} unavailable",
   "service.unavailableHint": "This part cannot be shown; the rest of the page still works.",
+  "service.timeout": "{service} did not answer (timed out)",
+  "service.timeoutHint": "This part cannot be shown; the rest of the page still works. Reload in a moment.",
 
   "field.customerEmail": "E-mail address",
   "field.customerName": "Customer name",
@@ -318,8 +320,10 @@ export const en: Messages = {
   "consistency.asOf": "As checked from {time}",
   "consistency.notYet": "The first check is running.",
   "consistency.checking": "(checking: {done} of {total})",
-  "readiness.ready": "Ready",
-  "readiness.down": "Not answering",
+  "readiness.up": "Ready",
+  "readiness.down": "Down (cannot connect)",
+  "readiness.timeout": "Not answering (timed out)",
+  "readiness.not_ready": "Not ready",
 
   "forbidden.title": "Not allowed",
   "forbidden.body": "This page needs the {role} role.",

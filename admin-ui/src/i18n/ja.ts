@@ -87,6 +87,8 @@ export const ja = {
   "service.gateway": "ゲートウェイ",
   "service.unavailable": "{service}に接続できません",
   "service.unavailableHint": "この部分は表示できませんが、ほかの情報はそのまま使えます。",
+  "service.timeout": "{service}が応答しません（タイムアウト）",
+  "service.timeoutHint": "この部分は表示できませんが、ほかの情報はそのまま使えます。しばらくしてから再読み込みしてください。",
 
   "field.customerEmail": "メールアドレス",
   "field.customerName": "お客様名",
@@ -320,8 +322,10 @@ export const ja = {
   "consistency.asOf": "{time} 時点の確認結果",
   "consistency.notYet": "最初の確認を実行中です。",
   "consistency.checking": "（確認中: {done} / {total} 件）",
-  "readiness.ready": "稼働中",
-  "readiness.down": "応答なし",
+  "readiness.up": "稼働中",
+  "readiness.down": "停止中（接続できません）",
+  "readiness.timeout": "応答なし（タイムアウト）",
+  "readiness.not_ready": "準備ができていません",
 
   "forbidden.title": "権限がありません",
   "forbidden.body": "このページには{role}の権限が必要です。",

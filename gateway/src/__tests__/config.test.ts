@@ -23,6 +23,11 @@ describe("the gateway configuration", () => {
     });
   });
 
+  it("waits 30 s for a subgraph unless SUBGRAPH_TIMEOUT_MS says otherwise", () => {
+    expect(readGatewayConfig(base).subgraphTimeoutMs).toBe(30_000);
+    expect(readGatewayConfig({ ...base, SUBGRAPH_TIMEOUT_MS: "5000" }).subgraphTimeoutMs).toBe(5000);
+  });
+
   it("closes introspection and the Sandbox and secures the cookie in production, unless told otherwise", () => {
     expect(readGatewayConfig({ ...base, NODE_ENV: "production" }).security).toMatchObject({ production: true, introspection: false, sandbox: false, cookieSecure: true });
     expect(readGatewayConfig({ ...base, NODE_ENV: "production", GRAPHQL_INTROSPECTION: "true", GRAPHQL_SANDBOX: "yes", COOKIE_SECURE: "false" }).security).toMatchObject({
@@ -65,6 +70,7 @@ describe("the gateway configuration", () => {
     [{ RATE_LIMIT_PER_MINUTE: "0" }, /RATE_LIMIT_PER_MINUTE=0 is not allowed/],
     [{ SESSION_TTL_SECONDS: "10" }, /from 60 to 86400/],
     [{ GRAPHQL_INTROSPECTION: "maybe" }, /GRAPHQL_INTROSPECTION=maybe is not a yes\/no value: use true or false/],
+    [{ SUBGRAPH_TIMEOUT_MS: "50" }, /SUBGRAPH_TIMEOUT_MS=50 is not allowed: set a whole number from 100 to 600000, or unset it to use 30000\./],
   ])("refuses %o with a message that says how to fix it", (env, message) => {
     expect(() => readGatewayConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => readGatewayConfig({ ...base, ...env })).toThrow(message);

@@ -9,6 +9,8 @@ export interface CountingProxy {
   entityCalls(): number;
   /** While true, every request is answered 503 without reaching the target (a failing receiver). */
   failing: boolean;
+  /** While true, requests are held unanswered and never reach the target (a hung service). */
+  stalling: boolean;
   reset(): void;
   close(): Promise<void>;
 }
@@ -16,13 +18,14 @@ export interface CountingProxy {
 export async function countingProxy(targetUrl: string): Promise<CountingProxy> {
   const target = new URL(targetUrl);
   const bodies: string[] = [];
-  const state = { failing: false };
+  const state = { failing: false, stalling: false };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       bodies.push(body.toString());
+      if (state.stalling) return;
       if (state.failing) {
         res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ error: "receiver unavailable (test)" }));
         return;
@@ -48,6 +51,12 @@ export async function countingProxy(targetUrl: string): Promise<CountingProxy> {
     },
     set failing(value: boolean) {
       state.failing = value;
+    },
+    get stalling() {
+      return state.stalling;
+    },
+    set stalling(value: boolean) {
+      state.stalling = value;
     },
     url: `http://127.0.0.1:${port}${target.pathname}`,
     bodies,

@@ -106,13 +106,15 @@ describe("when a subgraph is down", () => {
       expect(health.status).toBe(200);
       const ready = await fetch(gateway.url.replace("/graphql", "/ready"));
       expect(ready.status).toBe(503);
-      expect((await ready.json()).subgraphs).toContainEqual({ name: "payment", ready: false });
+      expect(await ready.json()).toEqual({ ready: false, status: "degraded", services: { order: "up", payment: "down", notification: "up" } });
     } finally {
       await stack.startService("payment");
     }
     const again = await mustQuery(gateway.url, PUBLIC_QUERY);
     expect(again.orders.edges.some((e: any) => e.node.payment)).toBe(true);
-    expect((await fetch(gateway.url.replace("/graphql", "/ready"))).status).toBe(200);
+    const readyAgain = await fetch(gateway.url.replace("/graphql", "/ready"));
+    expect(readyAgain.status).toBe(200);
+    expect(await readyAgain.json()).toEqual({ ready: true, status: "ready", services: { order: "up", payment: "up", notification: "up" } });
   });
 
   it("keeps orders and payments when the notification service is down", async () => {

@@ -37,7 +37,14 @@ export interface InProcessStack {
   stop(): Promise<void>;
 }
 
-export async function startInProcessStack(options: { routeThrough?: (name: ServiceName, url: string) => Promise<string> } = {}): Promise<InProcessStack> {
+export interface InProcessStackOptions {
+  /** Puts something (a proxy) between the gateway and a subgraph: returns the URL the gateway calls. */
+  routeThrough?: (name: ServiceName, url: string) => Promise<string>;
+  /** Gateway settings on top of the test ones, e.g. SUBGRAPH_TIMEOUT_MS. */
+  gatewayEnv?: Record<string, string>;
+}
+
+export async function startInProcessStack(options: InProcessStackOptions = {}): Promise<InProcessStack> {
   const world = tempDir("ops-stack-test-");
   const security = testSecurity(world.dir);
   const sql = { order: new QueryCounter(), payment: new QueryCounter(), notification: new QueryCounter() };
@@ -72,8 +79,15 @@ export async function startInProcessStack(options: { routeThrough?: (name: Servi
   for (const name of ["order", "payment", "notification"] as const) gates[name] = await countingProxy(webhookUrl(urls[name]));
   const routed = {} as Record<ServiceName, string>;
   for (const name of ["order", "payment", "notification"] as const) routed[name] = options.routeThrough ? await options.routeThrough(name, urls[name]) : urls[name];
-  const config = readGatewayConfig({ DATA_DIR: world.dir, API_KEYS_FILE: security.apiKeysFile, RATE_LIMIT_PER_MINUTE: "100000" });
-  const gateway = await startGateway({ port: 0, logLevel: "silent", subgraphUrls: routed, security: config.security, secrets: security.secrets });
+  const config = readGatewayConfig({ DATA_DIR: world.dir, API_KEYS_FILE: security.apiKeysFile, RATE_LIMIT_PER_MINUTE: "100000", ...options.gatewayEnv });
+  const gateway = await startGateway({
+    port: 0,
+    logLevel: "silent",
+    subgraphUrls: routed,
+    security: config.security,
+    secrets: security.secrets,
+    subgraphTimeoutMs: config.subgraphTimeoutMs,
+  });
 
   const stack: InProcessStack = {
     dir: world.dir,

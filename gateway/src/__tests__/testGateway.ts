@@ -30,7 +30,7 @@ export function testGateways(): TestGateways {
     security,
     async start(env = {}, subgraphUrls = { order: CLOSED, payment: CLOSED, notification: CLOSED }) {
       const config = readGatewayConfig({ ...base, ...env });
-      const gateway = await startGateway({ port: 0, logLevel: "silent", subgraphUrls, security: config.security, secrets: security.secrets });
+      const gateway = await startGateway({ port: 0, logLevel: "silent", subgraphUrls, security: config.security, secrets: security.secrets, subgraphTimeoutMs: config.subgraphTimeoutMs });
       running.push(gateway);
       return gateway;
     },

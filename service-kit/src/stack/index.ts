@@ -1,3 +1,4 @@
 export * from "./launchStack.js";
 export * from "./migrateDatabase.js";
 export * from "./serviceProcess.js";
+export * from "./supervisor.js";

@@ -1,12 +1,14 @@
 /**
  * Starts the whole stack as child processes: migrates the three databases, starts the subgraphs,
- * then the gateway pointed at them. Used by `npm start`, the benchmarks and end-to-end tests.
+ * then the gateway pointed at them, and (when asked) supervises them. Used by `npm start`, the
+ * benchmarks and end-to-end tests.
  */
 import { loadSecrets } from "../auth/secrets.js";
 import net from "node:net";
 import { readStackConfig, SERVICE_NAMES, type ServiceName } from "../config.js";
 import { migrateDatabase } from "./migrateDatabase.js";
 import { startServiceProcess, type ProcessName, type ServiceProcess } from "./serviceProcess.js";
+import { Supervisor, type SupervisionOptions } from "./supervisor.js";
 
 export interface LaunchOptions {
   /** Environment for every process (DATA_DIR, ports, secrets). Defaults to process.env. */
@@ -15,10 +17,16 @@ export interface LaunchOptions {
   silent?: boolean;
   /** Skip migrations (the databases are known to be current). */
   skipMigrations?: boolean;
+  /**
+   * Restart a process that dies (see Supervisor): `true` for the defaults (0.25 s doubling to
+   * 10 s). Off by default: tests that kill a service on purpose bring it back with `restart()`.
+   */
+  supervise?: boolean | SupervisionOptions;
 }
 
 export interface Stack {
   gatewayUrl: string;
+  /** The running processes; a restart (yours or the supervisor's) replaces its entry. */
   processes: Record<ProcessName, ServiceProcess>;
   /** The environment each process was started with (ports pinned to where they listen). */
   env: NodeJS.ProcessEnv;
@@ -63,6 +71,7 @@ export function isolatedStackEnv(dataDir: string, overrides: NodeJS.ProcessEnv =
   return { ...env, DATA_DIR: dataDir, GATEWAY_PORT: "0", ORDER_PORT: "0", PAYMENT_PORT: "0", NOTIFICATION_PORT: "0", LOG_LEVEL: "warn", ...overrides };
 }
 
+/** Migrates, starts the three subgraphs and the gateway on `options.env`, and returns them running. */
 export async function launchStack(options: LaunchOptions = {}): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   // Port 0 (tests, benchmarks): pick the ports now, so every service knows every URL from the
@@ -77,6 +86,8 @@ export async function launchStack(options: LaunchOptions = {}): Promise<Stack> {
     await Promise.all(SERVICE_NAMES.map((name) => migrateDatabase(name, config.services[name].dbPath)));
   }
   const processes = {} as Record<ProcessName, ServiceProcess>;
+  // Every start, first or again, sees `env` as it is then: the ports pinned below.
+  const start = (name: ProcessName) => startServiceProcess(name, env, { silent: options.silent });
   try {
     const pin = (p: ServiceProcess) => {
       processes[p.name] = p;
@@ -86,27 +97,27 @@ export async function launchStack(options: LaunchOptions = {}): Promise<Stack> {
       env[`${upper}_PORT`] = new URL(p.url).port;
     };
     // Payment and notification read orders from the order service, so it starts first.
-    pin(await startServiceProcess("order", env, { silent: options.silent }));
-    const others = await Promise.all(
-      (["payment", "notification"] as const).map((name) => startServiceProcess(name, env, { silent: options.silent })),
-    );
-    others.forEach(pin);
-    processes.gateway = await startServiceProcess("gateway", env, { silent: options.silent });
+    pin(await start("order"));
+    (await Promise.all((["payment", "notification"] as const).map(start))).forEach(pin);
+    processes.gateway = await start("gateway");
     env.GATEWAY_PORT = new URL(processes.gateway.url).port;
   } catch (err) {
     await Promise.all(Object.values(processes).map((p) => p.kill()));
     throw err;
   }
+  const supervisor = options.supervise ? new Supervisor(processes, start, options.supervise === true ? {} : options.supervise) : undefined;
   const stack: Stack = {
     gatewayUrl: processes.gateway.url,
     processes,
     env,
     async restart(name) {
+      if (supervisor) return supervisor.restart(name);
       await processes[name].stop();
-      processes[name] = await startServiceProcess(name, env, { silent: options.silent });
+      processes[name] = await start(name);
       return processes[name];
     },
     async stop() {
+      await supervisor?.close();
       await processes.gateway.stop();
       await Promise.all(SERVICE_NAMES.map((name: ServiceName) => processes[name].stop()));
     },

@@ -21,17 +21,38 @@ export interface ListeningMessage {
   url: string;
 }
 
+/** How a process ended: its exit code, or the signal that killed it. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface ServiceProcess {
   name: ProcessName;
   child: ChildProcess;
   url: string;
-  /** Graceful stop (SIGTERM), then SIGKILL after `graceMs`. */
+  /** When it announced its URL (ms since the epoch). */
+  readyAt: number;
+  /** Resolves once the process has exited and its stderr is read to the end. */
+  exited: Promise<ProcessExit>;
+  /** True once `stop()` was called: its exit is deliberate, not a crash. */
+  readonly stopping: boolean;
+  /** The last lines it wrote to stderr (kept whether or not they are shown). */
+  stderrTail(maxLines?: number): string[];
+  /** Graceful stop (SIGTERM), then SIGKILL after `graceMs`. A supervisor leaves it stopped. */
   stop(graceMs?: number): Promise<void>;
-  /** Immediate SIGKILL: a crash. */
+  /** Immediate SIGKILL: a crash, which a supervisor restarts. */
   kill(): Promise<void>;
 }
 
-/** Tells the parent (if any) where this service listens. Call from a service's main once it listens. */
+export interface StartOptions {
+  timeoutMs?: number;
+  /** Keep its stderr to this process (tests): read it through `stderrTail()` only. */
+  silent?: boolean;
+  /** Another entry point than the service's own (the launcher's tests run small fixtures). */
+  entry?: string;
+}
+
 /**
  * V8's young generation per process (MB per semi-space). The gateway shapes every federated answer:
  * a larger one means fewer scavenges (about 10% less CPU at load). The order service runs the
@@ -42,11 +63,27 @@ export interface ServiceProcess {
  */
 const SEMI_SPACE_MB: Record<ProcessName, number> = { gateway: 32, order: 6, payment: 8, notification: 8 };
 
+/** How much of a process's stderr is kept for the report of its death. */
+const STDERR_TAIL_CHARS = 8000;
+
+/** Tells the parent (if any) where this service listens. Call from a service's main once it listens. */
 export function announceListening(url: string): void {
   if (!process.send) return;
   process.send({ type: "listening", url } satisfies ListeningMessage);
   // A parent that dies (a crashed test runner, a killed `npm start`) takes its services with it.
   process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
+}
+
+/** Resolves with how `child` ended, once it has exited and its stdio streams are closed. */
+function exitOf(child: ChildProcess): Promise<ProcessExit> {
+  return new Promise((resolve) => {
+    // "close" comes after "exit" once stderr is drained, so the tail holds the last words; but a
+    // grandchild that inherited stderr (tsx's esbuild) can hold it open, so wait a second at most.
+    child.once("close", (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal }));
+    child.once("exit", (code: number | null, signal: NodeJS.Signals | null) => {
+      setTimeout(() => resolve({ code, signal }), 1000).unref();
+    });
+  });
 }
 
 function waitExit(child: ChildProcess): Promise<void> {
@@ -55,12 +92,8 @@ function waitExit(child: ChildProcess): Promise<void> {
 }
 
 /** Starts `name` with `env` and resolves once it announces its URL (or rejects if it dies first). */
-export function startServiceProcess(
-  name: ProcessName,
-  env: NodeJS.ProcessEnv,
-  options: { timeoutMs?: number; silent?: boolean } = {},
-): Promise<ServiceProcess> {
-  const child = fork(path.join(REPO_ROOT, ENTRY_POINTS[name]), [], {
+export function startServiceProcess(name: ProcessName, env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<ServiceProcess> {
+  const child = fork(options.entry ?? path.join(REPO_ROOT, ENTRY_POINTS[name]), [], {
     cwd: REPO_ROOT,
     // glibc gives every thread its own malloc arenas; the import worker and SQLite's threads made
     // the order service's memory ~40 MB larger at peak (1M-row import) without this.
@@ -69,31 +102,48 @@ export function startServiceProcess(
     // Heap sizes: young generations per SEMI_SPACE_MB; the subgraphs' old generation capped so V8
     // collects before their memory grows.
     execArgv: ["--import", "tsx", `--max-semi-space-size=${SEMI_SPACE_MB[name]}`, `--max-old-space-size=${name === "gateway" ? 160 : 128}`, ...(env.OPS_NODE_ARGS ? env.OPS_NODE_ARGS.split(" ").filter(Boolean) : [])],
-    stdio: options.silent ? ["ignore", "ignore", "pipe", "ipc"] : ["ignore", "inherit", "inherit", "ipc"],
+    // stderr is always piped, so the launcher can say what a service wrote before it died.
+    stdio: options.silent ? ["ignore", "ignore", "pipe", "ipc"] : ["ignore", "inherit", "pipe", "ipc"],
   });
   let stderrTail = "";
   child.stderr?.on("data", (d: Buffer) => {
-    stderrTail = (stderrTail + d.toString()).slice(-4000);
+    if (!options.silent) process.stderr.write(d);
+    stderrTail = (stderrTail + d.toString()).slice(-STDERR_TAIL_CHARS);
   });
+  const exited = exitOf(child);
+  const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`${name} did not start within ${options.timeoutMs ?? 30000} ms\n${stderrTail}`));
-    }, options.timeoutMs ?? 30_000);
-    const onExit = (code: number | null) => {
+      reject(new Error(`${name} did not start within ${timeoutMs} ms\n${stderrTail}`));
+    }, timeoutMs);
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
-      reject(new Error(`${name} exited with code ${code} before listening\n${stderrTail}`));
+      reject(new Error(`${name} exited with ${signal ? `signal ${signal}` : `code ${code}`} before listening\n${stderrTail}`));
     };
     child.once("exit", onExit);
     child.on("message", (msg: ListeningMessage) => {
       if (msg?.type !== "listening") return;
       clearTimeout(timer);
       child.off("exit", onExit);
+      let stopping = false;
       resolve({
         name,
         child,
         url: msg.url,
+        readyAt: Date.now(),
+        exited,
+        get stopping() {
+          return stopping;
+        },
+        stderrTail: (maxLines = 20) => {
+          const lines = stderrTail.split("\n").filter((line) => line.trim() !== "");
+          // The first line may be cut in the middle: drop it when the tail is full.
+          if (stderrTail.length >= STDERR_TAIL_CHARS) lines.shift();
+          return lines.slice(-maxLines);
+        },
         stop: async (graceMs = 5000) => {
+          stopping = true;
           if (child.exitCode !== null || child.signalCode !== null) return;
           child.kill("SIGTERM");
           const t = setTimeout(() => child.kill("SIGKILL"), graceMs);

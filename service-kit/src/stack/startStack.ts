@@ -1,7 +1,11 @@
-/** `npm start`: migrate, seed, start the three subgraphs and the gateway, print the URLs. */
+/**
+ * `npm start`: migrate, seed, start the three subgraphs and the gateway, print the URLs, and keep
+ * them running: a service that dies is restarted (the others keep serving) until Ctrl+C.
+ */
 import { ConfigError, readStackConfig, SERVICE_NAMES } from "../config.js";
 import { usePrivateUmask } from "../privateFiles.js";
 import { launchStack } from "./launchStack.js";
+import { describeSupervisionEvent } from "./supervisor.js";
 
 // The migrations this process runs create the databases: owner-only, as the services keep them.
 usePrivateUmask();
@@ -16,7 +20,11 @@ try {
 }
 
 console.log("Starting Order Operations Supergraph (migrating databases, starting services)...");
-const stack = await launchStack();
+const stack = await launchStack({
+  supervise: {
+    onEvent: (event) => console.error(`[launcher ${new Date().toISOString()}] ${describeSupervisionEvent(event)}`),
+  },
+});
 const base = stack.gatewayUrl.replace(/\/graphql$/, "");
 console.log(`
   Order Operations Supergraph is up.
@@ -30,19 +38,11 @@ ${SERVICE_NAMES.map((n) => `  ${n.padEnd(13)} ${stack.processes[n].url}`).join("
 `);
 
 let stopping = false;
-for (const [name, proc] of Object.entries(stack.processes)) {
-  proc.child.on("exit", (code, signal) => {
-    if (stopping) return;
-    console.error(`${name} stopped unexpectedly (code ${code}, signal ${signal}); stopping the stack.`);
-    void shutdown(1);
-  });
-}
-
-async function shutdown(code: number): Promise<void> {
+async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await stack.stop();
-  process.exit(code);
+  process.exit(0);
 }
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());

@@ -81,6 +81,33 @@ describe("describeError", () => {
     expect(d.unavailableServices).toEqual(["payment"]);
     expect(d.lines).toEqual([{ code: "SERVICE_UNAVAILABLE", text: "決済サービスに接続できません", service: "payment" }]);
     expect(describeError(error, en).lines[0]?.text).toBe("Payment service unavailable");
+    expect(d.serviceOutages).toEqual([{ service: "payment", kind: "unavailable" }]);
+  });
+
+  it("says a SERVICE_TIMEOUT timed out, naming the service, apart from one that cannot be reached", () => {
+    const error = gql(
+      { message: "The payment service did not answer within 30 s", extensions: { code: "SERVICE_TIMEOUT", service: "payment", params: { service: "payment", timeoutMs: 30000 } } },
+      { message: "The notification service is unavailable", extensions: { code: "SERVICE_UNAVAILABLE", service: "notification" } },
+    );
+    const d = describeError(error, ja);
+    expect(d.lines).toEqual([
+      { code: "SERVICE_TIMEOUT", text: "決済サービスが応答しません（タイムアウト）", service: "payment" },
+      { code: "SERVICE_UNAVAILABLE", text: "通知サービスに接続できません", service: "notification" },
+    ]);
+    expect(d.unavailableServices).toEqual(["payment", "notification"]);
+    expect(d.serviceOutages).toEqual([
+      { service: "payment", kind: "timeout" },
+      { service: "notification", kind: "unavailable" },
+    ]);
+    expect(describeError(error, en).lines.map((l) => l.text)).toEqual(["Payment service did not answer (timed out)", "Notification service unavailable"]);
+  });
+
+  it("names a service once, as timed out, when one part of it timed out and another could not connect", () => {
+    const error = gql(
+      { message: "unavailable", extensions: { code: "SERVICE_UNAVAILABLE", service: "order" } },
+      { message: "timeout", extensions: { code: "SERVICE_TIMEOUT", service: "order" } },
+    );
+    expect(describeError(error, ja).serviceOutages).toEqual([{ service: "order", kind: "timeout" }]);
   });
 
   it("tells a network error from a GraphQL error", () => {

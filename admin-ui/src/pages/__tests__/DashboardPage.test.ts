@@ -73,7 +73,7 @@ function gateway(overrides: Record<string, Answer> = {}) {
     ...overrides,
   };
   return (req: SeenRequest) => {
-    if (req.path === "/ready") return jsonResponse({ status: "ready", subgraphs: [{ name: "order", ready: true }, { name: "payment", ready: true }] });
+    if (req.path === "/ready") return jsonResponse({ ready: true, status: "ready", services: { order: "up", payment: "up", notification: "up" } });
     const { operationName, variables } = req.body as { operationName: string; variables: Record<string, string> };
     const answer = answers[operationName];
     return answer ? jsonResponse(answer(variables ?? {})) : jsonResponse({ errors: [{ message: `unexpected ${operationName}` }] }, 500);

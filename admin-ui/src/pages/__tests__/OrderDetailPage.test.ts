@@ -62,6 +62,26 @@ describe("OrderDetailPage", () => {
     expect(wrapper.find('[data-code="SERVICE_UNAVAILABLE"]').exists()).toBe(false);
   });
 
+  it("says the payment service timed out, in place of the payment, when the gateway gave up waiting for it", async () => {
+    const wrapper = await openOrder({
+      data: { order: { ...order, payment: null } },
+      errors: [
+        {
+          message: "The payment service did not answer within 30 s",
+          path: ["order", "payment"],
+          extensions: { code: "SERVICE_TIMEOUT", service: "payment", params: { service: "payment", timeoutMs: 30000 } },
+        },
+      ],
+    });
+    expect(wrapper.text()).toContain("静岡県産 深蒸し煎茶 100g");
+    expect(wrapper.find('[data-test="payment-panel"]').exists()).toBe(false);
+    const notice = wrapper.get('[data-test="service-notice"]');
+    expect(notice.attributes()).toMatchObject({ "data-service": "payment", "data-kind": "timeout" });
+    expect(notice.text()).toContain("決済サービスが応答しません（タイムアウト）");
+    expect(wrapper.text()).not.toContain("決済サービスに接続できません");
+    expect(wrapper.find('[data-code="SERVICE_TIMEOUT"]').exists()).toBe(false);
+  });
+
   it("shows a notice, not a blank page, when the order service itself is down", async () => {
     const wrapper = await openOrder({ data: { order: null }, errors: [{ message: "down", extensions: { code: "SERVICE_UNAVAILABLE", service: "order" } }] });
     expect(wrapper.get('[data-test="service-notice"]').text()).toContain("注文サービスに接続できません");

@@ -3,12 +3,14 @@ import { mount } from "@vue/test-utils";
 import { beforeEach, describe, expect, it } from "vitest";
 import { defineComponent, h } from "vue";
 import ErrorMessage from "@/components/common/ErrorMessage.vue";
+import ServiceNotice from "@/components/common/ServiceNotice.vue";
 import ServicePart from "@/components/common/ServicePart.vue";
 import { setLocale } from "@/i18n";
 
 const gql = (code: string, extensions: Record<string, unknown> = {}, message = "server says why") =>
   new CombinedError({ graphQLErrors: [{ message, extensions: { code, ...extensions } }] });
 const paymentDown = () => gql("SERVICE_UNAVAILABLE", { service: "payment" }, "The payment service is unavailable");
+const paymentSlow = () => gql("SERVICE_TIMEOUT", { service: "payment", params: { service: "payment", timeoutMs: 30000 } }, "The payment service did not answer within 30 s");
 
 describe("ErrorMessage", () => {
   beforeEach(() => setLocale("ja"));
@@ -58,6 +60,11 @@ describe("ErrorMessage", () => {
     expect(wrapper.find('[data-code="SERVICE_UNAVAILABLE"]').exists()).toBe(false);
     expect(wrapper.find('[data-code="NOT_FOUND"]').exists()).toBe(true);
   });
+
+  it("says a timeout as such, and leaves it to the notice when asked", () => {
+    expect(mount(ErrorMessage, { props: { error: paymentSlow() } }).get('[data-code="SERVICE_TIMEOUT"]').text()).toBe("決済サービスが応答しません（タイムアウト）");
+    expect(mount(ErrorMessage, { props: { error: paymentSlow(), hideServices: true } }).find('[role="alert"]').exists()).toBe(false);
+  });
 });
 
 describe("ServicePart", () => {
@@ -87,5 +94,42 @@ describe("ServicePart", () => {
   it("keeps its content when another service is the one down", () => {
     const wrapper = mount(Part, { props: { error: paymentDown(), service: "notification" } });
     expect(wrapper.find(".payment-facts").exists()).toBe(true);
+  });
+
+  it("says the service timed out, not that it cannot connect, when the gateway gave up waiting, in each language", async () => {
+    const wrapper = mount(Part, { props: { error: paymentSlow() } });
+    expect(wrapper.find(".payment-facts").exists()).toBe(false);
+    const notice = wrapper.get('[data-test="service-notice"]');
+    expect(notice.attributes()).toMatchObject({ "data-service": "payment", "data-kind": "timeout", role: "status" });
+    expect(notice.get("strong").text()).toBe("決済サービスが応答しません（タイムアウト）");
+    expect(notice.text()).not.toContain("接続できません");
+    expect(notice.get(".hint").text()).toContain("しばらくしてから再読み込みしてください");
+    setLocale("en");
+    await wrapper.vm.$nextTick();
+    expect(wrapper.get('[data-test="service-notice"] strong').text()).toBe("Payment service did not answer (timed out)");
+  });
+
+  it("names the service that timed out, leaving the others' parts", () => {
+    const notifications = mount(Part, { props: { error: paymentSlow(), service: "notification" } });
+    expect(notifications.find(".payment-facts").exists()).toBe(true);
+    const order = mount(Part, { props: { error: gql("SERVICE_TIMEOUT", { service: "order" }), service: "order" } });
+    expect(order.get('[data-test="service-notice"] strong').text()).toBe("注文サービスが応答しません（タイムアウト）");
+  });
+});
+
+describe("ServiceNotice", () => {
+  beforeEach(() => setLocale("ja"));
+
+  it.each([
+    ["notification", "unavailable", "通知サービスに接続できません", "Notification service unavailable"],
+    ["notification", "timeout", "通知サービスが応答しません（タイムアウト）", "Notification service did not answer (timed out)"],
+    ["payment", undefined, "決済サービスに接続できません", "Payment service unavailable"],
+  ] as const)("names %s and says %s", async (service, kind, ja, en) => {
+    const wrapper = mount(ServiceNotice, { props: { service, ...(kind ? { kind } : {}) } });
+    expect(wrapper.get("strong").text()).toBe(ja);
+    expect(wrapper.attributes("data-kind")).toBe(kind ?? "unavailable");
+    setLocale("en");
+    await wrapper.vm.$nextTick();
+    expect(wrapper.get("strong").text()).toBe(en);
   });
 });
