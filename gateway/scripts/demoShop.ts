@@ -39,13 +39,32 @@ export function demoOrder(i: number, random: () => number): DemoOrderInput {
   return { customerEmail: `${ROMAJI[f]}.${i}@example.jp`, customerName: `${FAMILY[f]} ${given}`, items };
 }
 
-/** A GraphQL POST function for a URL with extra headers. */
-export function poster(url: string, headers: Record<string, string> = {}): Post {
+/** How long to wait before trying again after a 429: its Retry-After (seconds), else 1 s; at most a minute. */
+export function retryDelayMs(retryAfter: string | null): number {
+  const seconds = retryAfter === null || retryAfter.trim() === "" ? Number.NaN : Number(retryAfter);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) * 1000 : 1000;
+}
+
+/**
+ * A GraphQL POST function for a URL with extra headers. The gateway limits requests per identity
+ * (RATE_LIMIT_PER_MINUTE): a 429 is waited out as its Retry-After says and the request sent
+ * again, so a script that sends many requests finishes on the default settings instead of failing.
+ */
+export function poster(url: string, headers: Record<string, string> = {}, onWait?: (ms: number) => void): Post {
   return async (query, variables = {}) => {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables }) });
-    const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
-    if (body.errors?.length) throw new Error(`${body.errors.map((e) => e.message).join("; ")}`);
-    return body.data;
+    for (;;) {
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables }) });
+      if (res.status === 429) {
+        await res.body?.cancel();
+        const ms = retryDelayMs(res.headers.get("retry-after"));
+        onWait?.(ms);
+        await new Promise((r) => setTimeout(r, ms));
+        continue;
+      }
+      const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
+      if (body.errors?.length) throw new Error(`${body.errors.map((e) => e.message).join("; ")}`);
+      return body.data;
+    }
   };
 }
 

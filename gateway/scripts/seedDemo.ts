@@ -15,7 +15,8 @@ if (!Number.isInteger(count) || count < 1) {
 }
 const url = process.env.GATEWAY_URL ?? `http://127.0.0.1:${config.gatewayPort}/graphql`;
 
-const post = poster(url, await credentials(url, { script: "seed:demo", command: "npm run seed:demo", role: "admin", keyName: "demo-seed" }));
+let waits = 0;
+const post = poster(url, await credentials(url, { script: "seed:demo", command: "npm run seed:demo", role: "admin", keyName: "demo-seed" }), () => (waits += 1));
 try {
   await post("{ notificationTemplates { name } }");
 } catch (err) {
@@ -29,6 +30,10 @@ const started = Date.now();
 await pool(count, 8, async (i) => {
   await seedOrder(post, i, random);
   done += 1;
-  if (done % 25 === 0 || done === count) process.stdout.write(`\rseeded ${done}/${count} orders`);
+  if (done % 25 === 0 || done === count) {
+    const line = `seeded ${done}/${count} orders${waits ? ` (waited out the gateway's rate limit ${waits} time${waits > 1 ? "s" : ""})` : ""}`;
+    // One line redrawn on a terminal; a line each in a log or a pipe.
+    process.stdout.write(process.stdout.isTTY ? `\r${line}` : `${line}\n`);
+  }
 });
-console.log(`\nDemo shop ready: ${count} orders in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: ${url}`);
+console.log(`${process.stdout.isTTY ? "\n" : ""}Demo shop ready: ${count} orders in ${((Date.now() - started) / 1000).toFixed(1)} s. Try: ${url}`);
