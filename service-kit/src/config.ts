@@ -37,6 +37,12 @@ export interface StackConfig {
   importDir: string;
   /** The largest CSV file an upload accepts, in bytes. */
   importMaxBytes: number;
+  /** Upload targets one identity may hold open (created, file not yet received). */
+  importMaxOpenUploads: number;
+  /** Bytes of uploaded files one identity may keep that no import has used yet. */
+  importMaxPendingBytes: number;
+  /** CSV downloads (error reports, failed rows, exports) one identity may run at once. */
+  importMaxDownloads: number;
   smtpUrl: string | undefined;
 }
 
@@ -108,6 +114,9 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     apiKeysFile: path.resolve(env.API_KEYS_FILE ?? path.join(dataDir, "api-keys.json")),
     importDir: path.resolve(env.IMPORT_DIR ?? path.join(dataDir, "imports")),
     importMaxBytes: readPositive(env, "IMPORT_MAX_BYTES", 200 * 1024 * 1024),
+    importMaxOpenUploads: readPositive(env, "IMPORT_MAX_OPEN_UPLOADS", 20),
+    importMaxPendingBytes: readPositive(env, "IMPORT_MAX_PENDING_BYTES", 1024 * 1024 * 1024),
+    importMaxDownloads: readPositive(env, "IMPORT_MAX_DOWNLOADS", 2),
     outbox: {
       pollMs: readPositive(env, "OUTBOX_POLL_MS", 1000),
       baseDelayMs: readPositive(env, "OUTBOX_BASE_DELAY_MS", 500),

@@ -8,7 +8,10 @@ import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
 import { handleOrderEvent } from "./domain/handleEvent.js";
 import { mountDownloadRoutes } from "./import/downloads.js";
 import { createImportManager, type ImportManager } from "./import/importManager.js";
-import { createUploadStore, mountUploadRoute } from "./import/uploads.js";
+import { mountUploadRoute } from "./import/uploadRoute.js";
+import { createUploadStore } from "./import/uploadStore.js";
+import type { UploadStore } from "./import/uploads.js";
+import { scheduleUploadSweeps } from "./import/sweepUploads.js";
 import { createPeerReader } from "./peerReader.js";
 import { resolvers } from "./resolvers/index.js";
 
@@ -28,13 +31,37 @@ export interface OrderServiceOptions extends DbOptions {
   importDir?: string;
   /** The largest upload accepted, in bytes (default 200 MB). */
   importMaxBytes?: number;
+  /** Per-identity quotas of uploads and downloads, and the upload sweeper's timing. */
+  importLimits?: Partial<ImportFileLimits>;
   host?: string;
   logLevel?: LogLevel;
 }
 
+export interface ImportFileLimits {
+  /** Upload targets one identity may hold open (default 20). */
+  maxOpenUploads: number;
+  /** Bytes of stored, not yet imported files per identity (default 1 GB). */
+  maxPendingBytes: number;
+  /** CSV downloads one identity may run at once (default 2). */
+  maxDownloads: number;
+  /** How long a target waits for its file, and a file for its import (default 24 h). */
+  uploadTtlMs: number;
+  /** How often expired targets and unused files are swept (default 5 minutes; also once at start). */
+  sweepIntervalMs: number;
+}
+
+const DEFAULT_LIMITS: ImportFileLimits = {
+  maxOpenUploads: 20,
+  maxPendingBytes: 1024 * 1024 * 1024,
+  maxDownloads: 2,
+  uploadTtlMs: 24 * 60 * 60 * 1000,
+  sweepIntervalMs: 5 * 60 * 1000,
+};
+
 export interface OrderService extends RunningServer {
   db: OrderDb;
   imports: ImportManager;
+  uploads: UploadStore;
 }
 
 export async function startOrderService(options: OrderServiceOptions): Promise<OrderService> {
@@ -43,7 +70,15 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const reader = new SqliteReader(options.dbPath, options.onQuery);
   const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery });
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
-  const uploads = createUploadStore(options.importDir ?? path.join(path.dirname(options.dbPath), "imports"), options.importMaxBytes ?? 200 * 1024 * 1024);
+  const limits = { ...DEFAULT_LIMITS, ...options.importLimits };
+  const uploads = createUploadStore(
+    db,
+    options.importDir ?? path.join(path.dirname(options.dbPath), "imports"),
+    { maxBytes: options.importMaxBytes ?? 200 * 1024 * 1024, maxOpenUploads: limits.maxOpenUploads, maxPendingBytes: limits.maxPendingBytes, ttlMs: limits.uploadTtlMs },
+    logger,
+  );
+  await uploads.recover();
+  const stopSweeps = scheduleUploadSweeps(() => uploads.sweep(), limits.sweepIntervalMs, logger);
   // Import chunks commit events from a worker thread: the dispatcher delivers them at once.
   let wake = () => {};
   const imports = createImportManager(options.dbPath, db, reader, logger, () => wake());
@@ -54,7 +89,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     resolvers: resolvers as never,
     context: (_req, identity, events) => createContext({ db, reader, peers, uploads, imports }, identity, events),
     routes: (app, authenticate) => {
-      mountUploadRoute(app, uploads, authenticate);
+      mountUploadRoute(app, uploads, authenticate, logger);
       mountDownloadRoutes(app, { db, reader }, authenticate);
     },
     events: {
@@ -77,6 +112,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     host: options.host,
     port: options.port,
     onStop: async () => {
+      stopSweeps();
       await imports.stop();
       bulk.close();
       reader.close();
@@ -84,5 +120,5 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     },
   });
   wake = server.events.wake;
-  return { ...server, db, imports };
+  return { ...server, db, imports, uploads };
 }
