@@ -6,6 +6,7 @@ import { createLogger, openBulkDb, SqliteReader, startSubgraphServer, type LogLe
 import { createContext } from "./context.js";
 import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
 import { handleOrderEvent } from "./domain/handleEvent.js";
+import { createDownloadLimiter } from "./import/downloadLimiter.js";
 import { mountDownloadRoutes } from "./import/downloads.js";
 import { createImportManager, type ImportManager } from "./import/importManager.js";
 import { mountUploadRoute } from "./import/uploadRoute.js";
@@ -90,7 +91,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     context: (_req, identity, events) => createContext({ db, reader, peers, uploads, imports }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate, logger);
-      mountDownloadRoutes(app, { db, reader }, authenticate);
+      mountDownloadRoutes(app, { reader, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
     },
     events: {
       webhookSecret: options.security.webhookSecret,
