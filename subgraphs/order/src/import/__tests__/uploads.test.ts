@@ -23,12 +23,13 @@ async function target(headers: Record<string, string>, filename = "orders.csv"):
   return (await mustQuery(world.service.url, UPLOAD, { f: filename }, headers)).createImportUpload.id;
 }
 
-async function put(id: string, body: BodyInit, headers: Record<string, string>) {
+async function put(id: string, body: BodyInit, headers: Record<string, string>, signal?: AbortSignal) {
   const res = await fetch(world.service.url.replace("/graphql", `/uploads/${id}`), {
     method: "PUT",
     headers: { ...headers, "content-type": "text/csv" },
     body,
     duplex: "half",
+    signal,
   } as RequestInit);
   const text = await res.text();
   return { status: res.status, body: JSON.parse(text), text };
@@ -92,11 +93,23 @@ describe("one winner per target", () => {
     expect(again.body.errors[0].extensions.params.state).toBe("complete");
   });
 
-  it("an interrupted or refused transfer leaves the target open for the next PUT", async () => {
+  it("an empty, refused or interrupted transfer leaves the target open for the next PUT", async () => {
     const owner = await as("interrupted");
     const id = await target(owner);
     const empty = await put(id, "", owner);
     expect(empty.status).toBe(400);
+    expect(stateOf(id)!.state).toBe("open");
+    expect(fs.readdirSync(path.join(world.dir, "imports")).filter((f) => f.startsWith(id))).toEqual([]);
+    // A client that goes away in the middle of its body.
+    const abort = new AbortController();
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (controller) => new Promise((r) => setTimeout(r, 20)).then(() => controller.enqueue(new Uint8Array(1024).fill(0x41))),
+    });
+    const cut = put(id, endless, owner, abort.signal).catch((e: unknown) => e);
+    for (let i = 0; i < 200 && stateOf(id)!.state !== "receiving"; i++) await new Promise((r) => setTimeout(r, 10));
+    abort.abort();
+    await cut;
+    for (let i = 0; i < 200 && stateOf(id)!.state !== "open"; i++) await new Promise((r) => setTimeout(r, 10));
     expect(stateOf(id)!.state).toBe("open");
     expect(fs.readdirSync(path.join(world.dir, "imports")).filter((f) => f.startsWith(id))).toEqual([]);
     expect((await put(id, "a,b\r\n", owner)).status).toBe(201);
@@ -169,6 +182,22 @@ describe("quotas per identity", () => {
       const over = await send(second, big.replace("H-1", "H-2"));
       expect(over.status).toBe(409);
       expect(over.body.errors[0].extensions).toMatchObject({ code: "CONFLICT", params: { limit: "PENDING_BYTES", max: LIMITS.maxPendingBytes } });
+      expect(state(second)).toEqual({ state: "open", path: null });
+      // Sent chunked (no Content-Length), the same file is cut off where it passes the quota, and
+      // the client still reads why: the rest of its body is read and dropped, not reset.
+      const chunked = await fetch(small.service.url.replace("/graphql", `/uploads/${second}`), {
+        method: "PUT",
+        headers: { ...owner, "content-type": "text/csv" },
+        body: new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < 64; i++) controller.enqueue(new Uint8Array(64 * 1024).fill(0x41));
+            controller.close();
+          },
+        }),
+        duplex: "half",
+      } as RequestInit);
+      expect(chunked.status).toBe(409);
+      expect((await chunked.json()).errors[0].extensions).toMatchObject({ code: "CONFLICT", params: { limit: "PENDING_BYTES" } });
       expect(state(second)).toEqual({ state: "open", path: null });
       // Fill the quota exactly: no further target.
       const room = LIMITS.maxPendingBytes - Buffer.byteLength(big);
