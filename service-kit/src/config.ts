@@ -39,6 +39,12 @@ export interface StackConfig {
   importMaxBytes: number;
   /** Time between two passes of the background consistency check. */
   consistencyIntervalMs: number;
+  /** Upload targets one identity may hold open (created, file not yet received). */
+  importMaxOpenUploads: number;
+  /** Bytes of uploaded files one identity may keep that no import has used yet. */
+  importMaxPendingBytes: number;
+  /** CSV downloads (error reports, failed rows, exports) one identity may run at once. */
+  importMaxDownloads: number;
   smtpUrl: string | undefined;
 }
 
@@ -111,6 +117,9 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     importDir: path.resolve(env.IMPORT_DIR ?? path.join(dataDir, "imports")),
     importMaxBytes: readPositive(env, "IMPORT_MAX_BYTES", 200 * 1024 * 1024),
     consistencyIntervalMs: readPositive(env, "CONSISTENCY_INTERVAL_MS", 60_000),
+    importMaxOpenUploads: readPositive(env, "IMPORT_MAX_OPEN_UPLOADS", 20),
+    importMaxPendingBytes: readPositive(env, "IMPORT_MAX_PENDING_BYTES", 1024 * 1024 * 1024),
+    importMaxDownloads: readPositive(env, "IMPORT_MAX_DOWNLOADS", 2),
     outbox: {
       pollMs: readPositive(env, "OUTBOX_POLL_MS", 1000),
       baseDelayMs: readPositive(env, "OUTBOX_BASE_DELAY_MS", 500),

@@ -222,7 +222,7 @@ describe("an import through the gateway", () => {
     const report = await fetch(`${origin}${job.errorReportUrl}`, { headers: viewer });
     expect(report.status).toBe(200);
     expect(report.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(report.headers.get("content-disposition")).toBe(`attachment; filename="import-${job.id}-errors.csv"`);
+    expect(report.headers.get("content-disposition")).toBe(`attachment; filename="import-${job.id}-errors.csv"; filename*=UTF-8''orders-example-errors.csv`);
     expect(report.headers.get("cache-control")).toBe("no-store");
     // UTF-8 with a BOM, so Excel opens it (fetch's text() would drop the BOM).
     expect(Buffer.from(await report.arrayBuffer()).toString("latin1")).toBe("\xEF\xBB\xBFrow_number,column,value,reason\r\n");

@@ -9,7 +9,7 @@
  * identity). Uploads have their own size limit (IMPORT_MAX_BYTES), not GraphQL's body limit.
  */
 import type { IncomingMessage } from "node:http";
-import express, { type Request, type Response, type Router } from "express";
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { roleAllows, type Logger, type Role } from "@ops/service-kit";
 import { gatewayError, sendError } from "../errors.js";
 import { isRejection, type GatewayContext, type RequestGuard } from "../security/requestGuard.js";
@@ -101,6 +101,13 @@ export function createImportFileRoutes(options: ImportFileRoutesOptions): Router
   router.get("/exports/orders.csv", async (req, res) => {
     const caller = await signedIn(req, res, "viewer");
     if (caller) await forward(req, res, caller, `/exports/orders.csv${searchOf(req)}`);
+  });
+
+  // An id that is not valid percent-encoding (`/imports/%E0/errors.csv`) fails in Express before
+  // a route runs: the caller's mistake, answered as the order service answers a malformed id.
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof URIError) || res.headersSent) return next(err);
+    sendError(res, 400, gatewayError("BAD_USER_INPUT", "The id in the address is not valid percent-encoding", { field: "id" }));
   });
 
   return router;

@@ -14,6 +14,13 @@ describe("configuration", () => {
     expect(c.outboxDir).toBe("/srv/shop/outbox");
   });
 
+  it("reads the per-identity upload and download limits, 20 targets, 1 GB and 2 downloads by default", () => {
+    expect(readStackConfig({})).toMatchObject({ importMaxOpenUploads: 20, importMaxPendingBytes: 1024 ** 3, importMaxDownloads: 2 });
+    const c = readStackConfig({ IMPORT_MAX_OPEN_UPLOADS: "5", IMPORT_MAX_PENDING_BYTES: "1048576", IMPORT_MAX_DOWNLOADS: "4" });
+    expect(c).toMatchObject({ importMaxOpenUploads: 5, importMaxPendingBytes: 1048576, importMaxDownloads: 4 });
+    expect(() => readStackConfig({ IMPORT_MAX_DOWNLOADS: "0" })).toThrow(/IMPORT_MAX_DOWNLOADS=0 must be a positive whole number/);
+  });
+
   it("fails with a message that says how to fix a bad value", () => {
     expect(() => readStackConfig({ ORDER_PORT: "http" })).toThrow(ConfigError);
     expect(() => readStackConfig({ ORDER_PORT: "http" })).toThrow(/ORDER_PORT=http .*integer between 0 and 65535/);

@@ -13,6 +13,7 @@ const service = await startOrderService({
   outbox: config.outbox,
   importDir: config.importDir,
   importMaxBytes: config.importMaxBytes,
+  importLimits: { maxOpenUploads: config.importMaxOpenUploads, maxPendingBytes: config.importMaxPendingBytes, maxDownloads: config.importMaxDownloads },
   peerUrls: () => ({ payment: config.services.payment.url, notification: config.services.notification.url }),
   consistency: { intervalMs: config.consistencyIntervalMs },
   host: config.host,

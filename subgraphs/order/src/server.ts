@@ -20,9 +20,13 @@ import { createConsistencyStore } from "./consistency/consistencyStore.js";
 import { createContext } from "./context.js";
 import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
 import { handleOrderEvent } from "./domain/handleEvent.js";
+import { createDownloadLimiter } from "./import/downloadLimiter.js";
 import { mountDownloadRoutes } from "./import/downloads.js";
 import { createImportManager, type ImportManager } from "./import/importManager.js";
-import { createUploadStore, mountUploadRoute } from "./import/uploads.js";
+import { mountUploadRoute } from "./import/uploadRoute.js";
+import { createUploadStore } from "./import/uploadStore.js";
+import type { UploadStore } from "./import/uploads.js";
+import { scheduleUploadSweeps } from "./import/sweepUploads.js";
 import { createPeerReader } from "./peerReader.js";
 import { resolvers } from "./resolvers/index.js";
 
@@ -44,13 +48,37 @@ export interface OrderServiceOptions extends DbOptions {
   importMaxBytes?: number;
   /** The background consistency check's pacing (intervalMs: CONSISTENCY_INTERVAL_MS). */
   consistency?: ConsistencyCheckerOptions;
+  /** Per-identity quotas of uploads and downloads, and the upload sweeper's timing. */
+  importLimits?: Partial<ImportFileLimits>;
   host?: string;
   logLevel?: LogLevel;
 }
 
+export interface ImportFileLimits {
+  /** Upload targets one identity may hold open (default 20). */
+  maxOpenUploads: number;
+  /** Bytes of stored, not yet imported files per identity (default 1 GB). */
+  maxPendingBytes: number;
+  /** CSV downloads one identity may run at once (default 2). */
+  maxDownloads: number;
+  /** How long a target waits for its file, and a file for its import (default 24 h). */
+  uploadTtlMs: number;
+  /** How often expired targets and unused files are swept (default 5 minutes; also once at start). */
+  sweepIntervalMs: number;
+}
+
+const DEFAULT_LIMITS: ImportFileLimits = {
+  maxOpenUploads: 20,
+  maxPendingBytes: 1024 * 1024 * 1024,
+  maxDownloads: 2,
+  uploadTtlMs: 24 * 60 * 60 * 1000,
+  sweepIntervalMs: 5 * 60 * 1000,
+};
+
 export interface OrderService extends RunningServer {
   db: OrderDb;
   imports: ImportManager;
+  uploads: UploadStore;
 }
 
 export async function startOrderService(options: OrderServiceOptions): Promise<OrderService> {
@@ -63,7 +91,15 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   // Uploaded files are customers' orders: owner-only, including those kept from before this rule.
   makePrivateDir(importDir);
   logTightened(logger, tightenFilesIn(importDir));
-  const uploads = createUploadStore(importDir, options.importMaxBytes ?? 200 * 1024 * 1024);
+  const limits = { ...DEFAULT_LIMITS, ...options.importLimits };
+  const uploads = createUploadStore(
+    db,
+    importDir,
+    { maxBytes: options.importMaxBytes ?? 200 * 1024 * 1024, maxOpenUploads: limits.maxOpenUploads, maxPendingBytes: limits.maxPendingBytes, ttlMs: limits.uploadTtlMs },
+    logger,
+  );
+  await uploads.recover();
+  const stopSweeps = scheduleUploadSweeps(() => uploads.sweep(), limits.sweepIntervalMs, logger);
   // Import chunks commit events from a worker thread: the dispatcher delivers them at once.
   let wake = () => {};
   const imports = createImportManager(options.dbPath, db, reader, logger, () => wake());
@@ -80,8 +116,8 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     resolvers: resolvers as never,
     context: (_req, identity, events) => createContext({ db, reader, peers, uploads, imports, consistency }, identity, events),
     routes: (app, authenticate) => {
-      mountUploadRoute(app, uploads, authenticate);
-      mountDownloadRoutes(app, { db, reader }, authenticate);
+      mountUploadRoute(app, uploads, authenticate, logger);
+      mountDownloadRoutes(app, { reader, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
     },
     events: {
       webhookSecret: options.security.webhookSecret,
@@ -104,6 +140,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     port: options.port,
     onStop: async () => {
       await consistency.checker.stop();
+      stopSweeps();
       await imports.stop();
       bulk.close();
       checkWriter.close();
@@ -113,5 +150,5 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     },
   });
   wake = server.events.wake;
-  return { ...server, db, imports };
+  return { ...server, db, imports, uploads };
 }

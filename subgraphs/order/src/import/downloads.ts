@@ -1,126 +1,164 @@
 /**
  * Downloads for spreadsheets, on the order service (the gateway passes them through, signed in):
- *  GET /imports/:id/errors.csv       the error report (row, column, value, reason), formula-safe
+ *  GET /imports/:id/errors.csv       the error report (row, column, value, reason)
  *  GET /imports/:id/failed-rows.csv  the rows of rejected orders in the import format, to fix and retry
  *  GET /exports/orders.csv           orders of a batch or a filter in the import format (round trip)
- * `?encoding=utf-8-bom` (default) or `cp932`; error reports also take `source` (the file's own).
+ * `?encoding=utf-8-bom` (default) or `cp932`; the reports also take `source` (the file's own).
+ *
+ * Each streams from the database a page at a time with back-pressure, so its memory does not
+ * grow with the import or the shop; every text cell is formula-safe; an identity runs at most
+ * `maxDownloads` at once (beyond: 429 with Retry-After); parameters are checked first (400).
  */
 import fs from "node:fs";
 import type { IncomingMessage } from "node:http";
-import type { Express, Response } from "express";
-import { AppError, BadUserInputError, NotFoundError, type Identity, type Role, type SqliteReader } from "@ops/service-kit";
-import type { OrderDb } from "../db.js";
+import path from "node:path";
+import express, { type Express, type Request, type Response } from "express";
+import { NotFoundError, type Identity, type Logger, type Role, type SqliteReader } from "@ops/service-kit";
 import { filterSql } from "../domain/listOrders.js";
-import { AutoDecoder, CsvParser, isBlankRecord } from "./csv/index.js";
-import { csvLine, encodeCsv, parseOutputEncoding, type OutputEncoding } from "./csvWriter.js";
+import { attachment } from "./contentDisposition.js";
+import { ClientGone, csvDownload, csvLine, type CsvDownload, type OutputEncoding } from "./csvWriter.js";
+import type { DownloadLimiter } from "./downloadLimiter.js";
+import { parseExportParams, parseImportId, parseReportParams, type ReportEncoding } from "./downloadParams.js";
+import { writeFailedRows } from "./failedRows.js";
+import { fileRouteErrorHandler, sendFailure, sendJsonError } from "./fileRouteErrors.js";
+import { ownerOf } from "./uploads.js";
 
 type Authenticate = (req: IncomingMessage, role: Role) => Promise<Identity>;
 
-function fail(res: Response, err: unknown): void {
-  if (res.headersSent) return void res.destroy();
-  const status = err instanceof AppError ? ({ UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400 } as Record<string, number>)[String(err.extensions.code)] ?? 500 : 500;
-  res.status(status).json({ errors: [{ message: err instanceof AppError ? err.message : "Internal server error", extensions: { code: err instanceof AppError ? err.extensions.code : "INTERNAL_SERVER_ERROR" } }] });
-}
-
-function startCsv(res: Response, filename: string, encoding: OutputEncoding) {
-  res.status(200);
-  res.setHeader("content-type", `text/csv; charset=${encoding === "cp932" ? "shift_jis" : "utf-8"}`);
-  res.setHeader("content-disposition", `attachment; filename="${filename}"`);
-  let first = true;
-  return (text: string) => {
-    const ok = res.write(encodeCsv(text, encoding, first));
-    first = false;
-    return ok;
-  };
-}
-
+/** What a client is told to wait before trying again when it runs too many downloads. */
+export const DOWNLOAD_RETRY_AFTER_SECONDS = 5;
+const ERROR_PAGE = 2000;
+const ORDER_PAGE = 1000;
 const IMPORT_HEADER = ["order_ref", "customer_email", "customer_name", "product_name", "quantity", "unit_price", "currency"];
 
-export function mountDownloadRoutes(app: Express, deps: { db: OrderDb; reader: SqliteReader }, authenticate: Authenticate): void {
-  const importFor = async (req: IncomingMessage, id: string) => {
-    await authenticate(req, "viewer");
-    const row = /^\d+$/.test(id) ? await deps.db.importHistory.findUnique({ where: { id: Number(id) } }) : null;
-    if (!row) throw new NotFoundError(`Import ${id} does not exist`);
-    return row;
-  };
+interface ImportRow {
+  id: number;
+  filename: string;
+  encoding: string | null;
+  upload_path: string;
+}
 
-  app.get("/imports/:id/errors.csv", async (req, res) => {
-    try {
-      const job = await importFor(req, String(req.params.id));
-      const requested = req.query.encoding === "source" ? (job.encoding === "cp932" ? "cp932" : "utf-8-bom") : req.query.encoding;
-      const encoding = parseOutputEncoding(requested);
-      if (!encoding) throw new BadUserInputError("encoding must be utf-8-bom, cp932 or source");
-      const write = startCsv(res, `import-${job.id}-errors.csv`, encoding);
-      write(csvLine(["row_number", "column", "value", "reason"], true));
-      let after = 0;
-      for (;;) {
-        const page = await deps.db.importError.findMany({ where: { importId: job.id, id: { gt: after } }, orderBy: { id: "asc" }, take: 5000 });
-        if (page.length === 0) break;
-        write(page.map((e) => csvLine([e.rowNumber, e.column, e.value, e.reason], true)).join(""));
-        after = page[page.length - 1]!.id;
-      }
-      res.end();
-    } catch (err) {
-      fail(res, err);
-    }
-  });
+export interface DownloadDeps {
+  reader: SqliteReader;
+  limiter: DownloadLimiter;
+  logger: Logger;
+}
 
-  app.get("/imports/:id/failed-rows.csv", async (req, res) => {
-    try {
-      const job = await importFor(req, String(req.params.id));
-      const failed = new Set((await deps.db.importError.findMany({ where: { importId: job.id }, select: { rowNumber: true } })).map((e) => e.rowNumber));
-      if (!fs.existsSync(job.uploadPath)) throw new NotFoundError(`The file of import ${job.id} is no longer on the server`);
-      const decoder = new AutoDecoder();
-      const parser = new CsvParser();
-      const encoding = parseOutputEncoding(req.query.encoding === "source" ? undefined : req.query.encoding) ?? "utf-8-bom";
-      let header: string[] | null = null;
-      let refColumn = -1;
-      const lines: string[] = [];
-      const onRecord = (fields: string[], line: number) => {
-        if (!header) {
-          if (isBlankRecord(fields)) return;
-          header = fields;
-          refColumn = fields.findIndex((f) => f.normalize("NFKC").trim().toLowerCase() === "order_ref");
-          // Rows without an order_ref keep their key (#<row>) so a retry lands on the same order.
-          lines.push(csvLine(refColumn >= 0 ? fields : ["order_ref", ...fields], false));
+/** The name a report is saved under: the uploaded file's name with a suffix (its ASCII fallback: the import's id). */
+function reportName(job: ImportRow, suffix: string): { name: string; fallback: string } {
+  const stem = path.basename(job.filename).replace(/\.csv$/i, "") || "import";
+  return { name: `${stem}-${suffix}.csv`, fallback: `import-${job.id}-${suffix}.csv` };
+}
+
+function outputEncoding(requested: ReportEncoding, job: ImportRow): OutputEncoding {
+  if (requested !== "source") return requested;
+  return job.encoding === "cp932" ? "cp932" : "utf-8-bom";
+}
+
+export function mountDownloadRoutes(app: Express, deps: DownloadDeps, authenticate: Authenticate): void {
+  const { reader, limiter, logger } = deps;
+
+  /**
+   * Signs the caller in, checks the parameters, takes a download slot (freed when the answer
+   * ends, however it ends), then runs `body`; errors before the first byte are answered as JSON.
+   */
+  const download = <P>(what: string, parse: (req: Request) => P, body: (params: P, req: Request, res: Response) => Promise<void>) =>
+    async (req: Request, res: Response) => {
+      let release: (() => void) | null = null;
+      try {
+        const identity = await authenticate(req, "viewer");
+        const params = parse(req);
+        release = limiter.acquire(ownerOf(identity));
+        if (!release) {
+          sendJsonError(
+            res,
+            429,
+            { message: `You are already running ${limiter.max} downloads; wait until one has finished`, code: "TOO_MANY_REQUESTS", params: { max: limiter.max, retryAfterSeconds: DOWNLOAD_RETRY_AFTER_SECONDS } },
+            { "retry-after": String(DOWNLOAD_RETRY_AFTER_SECONDS) },
+          );
           return;
         }
-        if (!failed.has(line)) return;
-        const cells = refColumn >= 0 ? [...fields] : ["", ...fields];
-        const at = refColumn >= 0 ? refColumn : 0;
-        if (!cells[at]?.trim()) cells[at] = `#${line}`;
-        lines.push(csvLine(cells, false));
-      };
-      for await (const chunk of fs.createReadStream(job.uploadPath, { highWaterMark: 1 << 20 })) parser.push(decoder.write(chunk as Buffer), onRecord);
-      parser.push(decoder.end(), onRecord);
-      parser.end(onRecord);
-      const write = startCsv(res, `import-${job.id}-failed-rows.csv`, encoding);
-      write(lines.join(""));
-      res.end();
-    } catch (err) {
-      fail(res, err);
-    }
-  });
+        res.once("close", release);
+        await body(params, req, res);
+      } catch (err) {
+        if (!(err instanceof ClientGone)) sendFailure(res, err, logger, what);
+      } finally {
+        if (release && (res.writableEnded || res.destroyed)) release();
+      }
+    };
 
-  app.get("/exports/orders.csv", async (req, res) => {
-    try {
-      await authenticate(req, "viewer");
-      const q = req.query as Record<string, string | undefined>;
-      const encoding = parseOutputEncoding(q.encoding);
-      if (!encoding) throw new BadUserInputError("encoding must be utf-8-bom or cp932");
-      const status = q.status ? q.status.split(",").map((s) => s.trim().toUpperCase()) : null;
-      const filter = filterSql({ batchId: q.batchId, customerEmail: q.customerEmail, customerName: q.customerName, createdFrom: q.createdFrom, createdTo: q.createdTo, status: status as never });
-      const write = startCsv(res, q.batchId ? `batch-${q.batchId}.csv` : "orders.csv", encoding);
-      write(csvLine(IMPORT_HEADER, false));
+  const importById = (id: number): ImportRow => {
+    const job = reader.get<ImportRow>("SELECT id, filename, encoding, upload_path FROM import_history WHERE id = ?", id);
+    if (!job) throw new NotFoundError(`Import ${id} does not exist`, { field: "id", params: { id } });
+    return job;
+  };
+
+  const reportParams = (req: Request) => ({ id: parseImportId(String(req.params.id)), ...parseReportParams(req.query) });
+
+  const router = express.Router();
+
+  router.get(
+    "/imports/:id/errors.csv",
+    download("error report", reportParams, async ({ id, encoding }, _req, res) => {
+      const job = importById(id);
+      const { name, fallback } = reportName(job, "errors");
+      const out = csvDownload(res, outputEncoding(encoding, job), attachment(name, fallback));
+      await out.write(csvLine(["row_number", "column", "value", "reason"]));
+      // Keyset over the (import_id, row_number) index: the report in row order, a page at a time.
+      let after = { row: 0, id: 0 };
+      for (;;) {
+        const page = reader.all<{ id: number; row_number: number; column: string | null; value: string | null; reason: string }>(
+          `SELECT id, row_number, "column", value, reason FROM import_errors
+           WHERE import_id = ? AND (row_number, id) > (?, ?) ORDER BY row_number, id LIMIT ${ERROR_PAGE}`,
+          job.id,
+          after.row,
+          after.id,
+        );
+        if (page.length === 0) break;
+        await out.write(page.map((e) => csvLine([e.row_number, e.column, e.value, e.reason])).join(""));
+        const last = page[page.length - 1]!;
+        after = { row: last.row_number, id: last.id };
+      }
+      out.end();
+    }),
+  );
+
+  router.get(
+    "/imports/:id/failed-rows.csv",
+    download("failed rows", reportParams, async ({ id, encoding }, _req, res) => {
+      const job = importById(id);
+      try {
+        await fs.promises.access(job.upload_path, fs.constants.R_OK);
+      } catch {
+        throw new NotFoundError(`The file of import ${job.id} is no longer on the server`, { field: "id", params: { id: job.id } });
+      }
+      const { name, fallback } = reportName(job, "failed-rows");
+      const out: CsvDownload = csvDownload(res, outputEncoding(encoding, job), attachment(name, fallback));
+      const failedAfter = (after: number, limit: number) =>
+        reader
+          .all<{ row_number: number }>(`SELECT DISTINCT row_number FROM import_errors WHERE import_id = ? AND row_number > ? ORDER BY row_number LIMIT ${limit}`, job.id, after)
+          .map((r) => r.row_number);
+      await writeFailedRows(job.upload_path, failedAfter, (text) => out.write(text));
+      out.end();
+    }),
+  );
+
+  router.get(
+    "/exports/orders.csv",
+    download("order export", (req) => parseExportParams(req.query), async ({ filter, encoding }, _req, res) => {
+      const where = filterSql(filter);
+      const name = filter.batchId ? `batch-${filter.batchId}.csv` : "orders.csv";
+      const out = csvDownload(res, encoding, attachment(name));
+      await out.write(csvLine(IMPORT_HEADER));
       let after = 0;
       for (;;) {
-        const orders = deps.reader.all<{ id: number; order_key: string | null; customer_email: string; customer_name: string; currency: string }>(
-          `SELECT id, order_key, customer_email, customer_name, currency FROM orders WHERE ${[...filter.where, "id > ?"].join(" AND ")} ORDER BY id LIMIT 2000`,
-          ...filter.params,
+        const orders = reader.all<{ id: number; order_key: string | null; customer_email: string; customer_name: string; currency: string }>(
+          `SELECT id, order_key, customer_email, customer_name, currency FROM orders WHERE ${[...where.where, "id > ?"].join(" AND ")} ORDER BY id LIMIT ${ORDER_PAGE}`,
+          ...where.params,
           after,
         );
         if (orders.length === 0) break;
-        const items = deps.reader.all<{ order_id: number; product_name: string; quantity: number; unit_price: number }>(
+        const items = reader.all<{ order_id: number; product_name: string; quantity: number; unit_price: number }>(
           "SELECT order_id, product_name, quantity, unit_price FROM order_items WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY order_id, id",
           JSON.stringify(orders.map((o) => o.id)),
         );
@@ -129,15 +167,16 @@ export function mountDownloadRoutes(app: Express, deps: { db: OrderDb; reader: S
           .map((i) => {
             const o = byOrder.get(i.order_id)!;
             const ref = o.order_key && !o.order_key.startsWith("#") ? o.order_key : `ORDER-${o.id}`;
-            return csvLine([ref, o.customer_email, o.customer_name, i.product_name, i.quantity, i.unit_price, o.currency], false);
+            return csvLine([ref, o.customer_email, o.customer_name, i.product_name, i.quantity, i.unit_price, o.currency]);
           })
           .join("");
-        if (!write(text)) await new Promise((r) => res.once("drain", r));
+        await out.write(text);
         after = orders[orders.length - 1]!.id;
       }
-      res.end();
-    } catch (err) {
-      fail(res, err);
-    }
-  });
+      out.end();
+    }),
+  );
+
+  router.use(fileRouteErrorHandler(logger));
+  app.use(router);
 }

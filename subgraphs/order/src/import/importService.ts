@@ -49,7 +49,7 @@ async function queueImport(deps: ImportDeps, upload: { filename: string; checksu
 }
 
 export async function startImport(deps: ImportDeps, input: StartImportInput, identity: Identity) {
-  const upload = deps.uploads.get(input.uploadId);
+  const upload = await deps.uploads.get(input.uploadId, identity, "input.uploadId");
   const options: ImportOptions = {
     dryRun: input.dryRun ?? DEFAULT_OPTIONS.dryRun,
     atomic: input.atomic ?? DEFAULT_OPTIONS.atomic,
@@ -58,7 +58,7 @@ export async function startImport(deps: ImportDeps, input: StartImportInput, ide
     force: input.force ?? DEFAULT_OPTIONS.force,
   };
   if (!options.dryRun && !options.force) {
-    const real = await earlierRealImport(deps.db, upload.checksum!);
+    const real = await earlierRealImport(deps.db, upload.checksum);
     if (real) {
       throw new ConflictError(
         `This file was already imported as import ${real.id} (${real.filename}, ${real.createdAt.toISOString()}). Import it again only on purpose, with force: true.`,
@@ -66,7 +66,10 @@ export async function startImport(deps: ImportDeps, input: StartImportInput, ide
       );
     }
   }
-  return queueImport(deps, { filename: upload.filename, checksum: upload.checksum!, size: upload.size!, path: upload.path }, options, identity, crypto.randomUUID(), null);
+  // A real import keeps its file (its failed rows are read from it); a dry run only previews, so
+  // its file still counts against the quota and is removed at its expiry like any unused file.
+  if (!options.dryRun) await deps.uploads.markImported(upload, "input.uploadId");
+  return queueImport(deps, upload, options, identity, crypto.randomUUID(), null);
 }
 
 export async function retryImport(deps: ImportDeps, input: { importId: string; uploadId: string }, identity: Identity) {
@@ -78,9 +81,10 @@ export async function retryImport(deps: ImportDeps, input: { importId: string; u
   }
   const options = JSON.parse(original.options) as ImportOptions;
   if (options.dryRun) throw new BadUserInputError(`Import ${id} was a dry run: start a real import instead`, { field: "input.importId" });
-  const upload = deps.uploads.get(input.uploadId);
+  const upload = await deps.uploads.get(input.uploadId, identity, "input.uploadId");
+  await deps.uploads.markImported(upload, "input.uploadId");
   // The same batch: orders already imported are never written twice (UNIQUE(batch_id, order_key)).
-  return queueImport(deps, { filename: upload.filename, checksum: upload.checksum!, size: upload.size!, path: upload.path }, { ...options, atomic: false, force: true }, identity, original.batchId, id);
+  return queueImport(deps, upload, { ...options, atomic: false, force: true }, identity, original.batchId, id);
 }
 
 export async function cancelImport(deps: ImportDeps, rawId: string) {

@@ -1,127 +1,89 @@
 /**
- * Staged uploads (like Shopify's): the client asks for an upload target with GraphQL, sends the
- * file over plain HTTP (`PUT /uploads/:id`, streamed to disk with its SHA-256 computed on the
- * way), then starts the import with the upload's id. No multi-megabyte GraphQL strings.
+ * Staged uploads (like Shopify's): the client asks for an upload target with GraphQL
+ * (`createImportUpload`), sends the file over plain HTTP (`PUT /uploads/:id`, streamed to storage
+ * with its SHA-256 computed on the way), then starts the import with the upload's id. No
+ * multi-megabyte GraphQL strings.
+ *
+ * A target belongs to the identity that created it, takes exactly one file (the first PUT claims
+ * it; any other gets CONFLICT at once) and expires; a file no import used is removed after its
+ * expiry. This is the contract; `uploadStore.ts` keeps the targets in the database and the files
+ * on local disk.
  */
-import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { pipeline } from "node:stream/promises";
-import { Transform } from "node:stream";
-import type { Express } from "express";
-import { AppError, BadUserInputError, ConflictError, NotFoundError, type Identity, type Role } from "@ops/service-kit";
+import type { Readable } from "node:stream";
+import type { Identity } from "@ops/service-kit";
 
-export interface UploadMeta {
+export type UploadState = "open" | "receiving" | "complete" | "expired";
+
+/** One upload target, as stored. */
+export interface Upload {
   id: string;
   filename: string;
+  /** `<kind>:<name>` of its creator (see {@link ownerOf}). */
   createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  complete: boolean;
-  size?: number;
-  checksum?: string;
-  path: string;
+  createdAt: Date;
+  /** Open: the file must arrive before. Complete and not imported: the file is removed after. */
+  expiresAt: Date;
+  state: UploadState;
+  size: number | null;
+  checksum: string | null;
+  path: string | null;
+  /** When a real (not dry-run) import first used the file: it is kept from then on. */
+  importedAt: Date | null;
 }
 
-const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
-const ID_RE = /^[0-9a-f-]{36}$/;
+/** A complete upload: its file is stored. */
+export type StoredUpload = Upload & { size: number; checksum: string; path: string };
+
+/** What the PUT answers: the stored bytes' size and SHA-256. */
+export interface ReceivedFile {
+  id: string;
+  filename: string;
+  size: number;
+  checksum: string;
+}
+
+export interface UploadLimits {
+  /** The largest file, in bytes. */
+  maxBytes: number;
+  /** Targets one identity may hold open (created, no file yet). */
+  maxOpenUploads: number;
+  /** Bytes of stored files one identity may keep that no import has used. */
+  maxPendingBytes: number;
+  /** How long a target waits for its file, and a file for its import. */
+  ttlMs: number;
+}
+
+export interface SweepResult {
+  expiredTargets: number;
+  removedFiles: number;
+  removedBytes: number;
+}
 
 export interface UploadStore {
-  create(filename: string, identity: Identity): UploadMeta;
-  /** Any upload, finished or not; null when unknown. */
-  find(id: string): UploadMeta | null;
-  /** Records that the file arrived. */
-  complete(meta: UploadMeta, size: number, checksum: string): UploadMeta;
-  /** The finished upload, or NOT_FOUND / CONFLICT (not uploaded yet). */
-  get(id: string, field?: string): UploadMeta;
-  maxBytes: number;
+  readonly limits: UploadLimits;
+  /** A new open target for `identity`; CONFLICT `{ limit, max }` beyond its quotas. */
+  create(filename: string, identity: Identity): Promise<Upload>;
+  /**
+   * Stores the file of target `id` from `body` (`declaredLength`: the Content-Length, if any).
+   * Exactly one caller claims an open target; refusals are AppErrors whose `http.status` (or
+   * code) says the answer: 404 unknown or someone else's, 409 claimed or complete, 410 expired,
+   * 413 too large, 409 over the bytes quota, 400 empty or interrupted.
+   */
+  receive(id: string, identity: Identity, body: Readable, declaredLength: number | null): Promise<ReceivedFile>;
+  /** The complete upload of `identity` an import would read; NOT_FOUND or CONFLICT naming `field`. */
+  get(id: string, identity: Identity, field: string): Promise<StoredUpload>;
+  /** Marks the file as used by a real import (kept from now on); CONFLICT when it expired meanwhile. */
+  markImported(upload: StoredUpload, field: string): Promise<void>;
+  /** Expires targets past their time and removes files no import used; returns what it did. */
+  sweep(now?: Date): Promise<SweepResult>;
+  /** At start: reopens targets a crash left receiving, removes partial and legacy files, sweeps. */
+  recover(): Promise<SweepResult>;
 }
 
-export function createUploadStore(dir: string, maxBytes: number): UploadStore {
-  fs.mkdirSync(dir, { recursive: true });
-  const metaPath = (id: string) => path.join(dir, `${id}.json`);
-  const read = (id: string): UploadMeta | null => {
-    if (!ID_RE.test(id) || !fs.existsSync(metaPath(id))) return null;
-    return JSON.parse(fs.readFileSync(metaPath(id), "utf8")) as UploadMeta;
-  };
-  return {
-    maxBytes,
-    find: read,
-    complete(meta, size, checksum) {
-      const done: UploadMeta = { ...meta, complete: true, size, checksum };
-      fs.writeFileSync(metaPath(meta.id), JSON.stringify(done));
-      return done;
-    },
-    create(filename, identity) {
-      const name = path.basename(filename.trim());
-      if (!name || name.length > 255) throw new BadUserInputError("Give the file's name (at most 255 characters)", { field: "filename" });
-      const id = crypto.randomUUID();
-      const now = Date.now();
-      const meta: UploadMeta = {
-        id,
-        filename: name,
-        createdBy: identity.name,
-        createdAt: new Date(now).toISOString(),
-        expiresAt: new Date(now + UPLOAD_TTL_MS).toISOString(),
-        complete: false,
-        path: path.join(dir, `${id}.csv`),
-      };
-      fs.writeFileSync(metaPath(id), JSON.stringify(meta));
-      return meta;
-    },
-    get(id, field = "input.uploadId") {
-      const meta = read(id);
-      if (!meta) throw new NotFoundError(`Upload ${id} does not exist`, { field, params: { id } });
-      if (!meta.complete) throw new ConflictError(`Upload ${id} has not received its file yet: PUT the file to /uploads/${id} first`, { field, params: { id } });
-      return meta;
-    },
-  };
+/** The owner key of an identity: a user and an API key of the same name are different owners. */
+export function ownerOf(identity: Identity): string {
+  return `${identity.kind}:${identity.name}`;
 }
 
-function sendError(res: import("express").Response, status: number, err: AppError | Error): void {
-  const code = err instanceof AppError ? err.extensions.code : "INTERNAL_SERVER_ERROR";
-  res.status(status).json({ errors: [{ message: err.message, extensions: { code } }] });
-}
-
-/** Mounts `PUT /uploads/:id`: operators send the file's bytes as the request body. */
-export function mountUploadRoute(app: Express, store: UploadStore, authenticate: (req: import("node:http").IncomingMessage, role: Role) => Promise<Identity>): void {
-  app.put("/uploads/:id", async (req, res) => {
-    try {
-      await authenticate(req, "operator");
-    } catch (err) {
-      sendError(res, err instanceof AppError && err.extensions.code === "FORBIDDEN" ? 403 : 401, err as Error);
-      return;
-    }
-    const meta = store.find(String(req.params.id));
-    if (!meta) return sendError(res, 404, new NotFoundError(`Upload ${req.params.id} does not exist: ask for an upload target first (createImportUpload)`));
-    if (meta.complete) return sendError(res, 409, new ConflictError(`Upload ${meta.id} already holds a file; ask for a new upload target`));
-    if (Date.parse(meta.expiresAt) < Date.now()) return sendError(res, 410, new ConflictError(`Upload ${meta.id} expired; ask for a new upload target`));
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > store.maxBytes) return sendError(res, 413, new BadUserInputError(`The file is larger than the limit of ${store.maxBytes} bytes`));
-    const hash = crypto.createHash("sha256");
-    let size = 0;
-    const part = `${meta.path}.part`;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        if (size > store.maxBytes) return done(new BadUserInputError(`The file is larger than the limit of ${store.maxBytes} bytes`));
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(req, meter, fs.createWriteStream(part));
-    } catch (err) {
-      fs.rmSync(part, { force: true });
-      if (err instanceof BadUserInputError) return sendError(res, 413, err);
-      return sendError(res, 400, new BadUserInputError("The upload was interrupted; send the file again"));
-    }
-    if (size === 0) {
-      fs.rmSync(part, { force: true });
-      return sendError(res, 400, new BadUserInputError("The file is empty"));
-    }
-    fs.renameSync(part, meta.path);
-    const done = store.complete(meta, size, hash.digest("hex"));
-    res.status(201).json({ id: done.id, filename: done.filename, size, checksum: done.checksum });
-  });
-}
+/** Upload ids are UUIDs (crypto.randomUUID). */
+export const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -89,10 +89,10 @@ export const ImportQuery = {
 };
 
 export const ImportMutation = {
-  createImportUpload: (_: unknown, args: { filename: string }, ctx: OrderContext) => {
+  createImportUpload: async (_: unknown, args: { filename: string }, ctx: OrderContext) => {
     // A file name is shown in the history and in download names: the text rule first, then the store shapes it.
-    const meta = ctx.uploads.create(requireCleanText(args.filename, "filename"), ctx.identity!);
-    return { id: meta.id, uploadUrl: `/uploads/${meta.id}`, method: "PUT", maxBytes: ctx.uploads.maxBytes, expiresAt: new Date(meta.expiresAt) };
+    const target = await ctx.uploads.create(requireCleanText(args.filename, "filename"), ctx.identity!);
+    return { id: target.id, uploadUrl: `/uploads/${target.id}`, method: "PUT", maxBytes: ctx.uploads.limits.maxBytes, expiresAt: target.expiresAt };
   },
   startImport: (_: unknown, args: { input: StartImportInput }, ctx: OrderContext) => startImport(ctx, args.input, ctx.identity!),
   cancelImport: (_: unknown, args: { id: string }, ctx: OrderContext) => cancelImport(ctx, args.id),

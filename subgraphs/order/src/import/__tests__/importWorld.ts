@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { freshDatabase, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
-import { startOrderService, type OrderService } from "../../server.js";
+import { startOrderService, type OrderService, type OrderServiceOptions } from "../../server.js";
 
 export interface ImportWorld {
   dir: string;
@@ -21,6 +21,8 @@ export interface ImportWorld {
   importFile(content: string | Buffer, options?: Record<string, unknown>, filename?: string): Promise<any>;
   read(id: string): Promise<any>;
   sql<T = any>(query: string, ...params: unknown[]): T[];
+  /** Runs a writing statement on the database (tests that move time by editing rows). */
+  run(query: string, ...params: unknown[]): number;
   download(url: string): Promise<{ status: number; body: Buffer; type: string | null }>;
   stop(): Promise<void>;
 }
@@ -28,7 +30,8 @@ export interface ImportWorld {
 export const IMPORT_FIELDS = `id batchId status phase totalRows rowsDone progress successCount failureCount ordersCreated validOrders encoding
   unknownColumns message dryRun errorReportUrl failedRowsUrl errors(first: 200) { totalCount edges { node { rowNumber column value reason } } }`;
 
-export async function startImportWorld(): Promise<ImportWorld> {
+/** `overrides` change the order service's options (limits, timings). */
+export async function startImportWorld(overrides: Partial<OrderServiceOptions> = {}): Promise<ImportWorld> {
   const { dir, cleanup } = tempDir("ops-import-test-");
   const security = testSecurity(dir);
   const dbPath = await freshDatabase("order", dir);
@@ -42,6 +45,7 @@ export async function startImportWorld(): Promise<ImportWorld> {
     outbox: { pollMs: 3_600_000 },
     peerUrls: () => ({ payment: "http://127.0.0.1:9/graphql", notification: "http://127.0.0.1:9/graphql" }),
     importDir: path.join(dir, "imports"),
+    ...overrides,
   });
   const world: ImportWorld = {
     dir,
@@ -76,6 +80,14 @@ export async function startImportWorld(): Promise<ImportWorld> {
       const db = new Database(dbPath, { readonly: true });
       try {
         return db.prepare(query).all(...(params as never[])) as never;
+      } finally {
+        db.close();
+      }
+    },
+    run(query, ...params) {
+      const db = new Database(dbPath);
+      try {
+        return db.prepare(query).run(...(params as never[])).changes;
       } finally {
         db.close();
       }

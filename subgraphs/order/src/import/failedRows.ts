@@ -1,0 +1,97 @@
+/**
+ * The failed rows of an import, in constant memory: the original file is read again, in chunks,
+ * alongside the import's failed row numbers (ascending, a page at a time from the database), like
+ * a merge — a record whose number is the next failed one is written, the others are skipped, and
+ * reading stops after the last failed row. Neither all row numbers nor all lines are ever held.
+ */
+import fs from "node:fs";
+import { AutoDecoder, CsvParser, isBlankRecord } from "./csv/index.js";
+import { csvLine } from "./csvWriter.js";
+
+/** Failed row numbers after `after`, ascending, distinct, at most `limit`. */
+export type FailedRowPage = (after: number, limit: number) => number[];
+
+const PAGE = 5000;
+const CHUNK = 64 * 1024;
+
+/**
+ * Walks `file` and writes the header and every record whose number (the parser callback's second
+ * argument, what the import stores as `import_errors.row_number`) is a failed row. Rows without an
+ * `order_ref` get `#<row>`, so a retry lands on the same order key.
+ */
+export async function writeFailedRows(file: string, failedAfter: FailedRowPage, write: (text: string) => Promise<void>, pageSize = PAGE): Promise<void> {
+  const decoder = new AutoDecoder();
+  const parser = new CsvParser();
+  let header: string[] | null = null;
+  let refColumn = -1;
+  let page: number[] = [];
+  let at = 0;
+  // The header is row 1: failed rows are after it.
+  let after = 1;
+  let lastPage = false;
+  let finished = false;
+  let out: string[] = [];
+
+  /** The next failed row number not yet passed, or null when there is none. */
+  const nextFailed = (): number | null => {
+    if (at < page.length) return page[at]!;
+    if (lastPage) return null;
+    page = failedAfter(after, pageSize);
+    at = 0;
+    lastPage = page.length < pageSize;
+    if (page.length === 0) return null;
+    after = page[page.length - 1]!;
+    return page[0]!;
+  };
+
+  const onRecord = (fields: string[], row: number) => {
+    if (finished) return;
+    if (!header) {
+      if (isBlankRecord(fields)) return;
+      header = fields;
+      refColumn = fields.findIndex((f) => f.normalize("NFKC").trim().toLowerCase() === "order_ref");
+      out.push(csvLine(refColumn >= 0 ? fields : ["order_ref", ...fields]));
+      return;
+    }
+    let next = nextFailed();
+    while (next !== null && next < row) {
+      at += 1;
+      next = nextFailed();
+    }
+    if (next === null) {
+      finished = true;
+      return;
+    }
+    if (next !== row) return;
+    at += 1;
+    const cells = refColumn >= 0 ? [...fields] : ["", ...fields];
+    const key = refColumn >= 0 ? refColumn : 0;
+    if (!cells[key]?.trim()) cells[key] = `#${row}`;
+    out.push(csvLine(cells));
+  };
+
+  const flush = async () => {
+    if (out.length === 0) return;
+    const text = out.join("");
+    out = [];
+    await write(text);
+  };
+
+  const stream = fs.createReadStream(file, { highWaterMark: CHUNK });
+  try {
+    for await (const chunk of stream) {
+      parser.push(decoder.write(chunk as Buffer), onRecord);
+      await flush();
+      if (finished) break;
+    }
+    if (!finished) {
+      parser.push(decoder.end(), onRecord);
+      parser.end(onRecord);
+    }
+    await flush();
+  } finally {
+    stream.destroy();
+  }
+  // A file without a single record still gets its header line, so the download is a CSV.
+  if (!header) await write(csvLine(["order_ref"]));
+}

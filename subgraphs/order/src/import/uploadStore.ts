@@ -1,0 +1,147 @@
+/**
+ * The upload store of one order service: targets in the `import_uploads` table, files on local
+ * disk under the import directory (`<id>.csv`, written as `<id>.part` first). Every state change
+ * is one conditional UPDATE, so two PUTs racing for a target cannot both win, and the quotas are
+ * checked in the same statement that creates a target.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { AppError, BadUserInputError, ConflictError, NotFoundError, sqlDate, type Logger } from "@ops/service-kit";
+import type { OrderDb } from "../db.js";
+import { BodyOverLimit, receiveFile } from "./receiveFile.js";
+import { recoverUploads, sweepUploads } from "./sweepUploads.js";
+import { ownerOf, UPLOAD_ID, type Upload, type UploadLimits, type UploadStore, type StoredUpload } from "./uploads.js";
+
+const MAX_FILENAME = 255;
+
+function withHttpStatus(code: "CONFLICT" | "BAD_USER_INPUT", status: number, message: string, details: { field?: string; params: Record<string, unknown> }): AppError {
+  return new AppError(code, message, { ...details, extra: { http: { status } } });
+}
+
+const unknownUpload = (id: string, field: string) =>
+  new NotFoundError(`Upload ${id} does not exist: ask for an upload target first (createImportUpload)`, { field, params: { id } });
+
+export function createUploadStore(db: OrderDb, dir: string, limits: UploadLimits, logger: Logger): UploadStore {
+  fs.mkdirSync(dir, { recursive: true });
+  // Transfers running in this process: the sweeper leaves their targets alone.
+  const active = new Set<string>();
+
+  const pendingBytes = async (owner: string): Promise<number> => {
+    const { _sum } = await db.importUpload.aggregate({ where: { createdBy: owner, state: "complete", importedAt: null }, _sum: { size: true } });
+    return _sum.size ?? 0;
+  };
+
+  const quotaExceeded = (limit: "OPEN_UPLOADS" | "PENDING_BYTES", max: number) =>
+    new ConflictError(
+      limit === "OPEN_UPLOADS"
+        ? `You already hold ${max} upload targets that have not received a file (the limit): send files to them, or wait until they expire`
+        : `Your uploaded files that no import has used yet would exceed ${max} bytes (the limit): import or let them expire first`,
+      { params: { limit, max } },
+    );
+
+  /** Why `owner` cannot PUT to `id` now (its conditional claim changed no row). */
+  const refusal = async (id: string, owner: string): Promise<AppError> => {
+    const row = await db.importUpload.findUnique({ where: { id } });
+    // Someone else's target answers exactly like an unknown one: ids cannot be probed.
+    if (!row || row.createdBy !== owner) return unknownUpload(id, "id");
+    if (row.state === "receiving") return new ConflictError(`Upload ${id} is receiving its file from another request; ask for a new upload target`, { field: "id", params: { id, state: row.state } });
+    if (row.state === "complete") return new ConflictError(`Upload ${id} already holds a file; ask for a new upload target`, { field: "id", params: { id, state: row.state } });
+    return withHttpStatus("CONFLICT", 410, `Upload ${id} expired at ${row.expiresAt.toISOString()}; ask for a new upload target`, { field: "id", params: { id, state: "expired" } });
+  };
+
+  const store: UploadStore = {
+    limits,
+
+    async create(filename, identity) {
+      const name = path.basename(filename.trim());
+      if (!name || name.length > MAX_FILENAME) {
+        throw new BadUserInputError(`Give the file's name (at most ${MAX_FILENAME} characters)`, { field: "filename", params: { max: MAX_FILENAME } });
+      }
+      const owner = ownerOf(identity);
+      const id = crypto.randomUUID();
+      const now = new Date();
+      const at = sqlDate(now);
+      // One statement: the quotas hold even when one identity creates targets concurrently.
+      const inserted = await db.$executeRaw`
+        INSERT INTO import_uploads (id, filename, created_by, created_at, expires_at, state)
+        SELECT ${id}, ${name}, ${owner}, ${at}, ${sqlDate(new Date(now.getTime() + limits.ttlMs))}, 'open'
+        WHERE (SELECT COUNT(*) FROM import_uploads WHERE created_by = ${owner} AND state IN ('open', 'receiving') AND expires_at > ${at}) < ${limits.maxOpenUploads}
+          AND (SELECT COALESCE(SUM(size), 0) FROM import_uploads WHERE created_by = ${owner} AND state = 'complete' AND imported_at IS NULL) < ${limits.maxPendingBytes}`;
+      if (inserted === 0) {
+        const open = await db.importUpload.count({ where: { createdBy: owner, state: { in: ["open", "receiving"] }, expiresAt: { gt: now } } });
+        throw open >= limits.maxOpenUploads ? quotaExceeded("OPEN_UPLOADS", limits.maxOpenUploads) : quotaExceeded("PENDING_BYTES", limits.maxPendingBytes);
+      }
+      return (await db.importUpload.findUniqueOrThrow({ where: { id } })) as Upload;
+    },
+
+    async receive(id, identity, body, declaredLength) {
+      if (!UPLOAD_ID.test(id)) throw unknownUpload(id, "id");
+      const tooLarge = () => withHttpStatus("BAD_USER_INPUT", 413, `The file is larger than the limit of ${limits.maxBytes} bytes`, { params: { max: limits.maxBytes } });
+      if (declaredLength !== null && declaredLength > limits.maxBytes) throw tooLarge();
+      const owner = ownerOf(identity);
+      const now = new Date();
+      // The claim: of any number of concurrent PUTs, exactly one changes this row.
+      const { count } = await db.importUpload.updateMany({ where: { id, createdBy: owner, state: "open", expiresAt: { gt: now } }, data: { state: "receiving" } });
+      if (count === 0) throw await refusal(id, owner);
+      active.add(id);
+      const part = path.join(dir, `${id}.part`);
+      const file = path.join(dir, `${id}.csv`);
+      try {
+        const room = limits.maxPendingBytes - (await pendingBytes(owner));
+        const limit = Math.min(limits.maxBytes, room);
+        const overLimit = () => (limit === limits.maxBytes ? tooLarge() : quotaExceeded("PENDING_BYTES", limits.maxPendingBytes));
+        if (declaredLength !== null && declaredLength > limit) throw overLimit();
+        let received: { size: number; checksum: string };
+        try {
+          received = await receiveFile(body, part, limit);
+        } catch (err) {
+          if (err instanceof BodyOverLimit) throw overLimit();
+          throw new BadUserInputError("The upload was interrupted; send the file again", { params: { id } });
+        }
+        if (received.size === 0) throw new BadUserInputError("The file is empty", { params: { id } });
+        fs.renameSync(part, file);
+        const done = await db.importUpload.updateMany({
+          where: { id, state: "receiving" },
+          data: { state: "complete", size: received.size, checksum: received.checksum, path: file, expiresAt: new Date(Date.now() + limits.ttlMs) },
+        });
+        if (done.count !== 1) throw new Error(`upload ${id} left the receiving state during its transfer`);
+        return { id, filename: (await db.importUpload.findUniqueOrThrow({ where: { id } })).filename, ...received };
+      } catch (err) {
+        fs.rmSync(part, { force: true });
+        // The target takes a file again: a failed transfer is not its one file.
+        await db.importUpload
+          .updateMany({ where: { id, state: "receiving" }, data: { state: "open" } })
+          .catch((e: unknown) => logger.error("could not reopen an upload target", { id, error: e instanceof Error ? e.message : String(e) }));
+        throw err;
+      } finally {
+        active.delete(id);
+      }
+    },
+
+    async get(id, identity, field) {
+      const row = UPLOAD_ID.test(id) ? await db.importUpload.findUnique({ where: { id } }) : null;
+      if (!row || row.createdBy !== ownerOf(identity)) throw unknownUpload(id, field);
+      if (row.state === "open" || row.state === "receiving") {
+        throw new ConflictError(`Upload ${id} has not received its file yet: PUT the file to /uploads/${id} first`, { field, params: { id, state: row.state } });
+      }
+      if (row.state === "expired" || (row.importedAt === null && row.expiresAt <= new Date())) {
+        throw new ConflictError(`Upload ${id} expired and its file was removed; upload the file again`, { field, params: { id, state: "expired" } });
+      }
+      return row as StoredUpload;
+    },
+
+    async markImported(upload, field) {
+      // Conditional like the sweeper's removal: either the import keeps the file or it was gone.
+      const { count } = await db.importUpload.updateMany({
+        where: { id: upload.id, state: "complete", OR: [{ importedAt: { not: null } }, { expiresAt: { gt: new Date() } }] },
+        data: { importedAt: upload.importedAt ?? new Date() },
+      });
+      if (count !== 1) throw new ConflictError(`Upload ${upload.id} expired and its file was removed; upload the file again`, { field, params: { id: upload.id, state: "expired" } });
+    },
+
+    sweep: (now = new Date()) => sweepUploads(db, dir, active, now),
+    recover: () => recoverUploads(db, dir, logger),
+  };
+  return store;
+}
