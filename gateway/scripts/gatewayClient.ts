@@ -42,11 +42,12 @@ export interface Uploaded {
 
 export class GatewayClient {
   readonly base: string;
-  private headers: Record<string, string> = {};
 
+  /** `headers`: credentials to use as they are (tests, benchmarks); otherwise call signIn(). */
   constructor(
     readonly graphqlUrl: string,
     private readonly who: ScriptIdentity,
+    private headers: Record<string, string> = {},
   ) {
     this.base = gatewayBase(graphqlUrl);
   }

@@ -1,0 +1,87 @@
+/**
+ * A shop of a million orders behind the real stack (four processes), for `npm run test:scale`
+ * and `npm run bench:scale`: migrated databases filled by `buildScaleShop`, API keys per role,
+ * each process's resident memory sampled, and any process that exits on its own recorded.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { generateApiKey, hashApiKey, SERVICE_NAMES, writeApiKeyFile, type Role, type ServiceName } from "@ops/service-kit";
+import { isolatedStackEnv, launchStack, migrateDatabase, type Stack } from "@ops/service-kit/stack";
+import { GatewayClient } from "../../scripts/gatewayClient.js";
+import { peakRssMb } from "../processMemory.js";
+import { buildScaleShop, type ScaleShop } from "../scaleShop.js";
+
+export interface ScaleStack {
+  stack: Stack;
+  shop: ScaleShop;
+  dir: string;
+  base: string;
+  /** An API key per role; `operator2` is a second operator (per-identity limits). */
+  keys: Record<Role | "operator2", string>;
+  /** A client signed in with the key of `who`. */
+  client(who: keyof ScaleStack["keys"]): GatewayClient;
+  /** Processes that exited without being stopped, with why. */
+  exits: string[];
+  /** Each process's peak resident memory so far (VmHWM), MB. */
+  peakRss(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+const log = (line: string) => console.log(`[scale] ${line}`);
+
+export async function startScaleStack(options: { orders: number; batchOrders: number; env?: NodeJS.ProcessEnv }): Promise<ScaleStack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ops-scale-"));
+  const dataDir = path.join(dir, "data");
+  fs.mkdirSync(dataDir);
+  const dbPaths = Object.fromEntries(SERVICE_NAMES.map((s) => [s, path.join(dataDir, `${s}_service.db`)])) as Record<ServiceName, string>;
+  await Promise.all(SERVICE_NAMES.map((s) => migrateDatabase(s, dbPaths[s])));
+  const started = performance.now();
+  let last = 0;
+  const shop = buildScaleShop({
+    orders: options.orders,
+    batchOrders: options.batchOrders,
+    dbPaths,
+    onProgress: (done, total) => {
+      if (done - last >= total / 5 || done === total) log(`shop: ${done.toLocaleString("en")} / ${total.toLocaleString("en")} orders written (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+      if (done - last >= total / 5) last = done;
+    },
+  });
+  log(`shop built in ${((performance.now() - started) / 1000).toFixed(1)} s: ${shop.orders.toLocaleString("en")} orders, ${shop.payments.toLocaleString("en")} payments, ${shop.notifications.toLocaleString("en")} notifications`);
+
+  const keys = { admin: generateApiKey(), operator: generateApiKey(), operator2: generateApiKey(), viewer: generateApiKey() };
+  const roleOf: Record<keyof typeof keys, Role> = { admin: "admin", operator: "operator", operator2: "operator", viewer: "viewer" };
+  writeApiKeyFile(
+    path.join(dataDir, "api-keys.json"),
+    Object.entries(keys).map(([name, key]) => ({ name: `scale-${name}`, role: roleOf[name as keyof typeof keys], keyHash: hashApiKey(key), createdAt: new Date().toISOString() })),
+  );
+  const env = isolatedStackEnv(dataDir, { RATE_LIMIT_PER_MINUTE: "1000000", OUTBOX_POLL_MS: "200", MAIL_OUTBOX_DIR: path.join(dir, "outbox"), ...options.env });
+  const stack = await launchStack({ env, silent: true, skipMigrations: true });
+  const exits: string[] = [];
+  const tails = new Map<string, string>();
+  let stopping = false;
+  for (const [name, proc] of Object.entries(stack.processes)) {
+    proc.child.stderr?.on("data", (d: Buffer) => tails.set(name, ((tails.get(name) ?? "") + d.toString()).slice(-3000)));
+    proc.child.once("exit", (code, signal) => {
+      if (!stopping) exits.push(`${name} exited (code ${code}, signal ${signal})\n${tails.get(name) ?? ""}`);
+    });
+  }
+  const base = stack.gatewayUrl.replace(/\/graphql$/, "");
+  return {
+    stack,
+    shop,
+    dir,
+    base,
+    keys,
+    exits,
+    client(who) {
+      return new GatewayClient(stack.gatewayUrl, { script: "scale", command: "npm run test:scale", role: "admin", keyName: who }, { authorization: `ApiKey ${keys[who]}` });
+    },
+    peakRss: () => Object.fromEntries(Object.entries(stack.processes).map(([name, p]) => [name, peakRssMb(p.child.pid!)])),
+    async stop() {
+      stopping = true;
+      await stack.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
