@@ -1,6 +1,6 @@
 /** Per-request context: the database, the read path and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
+import { groupBy, type BulkDb, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
 import type { OrderDb } from "./db.js";
 import type { ImportManager } from "./import/importManager.js";
 import type { UploadStore } from "./import/uploads.js";
@@ -33,6 +33,8 @@ export function createLoaders(reader: SqliteReader) {
 export interface OrderContext {
   identity: Identity | null;
   db: OrderDb;
+  /** The bulk write connection: status moves go through it (the status gate). */
+  bulk: BulkDb;
   events: ServiceEvents;
   peers: PeerReader;
   uploads: UploadStore;
@@ -43,6 +45,7 @@ export interface OrderContext {
 
 export interface OrderServices {
   db: OrderDb;
+  bulk: BulkDb;
   reader: SqliteReader;
   peers: PeerReader;
   uploads: UploadStore;

@@ -52,7 +52,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext({ db, reader, peers, uploads, imports }, identity, events),
+    context: (_req, identity, events) => createContext({ db, bulk, reader, peers, uploads, imports }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate);
       mountDownloadRoutes(app, { db, reader }, authenticate);
