@@ -2,7 +2,7 @@
 import DataLoader from "dataloader";
 import { groupBy, type BulkDb, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
 import type { OrderDb } from "./db.js";
-import type { ImportManager } from "./import/importManager.js";
+import type { JobQueue } from "./jobs/jobRunner.js";
 import type { UploadStore } from "./import/uploads.js";
 import type { PeerReader } from "./peerReader.js";
 import { historyByOrderIds, itemsByOrderIds, ordersByIds, realImportIdsByChecksums } from "./readModel.js";
@@ -38,7 +38,7 @@ export interface OrderContext {
   events: ServiceEvents;
   peers: PeerReader;
   uploads: UploadStore;
-  imports: ImportManager;
+  imports: JobQueue;
   reader: SqliteReader;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -49,7 +49,7 @@ export interface OrderServices {
   reader: SqliteReader;
   peers: PeerReader;
   uploads: UploadStore;
-  imports: ImportManager;
+  imports: JobQueue;
 }
 
 export function createContext(services: OrderServices, identity: Identity | null, events: ServiceEvents): OrderContext {

@@ -7,8 +7,8 @@ import { createContext } from "./context.js";
 import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
 import { handleOrderEvent } from "./domain/handleEvent.js";
 import { mountDownloadRoutes } from "./import/downloads.js";
-import { createImportManager, type ImportManager } from "./import/importManager.js";
 import { createUploadStore, mountUploadRoute } from "./import/uploads.js";
+import { createJobRunner, type JobQueue } from "./jobs/jobRunner.js";
 import { createPeerReader } from "./peerReader.js";
 import { resolvers } from "./resolvers/index.js";
 
@@ -34,7 +34,7 @@ export interface OrderServiceOptions extends DbOptions {
 
 export interface OrderService extends RunningServer {
   db: OrderDb;
-  imports: ImportManager;
+  imports: JobQueue;
 }
 
 export async function startOrderService(options: OrderServiceOptions): Promise<OrderService> {
@@ -46,7 +46,8 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const uploads = createUploadStore(options.importDir ?? path.join(path.dirname(options.dbPath), "imports"), options.importMaxBytes ?? 200 * 1024 * 1024);
   // Import chunks commit events from a worker thread: the dispatcher delivers them at once.
   let wake = () => {};
-  const imports = createImportManager(options.dbPath, db, reader, logger, () => wake());
+  const jobs = createJobRunner({ dbPath: options.dbPath, db, reader, logger, onChunk: () => wake() });
+  const { imports } = jobs;
   const server = await startSubgraphServer({
     name: "order",
     typeDefs,
@@ -77,7 +78,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     host: options.host,
     port: options.port,
     onStop: async () => {
-      await imports.stop();
+      await jobs.stop();
       bulk.close();
       reader.close();
       await db.$disconnect();

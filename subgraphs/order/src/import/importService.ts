@@ -3,14 +3,14 @@ import crypto from "node:crypto";
 import { BadUserInputError, ConflictError, NotFoundError, parseId, type BulkDb, type Identity, type ServiceEvents } from "@ops/service-kit";
 import type { OrderDb } from "../db.js";
 import { moveOrders } from "../domain/moveOrders.js";
-import type { ImportManager } from "./importManager.js";
+import type { JobQueue } from "../jobs/jobRunner.js";
 import { DEFAULT_OPTIONS, FINISHED, IMPORTED_STATUSES, type ImportOptions, type ImportStatus } from "./importTypes.js";
 import type { UploadStore } from "./uploads.js";
 
 export interface ImportDeps {
   db: OrderDb;
   uploads: UploadStore;
-  imports: ImportManager;
+  imports: JobQueue;
 }
 
 export interface StartImportInput extends Partial<ImportOptions> {
