@@ -196,6 +196,7 @@ export type StartImportInput = {
 
 export type UndoImportBatchInput = {
   batchId: string | number;
+  /** Why, at most 500 characters: recorded in each cancelled order's history and sent with the refunds and notifications. */
   reason: string;
 };
 

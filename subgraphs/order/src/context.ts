@@ -39,6 +39,7 @@ export interface OrderContext {
   peers: PeerReader;
   uploads: UploadStore;
   imports: JobQueue;
+  undos: JobQueue;
   reader: SqliteReader;
   loaders: ReturnType<typeof createLoaders>;
 }
@@ -50,6 +51,7 @@ export interface OrderServices {
   peers: PeerReader;
   uploads: UploadStore;
   imports: JobQueue;
+  undos: JobQueue;
 }
 
 export function createContext(services: OrderServices, identity: Identity | null, events: ServiceEvents): OrderContext {

@@ -28,6 +28,8 @@ export interface OrderServiceOptions extends DbOptions {
   importDir?: string;
   /** The largest upload accepted, in bytes (default 200 MB). */
   importMaxBytes?: number;
+  /** Milliseconds a batch undo leaves other writers between its chunks (default 25). */
+  undoChunkPauseMs?: number;
   host?: string;
   logLevel?: LogLevel;
 }
@@ -35,6 +37,7 @@ export interface OrderServiceOptions extends DbOptions {
 export interface OrderService extends RunningServer {
   db: OrderDb;
   imports: JobQueue;
+  undos: JobQueue;
 }
 
 export async function startOrderService(options: OrderServiceOptions): Promise<OrderService> {
@@ -44,16 +47,16 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery });
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
   const uploads = createUploadStore(options.importDir ?? path.join(path.dirname(options.dbPath), "imports"), options.importMaxBytes ?? 200 * 1024 * 1024);
-  // Import chunks commit events from a worker thread: the dispatcher delivers them at once.
+  // Import and undo chunks commit events from a worker thread: the dispatcher delivers them at once.
   let wake = () => {};
-  const jobs = createJobRunner({ dbPath: options.dbPath, db, reader, logger, onChunk: () => wake() });
-  const { imports } = jobs;
+  const jobs = createJobRunner({ dbPath: options.dbPath, db, reader, logger, onChunk: () => wake(), undo: { chunkPauseMs: options.undoChunkPauseMs } });
+  const { imports, undos } = jobs;
   const server = await startSubgraphServer({
     name: "order",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext({ db, bulk, reader, peers, uploads, imports }, identity, events),
+    context: (_req, identity, events) => createContext({ db, bulk, reader, peers, uploads, imports, undos }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate);
       mountDownloadRoutes(app, { db, reader }, authenticate);
@@ -85,5 +88,5 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     },
   });
   wake = server.events.wake;
-  return { ...server, db, imports };
+  return { ...server, db, imports, undos };
 }

@@ -4,7 +4,7 @@
  * be if nothing else is heard of it (the service stopping under it); the service thread replaces
  * that with the worker's own error when only the worker died, and takes the start back on a
  * graceful stop. A start beyond MAX_ATTEMPTS does not run: the job ends FAILED with
- * IMPORT_CRASHED `{ attempts, cause, detail }`.
+ * IMPORT_CRASHED / UNDO_CRASHED `{ attempts, cause, detail }`.
  */
 import type Database from "better-sqlite3";
 import { sqlDate } from "@ops/service-kit/lite";
@@ -13,12 +13,15 @@ import { ACTIVE_STATUSES, JOB_TABLES, MAX_ATTEMPTS, type JobCrash, type JobRef, 
 const SERVICE_STOPPED: JobCrash = { cause: "SERVICE_STOPPED", detail: "the order service stopped while it ran (killed, out of memory, or crashed)" };
 
 /** The message code of a job given up after crashing, per kind. */
-export const CRASHED_CODE = { import: "IMPORT_CRASHED" } as const;
+export const CRASHED_CODE = { import: "IMPORT_CRASHED", undo: "UNDO_CRASHED" } as const;
 
 /** The English message of a job given up after `attempts` crashed starts. */
 export function crashedMessage(job: JobRef, attempts: number, crash: JobCrash): string {
-  const what = { import: "Import" }[job.kind];
-  const kept = "The orders written before remain (undo the batch to cancel them, or import the file again once it is fixed).";
+  const what = job.kind === "import" ? "Import" : "Undo";
+  const kept =
+    job.kind === "import"
+      ? "The orders written before remain (undo the batch to cancel them, or import the file again once it is fixed)."
+      : "The orders cancelled before stay cancelled; start the undo again to cancel the rest.";
   return `${what} stopped after ${attempts} attempts that each crashed (last: ${crash.detail}); it is not resumed again. ${kept}`;
 }
 

@@ -1,12 +1,13 @@
 /**
- * Runs the order service's background jobs — imports — one at a time (one writer per database)
- * in a worker thread that lives as long as the service. Jobs a crash or a restart
+ * Runs the order service's background jobs — imports and batch undos — one at a time (one writer
+ * per database) in a worker thread that lives as long as the service. Jobs a crash or a restart
  * interrupted resume when the service starts; a job whose starts keep crashing is given up (see
  * jobAttempts.ts) instead of crashing the worker or the service again. Cancelling a queued job
  * ends it at once; a running one sees the request between chunks.
  */
 import type { Worker } from "node:worker_threads";
 import { sqlDate, startTsWorker, type Logger, type SqliteReader } from "@ops/service-kit";
+import type { UndoOptions } from "../batchUndo/runBatchUndo.js";
 import type { OrderDb } from "../db.js";
 import { gracefulStopSql, workerCrashSql } from "./jobAttempts.js";
 import { ACTIVE_STATUSES, CANCELLED_BEFORE_START, JOB_TABLES, jobName, type JobKind, type JobRef, type JobStatus, type WorkerMessage } from "./jobTypes.js";
@@ -23,6 +24,7 @@ export interface JobQueue {
 
 export interface JobRunner {
   imports: JobQueue;
+  undos: JobQueue;
   stop(): Promise<void>;
 }
 
@@ -40,10 +42,11 @@ export interface JobRunnerOptions {
   logger: Logger;
   /** Called whenever a job committed a chunk: its events are ready to deliver. */
   onChunk: () => void;
+  undo?: UndoOptions;
 }
 
 /** Starts the worker and queues the jobs left unfinished in the database. */
-export function createJobRunner({ dbPath, db, reader, logger, onChunk }: JobRunnerOptions): JobRunner {
+export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {} }: JobRunnerOptions): JobRunner {
   const queue: JobRef[] = [];
   const waiters = new Map<string, ((s: JobStatus) => void)[]>();
   let worker: Worker | null = null;
@@ -84,9 +87,9 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk }: JobRunn
   const spawn = () => {
     ready = false;
     workerError = null;
-    // A bounded heap: jobs stream and work in chunks, so a 1M-row file needs little; V8 collects
-    // earlier instead of growing towards its default limits.
-    const w = startTsWorker(new URL("./jobWorker.ts", import.meta.url), { dbPath }, { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 });
+    // A bounded heap: jobs stream and work in chunks, so a 1M-row file or a 333k-order undo needs
+    // little; V8 collects earlier instead of growing towards its default limits.
+    const w = startTsWorker(new URL("./jobWorker.ts", import.meta.url), { dbPath, undo }, { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 });
     worker = w;
     w.on("message", (m: WorkerMessage) => {
       if (m.type === "ready") {
@@ -181,6 +184,7 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk }: JobRunn
 
   return {
     imports: queueOf("import"),
+    undos: queueOf("undo"),
     async stop() {
       stopped = true;
       clearTimeout(respawnTimer);

@@ -1,22 +1,23 @@
 /**
  * The background jobs of the order service, which share one queue and one worker thread (one
- * writer per database): imports. Free of heavier imports: the worker loads this.
+ * writer per database): imports, and undoing an import batch. Free of heavier imports: the worker
+ * loads this.
  */
-export type JobKind = "import";
+export type JobKind = "import" | "undo";
 
 export interface JobRef {
   kind: JobKind;
   id: number;
 }
 
-/** Every status a job's row can hold. */
+/** Every status a job's row can hold (an undo never ends COMPLETED_WITH_ERRORS). */
 export type JobStatus = "pending" | "running" | "cancelling" | "completed" | "completed_with_errors" | "failed" | "cancelled";
 
 /** A job in these statuses is queued or running, and resumes when the service starts. */
 export const ACTIVE_STATUSES: readonly JobStatus[] = ["pending", "running", "cancelling"];
 
 /** Each kind's table; they share the columns the queue needs (status, attempts, crash_reason, message...). */
-export const JOB_TABLES: Readonly<Record<JobKind, "import_history">> = { import: "import_history" };
+export const JOB_TABLES: Readonly<Record<JobKind, "import_history" | "batch_undos">> = { import: "import_history", undo: "batch_undos" };
 
 /** Starts of a job that may end in a crash; the next start marks it FAILED instead of running it. */
 export const MAX_ATTEMPTS = 3;

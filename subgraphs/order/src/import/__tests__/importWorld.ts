@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { freshDatabase, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
-import { startOrderService, type OrderService } from "../../server.js";
+import { startOrderService, type OrderService, type OrderServiceOptions } from "../../server.js";
 
 export interface ImportWorld {
   dir: string;
@@ -28,7 +28,8 @@ export interface ImportWorld {
 export const IMPORT_FIELDS = `id batchId status phase totalRows rowsDone progress successCount failureCount ordersCreated validOrders encoding
   unknownColumns message dryRun errorReportUrl failedRowsUrl errors(first: 200) { totalCount edges { node { rowNumber column value reason } } }`;
 
-export async function startImportWorld(): Promise<ImportWorld> {
+/** `overrides` tune the service (e.g. a slower batch undo). */
+export async function startImportWorld(overrides: Partial<OrderServiceOptions> = {}): Promise<ImportWorld> {
   const { dir, cleanup } = tempDir("ops-import-test-");
   const security = testSecurity(dir);
   const dbPath = await freshDatabase("order", dir);
@@ -42,6 +43,7 @@ export async function startImportWorld(): Promise<ImportWorld> {
     outbox: { pollMs: 3_600_000 },
     peerUrls: () => ({ payment: "http://127.0.0.1:9/graphql", notification: "http://127.0.0.1:9/graphql" }),
     importDir: path.join(dir, "imports"),
+    ...overrides,
   });
   const world: ImportWorld = {
     dir,

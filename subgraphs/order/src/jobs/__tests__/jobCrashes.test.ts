@@ -1,7 +1,8 @@
 /**
- * A job whose worker crashes every time it starts (an import of a file that crashes the worker —
- * injected with the worker's OPS_TEST_CRASH_JOB hook) ends FAILED after three starts, with why,
- * and the service keeps serving and running other jobs.
+ * A job whose worker crashes every time it starts (an import of a file that crashes the worker, an
+ * undo likewise — injected with the worker's OPS_TEST_CRASH_JOB hook) ends FAILED after three
+ * starts, with why, and the service keeps serving and running other jobs. (A job whose whole
+ * service dies under it: gateway/src/__tests__/batchUndoCrash.test.ts, with kill -9.)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mustQuery } from "@ops/service-kit/testing";
@@ -44,5 +45,20 @@ describe("jobs that crash their worker", () => {
     await world.service.stop();
     await world.start();
     expect(world.sql("SELECT status, attempts FROM import_history WHERE id = ?", Number(startImport.id))).toEqual([{ status: "failed", attempts: 3 }]);
+  }, 60_000);
+
+  it("gives up an undo likewise: FAILED with UNDO_CRASHED, no order cancelled", async () => {
+    const done = await world.importFile(file("U", 40), {}, "to-undo.csv");
+    const { undoImportBatch } = await mustQuery(world.service.url, `mutation($i: UndoImportBatchInput!) { undoImportBatch(input: $i) { id } }`, { i: { batchId: done.batchId, reason: CRASH } });
+    expect(await world.service.undos.whenDone(Number(undoImportBatch.id))).toBe("failed");
+    const { batchUndo } = await mustQuery(world.service.url, `query($id: ID!) { batchUndo(id: $id) { status attempts done cancelled messageCode messageParams } }`, { id: undoImportBatch.id });
+    expect(batchUndo).toMatchObject({ status: "FAILED", attempts: 3, done: 0, cancelled: 0, messageCode: "UNDO_CRASHED" });
+    expect(JSON.parse(batchUndo.messageParams)).toMatchObject({ attempts: 3, cause: "WORKER_CRASHED" });
+    expect(world.sql("SELECT status, COUNT(*) AS n FROM orders WHERE batch_id = ? GROUP BY status", done.batchId)).toEqual([{ status: "pending", n: 40 }]);
+
+    // Another undo of the batch is allowed after a failed one, and works.
+    const { undoImportBatch: again } = await mustQuery(world.service.url, `mutation($i: UndoImportBatchInput!) { undoImportBatch(input: $i) { id } }`, { i: { batchId: done.batchId, reason: "やり直し" } });
+    expect(await world.service.undos.whenDone(Number(again.id))).toBe("completed");
+    expect(world.sql("SELECT status, COUNT(*) AS n FROM orders WHERE batch_id = ? GROUP BY status", done.batchId)).toEqual([{ status: "cancelled", n: 40 }]);
   }, 60_000);
 });
