@@ -1,9 +1,10 @@
 /**
  * `npm run test:soak [-- --minutes 2 --rows 200000]`: the whole stack as real processes under a
  * steady mixed query load for at least `--minutes`, while it imports a `--rows`-row CSV, runs
- * `npm run seed:demo`, imports a file with bad rows and undoes that batch, and streams every CSV
- * download. Fails (exit 1) when any process exits, any query of the load fails, or any step
- * fails; prints what was served and each process's peak memory.
+ * `npm run seed:demo`, imports a file with bad rows, streams every CSV download, and undoes the
+ * big batch (a background job: ≈ 66,667 orders for 200,000 rows), following it to the end.
+ * Fails (exit 1) when any process exits, any query of the load fails, or any step fails; prints
+ * what was served and each process's peak memory.
  *
  * Written for the Node 24 move: better-sqlite3 12 on Node 24 aborted the order service within
  * seconds of `seed:demo` (`RemoveEnvironmentCleanupHook … (env) != nullptr`), a failure no
@@ -143,19 +144,49 @@ async function step(name: string, work: () => Promise<void>): Promise<void> {
   }
 }
 
+/** Undoes `batchId` and follows the job until it ends; throws unless it completed. */
+async function undoBatch(batchId: string): Promise<void> {
+  const started = performance.now();
+  const { undoImportBatch } = await client.request<{ undoImportBatch: { id: string; total: number } }>(
+    `mutation($i: UndoImportBatchInput!) { undoImportBatch(input: $i) { id total } }`,
+    { i: { batchId, reason: "soak test" } },
+  );
+  log(`undo ${undoImportBatch.id} of ${undoImportBatch.total} orders started`);
+  let reported = 0;
+  for (;;) {
+    const { batchUndo: job } = await client.request<{ batchUndo: { status: string; done: number; total: number; cancelled: number; untouched: number } }>(
+      `query($id: ID!) { batchUndo(id: $id) { status done total cancelled untouched } }`,
+      { id: undoImportBatch.id },
+    );
+    if (!["PENDING", "RUNNING", "CANCELLING"].includes(job.status)) {
+      const seconds = (performance.now() - started) / 1000;
+      log(`undo: ${job.status} in ${seconds.toFixed(1)} s, ${job.cancelled} orders cancelled, ${job.untouched} untouched, order service peak RSS so far ${peakRssMb(stack.processes.order.child.pid!).toFixed(0)} MB`);
+      if (job.status !== "COMPLETED" || job.done !== job.total) throw new Error(`ended ${job.status} at ${job.done}/${job.total}`);
+      return;
+    }
+    if (job.done - reported >= 20_000) {
+      reported = job.done;
+      log(`undo: ${job.done}/${job.total}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 const load = Array.from({ length: CONCURRENCY }, (_, i) => loadWorker(i));
+let bigBatch: string | null = null;
 try {
   await step(`import of ${ROWS} rows`, async () => {
     const file = path.join(dir, "big.csv");
     const written = writeImportFile(file, ROWS);
     const job = await importFile(file, `import of ${written.rows} rows (${written.orders} orders)`);
     if (job.status !== "COMPLETED") throw new Error(`ended ${job.status}`);
+    bigBatch = job.batchId;
   });
   await step("seed:demo", async () => {
     await runSeedDemo(200);
     log("seed:demo: 200 orders");
   });
-  await step("import with bad rows, downloads and undo", async () => {
+  await step("import with bad rows and downloads", async () => {
     const file = path.join(dir, "mixed.csv");
     writeImportFile(file, 3_000, 11);
     // Break a few orders: a quantity that is not a number, an e-mail without @.
@@ -169,11 +200,10 @@ try {
       await client.download(download, dest);
       log(`download ${download}: ${fs.statSync(dest).size} bytes`);
     }
-    const { undoImportBatch } = await client.request<{ undoImportBatch: { cancelled: number } }>(
-      `mutation($i: UndoImportBatchInput!) { undoImportBatch(input: $i) { cancelled untouched } }`,
-      { i: { batchId: job.batchId, reason: "soak test" } },
-    );
-    log(`undo: ${undoImportBatch.cancelled} orders cancelled`);
+  });
+  await step(`undo of the ${ROWS}-row batch`, async () => {
+    if (!bigBatch) throw new Error("the big import did not complete");
+    await undoBatch(bigBatch);
   });
   while (performance.now() - loadStarted < MINUTES * 60_000 && failures.length === 0) {
     await new Promise((r) => setTimeout(r, 1000));

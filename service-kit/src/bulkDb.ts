@@ -20,6 +20,8 @@ export interface BulkDb extends SyncDatabase {
    * execution where tests count executions).
    */
   statement(sql: string): Database.Statement;
+  /** `statement`, typed as better-sqlite3's own `prepare`: code written for a plain connection runs here too. */
+  prepare(sql: string): Database.Statement;
   /** Runs `work` in one IMMEDIATE transaction; retries while another connection holds the write lock. */
   write<T>(work: () => T): Promise<T>;
   close(): void;

@@ -149,6 +149,13 @@ export interface CodedImportMessage {
   messageParams?: string | null;
 }
 
+/** Why a job that kept crashing was given up (`params.cause`), in the operator's words. */
+function crashCause(p: Params, t: Translate): string {
+  const key = `job.crashCause.${str(p, "cause")}`;
+  if (!isMessageKey(key)) throw new MissingParam("cause");
+  return t(key);
+}
+
 /** Fills a message's params for a code; null for a code this UI does not know. */
 function importMessage(code: string, p: Params, f: ReasonFormat): [MessageKey, MessageParams] | null {
   switch (code) {
@@ -170,6 +177,8 @@ function importMessage(code: string, p: Params, f: ReasonFormat): [MessageKey, M
       return [`import.message.${code}`, { row: f.count(num(p, "row")), max: f.count(num(p, "max")) }];
     case "ATOMIC_REFUSED":
       return ["import.message.ATOMIC_REFUSED", { failedOrders: f.count(num(p, "failedOrders")) }];
+    case "IMPORT_CRASHED":
+      return ["import.message.IMPORT_CRASHED", { attempts: f.count(num(p, "attempts")), cause: crashCause(p, f.t) }];
     case "CANCELLED_BEFORE_START":
     case "CANCELLED_BY_OPERATOR":
     case "DRY_RUN":

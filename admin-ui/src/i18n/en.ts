@@ -1,4 +1,5 @@
 /** English: exactly the Japanese keys (the compiler refuses a missing or extra one). */
+import { batchUndoEn } from "./features/batchUndo";
 import { importsEn } from "./features/imports";
 import { insightsEn } from "./features/insights";
 import { notificationsEn } from "./features/notifications";
@@ -331,5 +332,6 @@ export const en: Messages = {
   "notFound.body": "Check the address.",
   ...notificationsEn,
   ...importsEn,
+  ...batchUndoEn,
   ...insightsEn,
 };

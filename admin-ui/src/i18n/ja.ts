@@ -2,6 +2,7 @@
  * Japanese, the default language; its keys are the message set (`MessageKey`), so the English
  * file must have exactly the same. `{name}` marks a value filled in by `t(key, { name })`.
  */
+import { batchUndoJa } from "./features/batchUndo";
 import { importsJa } from "./features/imports";
 import { insightsJa } from "./features/insights";
 import { notificationsJa } from "./features/notifications";
@@ -333,5 +334,6 @@ export const ja = {
   "notFound.body": "アドレスを確認してください。",
   ...notificationsJa,
   ...importsJa,
+  ...batchUndoJa,
   ...insightsJa,
 } as const;

@@ -1,10 +1,10 @@
 /** Per-request context: the database, the read path and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
+import { groupBy, type BulkDb, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
 import type { ConsistencyChecker } from "./consistency/consistencyChecker.js";
 import type { ConsistencyStore } from "./consistency/consistencyStore.js";
 import type { OrderDb } from "./db.js";
-import type { ImportManager } from "./import/importManager.js";
+import type { JobQueue } from "./jobs/jobRunner.js";
 import type { UploadStore } from "./import/uploads.js";
 import type { PeerReader } from "./peerReader.js";
 import { historyByOrderIds, itemsByOrderIds, ordersByIds, realImportIdsByChecksums } from "./readModel.js";
@@ -35,10 +35,13 @@ export function createLoaders(reader: SqliteReader) {
 export interface OrderContext {
   identity: Identity | null;
   db: OrderDb;
+  /** The bulk write connection: status moves go through it (the status gate). */
+  bulk: BulkDb;
   events: ServiceEvents;
   peers: PeerReader;
   uploads: UploadStore;
-  imports: ImportManager;
+  imports: JobQueue;
+  undos: JobQueue;
   reader: SqliteReader;
   consistency: { store: ConsistencyStore; checker: ConsistencyChecker };
   loaders: ReturnType<typeof createLoaders>;
@@ -46,10 +49,12 @@ export interface OrderContext {
 
 export interface OrderServices {
   db: OrderDb;
+  bulk: BulkDb;
   reader: SqliteReader;
   peers: PeerReader;
   uploads: UploadStore;
-  imports: ImportManager;
+  imports: JobQueue;
+  undos: JobQueue;
   consistency: { store: ConsistencyStore; checker: ConsistencyChecker };
 }
 

@@ -22,11 +22,11 @@ import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
 import { handleOrderEvent } from "./domain/handleEvent.js";
 import { createDownloadLimiter } from "./import/downloadLimiter.js";
 import { mountDownloadRoutes } from "./import/downloads.js";
-import { createImportManager, type ImportManager } from "./import/importManager.js";
 import { mountUploadRoute } from "./import/uploadRoute.js";
 import { createUploadStore } from "./import/uploadStore.js";
 import type { UploadStore } from "./import/uploads.js";
 import { scheduleUploadSweeps } from "./import/sweepUploads.js";
+import { createJobRunner, type JobQueue } from "./jobs/jobRunner.js";
 import { createPeerReader } from "./peerReader.js";
 import { resolvers } from "./resolvers/index.js";
 
@@ -50,6 +50,8 @@ export interface OrderServiceOptions extends DbOptions {
   consistency?: ConsistencyCheckerOptions;
   /** Per-identity quotas of uploads and downloads, and the upload sweeper's timing. */
   importLimits?: Partial<ImportFileLimits>;
+  /** Milliseconds a batch undo leaves other writers between its chunks (default 25). */
+  undoChunkPauseMs?: number;
   host?: string;
   logLevel?: LogLevel;
 }
@@ -77,7 +79,8 @@ const DEFAULT_LIMITS: ImportFileLimits = {
 
 export interface OrderService extends RunningServer {
   db: OrderDb;
-  imports: ImportManager;
+  imports: JobQueue;
+  undos: JobQueue;
   uploads: UploadStore;
 }
 
@@ -100,9 +103,10 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   );
   await uploads.recover();
   const stopSweeps = scheduleUploadSweeps(() => uploads.sweep(), limits.sweepIntervalMs, logger);
-  // Import chunks commit events from a worker thread: the dispatcher delivers them at once.
+  // Import and undo chunks commit events from a worker thread: the dispatcher delivers them at once.
   let wake = () => {};
-  const imports = createImportManager(options.dbPath, db, reader, logger, () => wake());
+  const jobs = createJobRunner({ dbPath: options.dbPath, db, reader, logger, onChunk: () => wake(), undo: { chunkPauseMs: options.undoChunkPauseMs } });
+  const { imports, undos } = jobs;
   // Its own connections: the check's background statements stay out of the request path's
   // statement caches and out of the per-request SQL counts tests take (onQuery).
   const checkReader = new SqliteReader(options.dbPath);
@@ -114,7 +118,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext({ db, reader, peers, uploads, imports, consistency }, identity, events),
+    context: (_req, identity, events) => createContext({ db, bulk, reader, peers, uploads, imports, undos, consistency }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate, logger);
       mountDownloadRoutes(app, { reader, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
@@ -141,7 +145,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     onStop: async () => {
       await consistency.checker.stop();
       stopSweeps();
-      await imports.stop();
+      await jobs.stop();
       bulk.close();
       checkWriter.close();
       checkReader.close();
@@ -150,5 +154,5 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     },
   });
   wake = server.events.wake;
-  return { ...server, db, imports, uploads };
+  return { ...server, db, imports, undos, uploads };
 }

@@ -164,6 +164,7 @@ export const importsJa = {
   "import.message.CANCELLED_BY_OPERATOR": "中止されました。中止までに書き込まれた注文は残っています（取り消すにはバッチを取り消してください）。",
   "import.message.DRY_RUN": "ドライランのため、何も書き込んでいません。",
   "import.message.INTERNAL_ERROR": "取込の途中で内部エラーが起きました。管理者に連絡してください。",
+  "import.message.IMPORT_CRASHED": "取込が{attempts}回続けて異常終了したため打ち切りました（{cause}）。再開はされません。それまでに書き込まれた注文は残っています（取り消すにはバッチを取り消してください）。",
   "import.reason.TOO_LONG": "{column}は{max}文字以内にしてください。",
   "import.reason.INVALID_EMAIL": "メールアドレスの形式が正しくありません（例: taro@example.jp）。",
   "import.reason.INVALID_TEXT.controlCharacter": "{column}の{position}文字目に使えない制御文字（{character}）があります。取り除いてください。",
@@ -254,7 +255,6 @@ export const importsJa = {
   "batch.undo.reason": "取り消しの理由",
   "batch.undo.check": "キャンセルされる注文の件数と、返金・通知が行われることを確認しました",
   "batch.undo.confirm": "取り消す",
-  "batch.undo.done": "{cancelled}件の注文をキャンセルしました。{untouched}件はそのままです（発送済み・配達済み・キャンセル済み）。",
 } as const;
 
 export const importsEn: { readonly [K in keyof typeof importsJa]: string } = {
@@ -417,6 +417,7 @@ export const importsEn: { readonly [K in keyof typeof importsJa]: string } = {
   "import.message.CANCELLED_BY_OPERATOR": "Cancelled. The orders written before the cancellation remain (undo the batch to cancel them).",
   "import.message.DRY_RUN": "A dry run: nothing was written.",
   "import.message.INTERNAL_ERROR": "An internal error stopped the import. Tell your administrator.",
+  "import.message.IMPORT_CRASHED": "Given up after crashing {attempts} times in a row ({cause}); it is not resumed again. The orders written before remain (undo the batch to cancel them).",
   "import.reason.TOO_LONG": "{column} must be at most {max} characters.",
   "import.reason.INVALID_EMAIL": "This is not a valid email address (e.g. taro@example.jp).",
   "import.reason.INVALID_TEXT.controlCharacter": "{column} has a control character ({character}) at character {position}: remove it.",
@@ -507,5 +508,4 @@ export const importsEn: { readonly [K in keyof typeof importsJa]: string } = {
   "batch.undo.reason": "Reason for undoing",
   "batch.undo.check": "I have checked how many orders will be cancelled, refunded and notified",
   "batch.undo.confirm": "Undo the batch",
-  "batch.undo.done": "{cancelled} orders cancelled; {untouched} left as they were (shipped, delivered or already cancelled).",
 };

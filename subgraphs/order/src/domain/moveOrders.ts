@@ -1,31 +1,53 @@
 /**
- * Status changes for many orders at once (payment.completed for an imported batch, undoing a
- * batch): a few statements per chunk instead of several per order, inside the caller's
- * transaction, with the status history and the events written alongside.
+ * The one gate every order status move goes through, for one order or 2,000 (DESIGN section 9):
+ * the API's status mutations, the confirmations a payment brings, and undoing a batch. Inside the
+ * caller's transaction it moves the orders whose current status allows the move (the status
+ * machine's table), writes one history row per moved order, and writes the events of the change
+ * (see orderEvents.ts). An order in any other status is left as it is, so a repeated call never
+ * moves an order twice. A few statements per call, whatever the number of orders.
  */
-import type { OrderTx } from "../db.js";
+import { sqlDate } from "@ops/service-kit/lite";
 import type { Order } from "../generated/prisma/client.js";
-import { emitStatusEvents } from "./orderEvents.js";
-import type { OrderStatus } from "./statusMachine.js";
+import { ORDER_COLUMNS, toOrder, type OrderRow } from "../orderRow.js";
+import { emitStatusEvents, type SqlConnection } from "./orderEvents.js";
+import { sourcesOf, type OrderStatus } from "./statusMoves.js";
 
-const CHUNK = 500;
+export interface OrderMove {
+  ids: readonly number[];
+  to: OrderStatus;
+  /** Why, for the history (and the order's cancel reason when cancelling). */
+  reason: string | null;
+  /** A reason per order for the history instead (the payment that confirmed it). */
+  reasonOf?: (orderId: number) => string;
+}
 
-/** Moves the orders among `ids` whose status is in `from` to `to`; returns the moved orders. */
-export async function moveOrders(tx: OrderTx, ids: number[], from: OrderStatus[], to: OrderStatus, reason: string): Promise<Order[]> {
-  const moved: Order[] = [];
-  const now = new Date();
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    const before = await tx.order.findMany({ where: { id: { in: chunk }, status: { in: from } }, select: { id: true, status: true } });
-    if (before.length === 0) continue;
-    const movedIds = before.map((o) => o.id);
-    await tx.order.updateMany({
-      where: { id: { in: movedIds }, status: { in: from } },
-      data: { status: to, updatedAt: now, ...(to === "CANCELLED" ? { cancelReason: reason } : {}) },
-    });
-    await tx.orderStatusChange.createMany({ data: before.map((o) => ({ orderId: o.id, fromStatus: o.status, toStatus: to, reason, createdAt: now })) });
-    moved.push(...(await tx.order.findMany({ where: { id: { in: movedIds } } })));
-  }
-  await emitStatusEvents(tx, moved);
+const lower = (statuses: readonly OrderStatus[]) => JSON.stringify(statuses.map((s) => s.toLowerCase()));
+
+/** Moves the orders among `ids` that may move to `to`; returns them as they are now, in id order. */
+export function moveOrders(db: SqlConnection, move: OrderMove): Order[] {
+  if (move.ids.length === 0) return [];
+  const ids = JSON.stringify(move.ids);
+  const from = lower(sourcesOf(move.to));
+  const before = db
+    .prepare("SELECT id, status FROM orders WHERE id IN (SELECT value FROM json_each(?)) AND status IN (SELECT value FROM json_each(?)) ORDER BY id")
+    .all(ids, from) as { id: number; status: string }[];
+  if (before.length === 0) return [];
+  const stamp = sqlDate(new Date());
+  const to = move.to.toLowerCase();
+  const movedIds = JSON.stringify(before.map((o) => o.id));
+  const rows = db
+    .prepare(
+      `UPDATE orders SET status = ?, updated_at = ?, cancel_reason = CASE WHEN ? THEN ? ELSE cancel_reason END
+       WHERE id IN (SELECT value FROM json_each(?)) AND status IN (SELECT value FROM json_each(?)) RETURNING ${ORDER_COLUMNS}`,
+    )
+    .all(to, stamp, move.to === "CANCELLED" ? 1 : 0, move.reason, movedIds, from) as OrderRow[];
+  // One statement for the whole history: [order id, from, reason] per order.
+  const history = before.map((o) => [o.id, o.status, move.reasonOf ? move.reasonOf(o.id) : move.reason]);
+  db.prepare(
+    `INSERT INTO order_status_changes (order_id, from_status, to_status, reason, created_at)
+     SELECT value ->> 0, value ->> 1, ?, value ->> 2, ? FROM json_each(?)`,
+  ).run(to, stamp, JSON.stringify(history));
+  const moved = rows.map(toOrder).sort((a, b) => a.id - b.id);
+  emitStatusEvents(db, moved);
   return moved;
 }

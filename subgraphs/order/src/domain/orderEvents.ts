@@ -1,12 +1,18 @@
 /**
  * The events the order service produces (DESIGN section 5): a status change and its event are
  * written in one transaction. One event carries every order of the same change, so a batch of
- * confirmations is one delivery per destination.
+ * confirmations is one delivery per destination. Free of Apollo and Prisma: the worker thread
+ * that undoes batches writes these events too.
  */
-import { enqueueEvent, groupBy, newEvent } from "@ops/service-kit";
+import type Database from "better-sqlite3";
+import { enqueueEventSync, newEvent } from "@ops/service-kit/lite";
 import type { Order, OrderItem } from "../generated/prisma/client.js";
-import type { OrderTx } from "../db.js";
-import type { OrderStatus } from "./statusMachine.js";
+import type { OrderStatus } from "./statusMoves.js";
+
+/** A connection that prepares statements (better-sqlite3, or a service's bulk connection). */
+export interface SqlConnection {
+  prepare(sql: string): Database.Statement;
+}
 
 /** What receivers need to act without calling back (the notification service renders from it). */
 export interface OrderSnapshot {
@@ -26,8 +32,15 @@ export interface OrderEventData {
   orders: OrderSnapshot[];
 }
 
-/** The most orders one event carries (a few MB at most). */
+/** The most orders one event carries. */
 export const EVENT_ORDERS = 2_000;
+/**
+ * The most items one event carries: orders of many items close an event earlier, so no event
+ * (and no receiver's transaction) grows past a couple of MB whatever the orders hold.
+ */
+export const EVENT_ITEMS = 20_000;
+/** Orders whose items are read in one statement while events are built. */
+const ITEM_SLICE = 500;
 
 /** Event type and destinations per new status; DELIVERED tells nobody. */
 export const STATUS_EVENTS: Partial<Record<OrderStatus, { type: string; destinations: string[] }>> = {
@@ -52,25 +65,44 @@ export function orderSnapshot(o: Order, items: readonly Pick<OrderItem, "product
   };
 }
 
-/** Writes the events for orders that just changed status, inside the same transaction. */
-export async function emitStatusEvents(tx: OrderTx, orders: Order[]): Promise<number> {
-  if (orders.length === 0) return 0;
-  const ids = orders.map((o) => o.id);
-  const items: OrderItem[] = [];
-  // In slices: SQLite caps the number of bound parameters.
-  for (let i = 0; i < ids.length; i += 500) {
-    items.push(...(await tx.orderItem.findMany({ where: { orderId: { in: ids.slice(i, i + 500) } }, orderBy: { id: "asc" } })));
-  }
-  const itemsByOrder = groupBy(items, (i) => i.orderId);
-  const snapshot = (o: Order): OrderSnapshot => orderSnapshot(o, itemsByOrder.get(o.id) ?? []);
+const ITEMS_OF_ORDERS = "SELECT order_id, product_name, quantity, unit_price FROM order_items WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY id";
+
+/**
+ * Writes the events for orders that just changed status, inside the caller's transaction on `db`:
+ * per new status, events of at most EVENT_ORDERS orders and EVENT_ITEMS items. Returns how many
+ * events were written.
+ */
+export function emitStatusEvents(db: SqlConnection, orders: readonly Order[]): number {
   let written = 0;
   for (const [status, route] of Object.entries(STATUS_EVENTS) as [OrderStatus, { type: string; destinations: string[] }][]) {
     const changed = orders.filter((o) => o.status === status);
-    // Large changes (a batch undone, confirmed or cancelled) go out as events of EVENT_ORDERS orders.
-    for (let i = 0; i < changed.length; i += EVENT_ORDERS) {
-      await enqueueEvent(tx, newEvent<OrderEventData>("order", route.type, { orders: changed.slice(i, i + EVENT_ORDERS).map(snapshot) }), route.destinations);
+    let snapshots: OrderSnapshot[] = [];
+    let items = 0;
+    const flush = () => {
+      if (snapshots.length === 0) return;
+      enqueueEventSync(db, newEvent<OrderEventData>("order", route.type, { orders: snapshots }), route.destinations);
       written += 1;
+      snapshots = [];
+      items = 0;
+    };
+    for (let i = 0; i < changed.length; i += ITEM_SLICE) {
+      const slice = changed.slice(i, i + ITEM_SLICE);
+      const rows = db.prepare(ITEMS_OF_ORDERS).all(JSON.stringify(slice.map((o) => o.id))) as { order_id: number; product_name: string; quantity: number; unit_price: number }[];
+      const byOrder = new Map<number, { productName: string; quantity: number; unitPrice: number }[]>();
+      for (const r of rows) {
+        const item = { productName: r.product_name, quantity: r.quantity, unitPrice: r.unit_price };
+        const list = byOrder.get(r.order_id);
+        if (list) list.push(item);
+        else byOrder.set(r.order_id, [item]);
+      }
+      for (const o of slice) {
+        const own = byOrder.get(o.id) ?? [];
+        if (snapshots.length >= EVENT_ORDERS || (snapshots.length > 0 && items + own.length > EVENT_ITEMS)) flush();
+        snapshots.push(orderSnapshot(o, own));
+        items += own.length;
+      }
     }
+    flush();
   }
   return written;
 }

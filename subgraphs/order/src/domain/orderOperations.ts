@@ -4,7 +4,11 @@
  */
 import { BadUserInputError, ConflictError, NotFoundError, requireCleanText } from "@ops/service-kit";
 import type { OrderTx } from "../db.js";
+import type { Order } from "../generated/prisma/client.js";
+import { ORDER_COLUMNS, toOrder, type OrderRow } from "../orderRow.js";
+import { moveOrders } from "./moveOrders.js";
 import { nameKey } from "./nameKey.js";
+import type { SqlConnection } from "./orderEvents.js";
 import { assertTransition, type OrderStatus } from "./statusMachine.js";
 import type { ValidOrder } from "./validateOrder.js";
 
@@ -32,9 +36,14 @@ export interface StatusChange {
   guard?: (from: OrderStatus, to: OrderStatus) => void;
 }
 
-/** Moves an order along the status machine; CONFLICT on an illegal move or a stale `expectedUpdatedAt`. */
-export async function changeStatus(tx: OrderTx, change: StatusChange) {
-  const order = await tx.order.findUnique({ where: { id: change.id } });
+/**
+ * Moves an order along the status machine through the status gate (history and events included),
+ * inside the caller's write transaction on `db`; CONFLICT on an illegal move or a stale
+ * `expectedUpdatedAt`.
+ */
+export function changeStatus(db: SqlConnection, change: StatusChange): Order {
+  const row = db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`).get(change.id) as OrderRow | undefined;
+  const order = row ? toOrder(row) : null;
   if (!order) throw new NotFoundError(`Order ${change.id} does not exist`, { field: "input.id", params: { id: change.id } });
   change.guard?.(order.status, change.to);
   const reason = (change.reason == null ? "" : requireCleanText(change.reason, "input.reason", "text")).trim() || null;
@@ -54,14 +63,8 @@ export async function changeStatus(tx: OrderTx, change: StatusChange) {
     );
   }
   assertTransition(order.status, change.to);
-  // The status guard makes a concurrent move fail here instead of overwriting it.
-  const updated = await tx.order.updateMany({
-    where: { id: order.id, status: order.status, updatedAt: order.updatedAt },
-    data: { status: change.to, ...(change.to === "CANCELLED" ? { cancelReason: reason } : {}) },
-  });
-  if (updated.count !== 1) {
-    throw new ConflictError(`Order ${order.id} was changed by someone else; reload it and try again`, { field: "input.id" });
-  }
-  await tx.orderStatusChange.create({ data: { orderId: order.id, fromStatus: order.status, toStatus: change.to, reason } });
-  return tx.order.findUniqueOrThrow({ where: { id: order.id } });
+  // The caller's transaction holds the write lock: the order is still in the status just read.
+  const [moved] = moveOrders(db, { ids: [order.id], to: change.to, reason });
+  if (!moved) throw new ConflictError(`Order ${order.id} was changed by someone else; reload it and try again`, { field: "input.id" });
+  return moved;
 }

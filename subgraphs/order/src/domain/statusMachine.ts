@@ -1,22 +1,8 @@
-/** The order status machine (DESIGN section 3). Pure: no database, no GraphQL. */
+/** The order status machine (DESIGN section 3): its moves, the error for a refused one, the roles. */
 import { ConflictError } from "@ops/service-kit";
+import { MOVES, type OrderStatus } from "./statusMoves.js";
 
-export type OrderStatus = "PENDING" | "CONFIRMED" | "SHIPPED" | "DELIVERED" | "CANCELLED";
-
-const MOVES: Record<OrderStatus, readonly OrderStatus[]> = {
-  PENDING: ["CONFIRMED", "CANCELLED"],
-  CONFIRMED: ["SHIPPED", "CANCELLED"],
-  SHIPPED: ["DELIVERED"],
-  DELIVERED: [],
-  CANCELLED: [],
-};
-
-/** Position in the lifecycle, so an event that arrives late never moves an order back. */
-export const STATUS_RANK: Record<OrderStatus, number> = { PENDING: 0, CONFIRMED: 1, SHIPPED: 2, DELIVERED: 3, CANCELLED: 4 };
-
-export function allowedTransitions(from: OrderStatus): readonly OrderStatus[] {
-  return MOVES[from];
-}
+export { allowedTransitions, sourcesOf, STATUS_RANK, type OrderStatus } from "./statusMoves.js";
 
 /** Throws CONFLICT naming the allowed moves when `from → to` is not in the machine. */
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {

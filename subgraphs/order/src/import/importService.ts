@@ -1,16 +1,15 @@
 /** The import operations behind the GraphQL mutations: thin rules over the manager and the database. */
 import crypto from "node:crypto";
-import { BadUserInputError, ConflictError, NotFoundError, parseId, requireCleanText, type Identity, type ServiceEvents } from "@ops/service-kit";
+import { BadUserInputError, ConflictError, NotFoundError, parseId, type Identity } from "@ops/service-kit";
 import type { OrderDb } from "../db.js";
-import { moveOrders } from "../domain/moveOrders.js";
-import type { ImportManager } from "./importManager.js";
+import type { JobQueue } from "../jobs/jobRunner.js";
 import { DEFAULT_OPTIONS, FINISHED, IMPORTED_STATUSES, type ImportOptions, type ImportStatus } from "./importTypes.js";
 import type { UploadStore } from "./uploads.js";
 
 export interface ImportDeps {
   db: OrderDb;
   uploads: UploadStore;
-  imports: ImportManager;
+  imports: JobQueue;
 }
 
 export interface StartImportInput extends Partial<ImportOptions> {
@@ -95,15 +94,4 @@ export async function cancelImport(deps: ImportDeps, rawId: string) {
     throw new ConflictError(`Import ${id} has already finished (${row.status}); undo its batch to cancel its orders`, { field: "id", params: { status: row.status } });
   }
   return deps.db.importHistory.findUniqueOrThrow({ where: { id } });
-}
-
-/** Cancels every PENDING or CONFIRMED order of a batch; refunds and notifications follow as events. */
-export async function undoImportBatch(deps: Pick<ImportDeps, "db">, events: ServiceEvents, input: { batchId: string; reason: string }) {
-  const reason = requireCleanText(input.reason, "input.reason", "text").trim();
-  if (!reason) throw new BadUserInputError("Undoing a batch cancels its orders: give a reason", { field: "input.reason" });
-  const ids = (await deps.db.order.findMany({ where: { batchId: input.batchId }, select: { id: true } })).map((o) => o.id);
-  if (ids.length === 0) throw new NotFoundError(`Batch ${input.batchId} has no orders`, { field: "input.batchId", params: { batchId: input.batchId } });
-  const moved = await deps.db.$transaction((tx) => moveOrders(tx, ids, ["PENDING", "CONFIRMED"], "CANCELLED", reason), { timeout: 120_000 });
-  events.wake();
-  return { batchId: input.batchId, cancelled: moved.length, untouched: ids.length - moved.length };
 }

@@ -1,4 +1,6 @@
-/** The shapes the bulk import shares between the GraphQL layer, the manager and the worker. */
+/** The shapes the bulk import shares between the GraphQL layer, the job runner and the worker. */
+import type { JobStatus } from "../jobs/jobTypes.js";
+
 export type SendConfirmations = "EACH" | "NONE";
 
 export interface ImportOptions {
@@ -16,16 +18,9 @@ export interface ImportOptions {
 
 export const DEFAULT_OPTIONS: ImportOptions = { dryRun: false, atomic: false, sendConfirmations: "EACH", createPayments: true, force: false };
 
-export type ImportStatus = "pending" | "running" | "cancelling" | "completed" | "completed_with_errors" | "failed" | "cancelled";
+export type ImportStatus = JobStatus;
 
 export const FINISHED: readonly ImportStatus[] = ["completed", "completed_with_errors", "failed", "cancelled"];
-
-/** What the worker tells the service thread. */
-export type WorkerMessage =
-  | { type: "ready" }
-  | { type: "chunk"; importId: number }
-  | { type: "done"; importId: number; status: ImportStatus }
-  | { type: "error"; importId: number; message: string };
 
 /** One row of an order in the staging table (`data` column). */
 export interface StagedRow {
@@ -73,7 +68,8 @@ export interface ImportConfirmationsData {
  * CSV_FORMAT {row} (before spreadsheet rows: {line}), CSV_ENCODING {byteOffset} (UTF-16),
  * CSV_ENCODING_INVALID {row, encoding}, CSV_ROW_TOO_MANY_FIELDS {row, max}, CSV_CELL_TOO_LONG
  * {row, max}, CSV_ROW_TOO_LONG {row, max}, ATOMIC_REFUSED {failedOrders}, CANCELLED_BEFORE_START,
- * CANCELLED_BY_OPERATOR, DRY_RUN, INTERNAL_ERROR.
+ * CANCELLED_BY_OPERATOR, DRY_RUN, INTERNAL_ERROR, IMPORT_CRASHED {attempts, cause,
+ * detail} (see jobs/jobAttempts.ts).
  */
 export type ImportMessageCode =
   | "CSV_MISSING_COLUMNS"
@@ -87,9 +83,10 @@ export type ImportMessageCode =
   | "CANCELLED_BEFORE_START"
   | "CANCELLED_BY_OPERATOR"
   | "DRY_RUN"
-  | "INTERNAL_ERROR";
+  | "INTERNAL_ERROR"
+  | "IMPORT_CRASHED";
 
-export const CANCELLED_BEFORE_START = "Cancelled before it started.";
+export { CANCELLED_BEFORE_START } from "../jobs/jobTypes.js";
 
 /** Statuses in which an import of a file counts as done (or being done): the same file again is a duplicate. */
 export const IMPORTED_STATUSES = ["pending", "running", "completed", "completed_with_errors"] as const satisfies readonly ImportStatus[];

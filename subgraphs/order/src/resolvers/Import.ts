@@ -3,7 +3,8 @@ import { decodeCursor, encodeCursor, pageSize, parseId, requireCleanText } from 
 import type { OrderContext } from "../context.js";
 import type { ImportHistory } from "../generated/prisma/client.js";
 import { listOrders } from "../domain/listOrders.js";
-import { cancelImport, retryImport, startImport, undoImportBatch, type StartImportInput } from "../import/importService.js";
+import { cancelImport, retryImport, startImport, type StartImportInput } from "../import/importService.js";
+import { latestUndo } from "./BatchUndo.js";
 import type { ImportOptions } from "../import/importTypes.js";
 
 const options = (i: ImportHistory) => JSON.parse(i.options) as ImportOptions;
@@ -65,6 +66,7 @@ export const ImportBatchResolvers = {
     listOrders(ctx.reader, { first: pageSize(args.first), after: args.after, filter: { batchId: b.batchId }, sort: { field: "CREATED_AT", direction: "ASC" } }),
   orderCount: (b: { batchId: string }, _: unknown, ctx: OrderContext) => ctx.db.order.count({ where: { batchId: b.batchId } }),
   exportUrl: (b: { batchId: string }) => `/exports/orders.csv?batchId=${encodeURIComponent(b.batchId)}`,
+  undo: latestUndo,
 };
 
 export const ImportQuery = {
@@ -97,5 +99,4 @@ export const ImportMutation = {
   startImport: (_: unknown, args: { input: StartImportInput }, ctx: OrderContext) => startImport(ctx, args.input, ctx.identity!),
   cancelImport: (_: unknown, args: { id: string }, ctx: OrderContext) => cancelImport(ctx, args.id),
   retryImport: (_: unknown, args: { input: { importId: string; uploadId: string } }, ctx: OrderContext) => retryImport(ctx, args.input, ctx.identity!),
-  undoImportBatch: (_: unknown, args: { input: { batchId: string; reason: string } }, ctx: OrderContext) => undoImportBatch(ctx, ctx.events, args.input),
 };

@@ -1,7 +1,6 @@
 import { assertRole, pageSize, parseId } from "@ops/service-kit";
 import type { OrderContext } from "../context.js";
 import { consistencyReport } from "../domain/consistencyReport.js";
-import { emitStatusEvents } from "../domain/orderEvents.js";
 import { changeStatus, insertOrder, type StatusChange } from "../domain/orderOperations.js";
 import { roleForMove, type OrderStatus } from "../domain/statusMachine.js";
 import { validateOrder, type NewOrder } from "../domain/validateOrder.js";
@@ -18,13 +17,9 @@ const guardFor = (ctx: OrderContext) => (from: OrderStatus, to: OrderStatus) => 
   assertRole(ctx.identity, roleForMove(from, to), `Moving an order from ${from} to ${to}`);
 };
 
-/** Changes the status and writes its event in one transaction, then delivers the event. */
+/** Changes the status and writes its event in one transaction (the status gate), then delivers the event. */
 async function move(ctx: OrderContext, change: StatusChange) {
-  const order = await ctx.db.$transaction(async (tx) => {
-    const updated = await changeStatus(tx, change);
-    await emitStatusEvents(tx, [updated]);
-    return updated;
-  });
+  const order = await ctx.bulk.write(() => changeStatus(ctx.bulk, change));
   ctx.events.wake();
   return order;
 }

@@ -1,0 +1,76 @@
+/**
+ * Counting the starts of a job, so a job that crashes its worker or the whole service cannot do
+ * so forever. Each start is counted in the database before the job runs, with the crash it would
+ * be if nothing else is heard of it (the service stopping under it); the service thread replaces
+ * that with the worker's own error when only the worker died, and takes the start back on a
+ * graceful stop. A start beyond MAX_ATTEMPTS does not run: the job ends FAILED with
+ * IMPORT_CRASHED / UNDO_CRASHED `{ attempts, cause, detail }`.
+ */
+import type Database from "better-sqlite3";
+import { sqlDate } from "@ops/service-kit/lite";
+import { ACTIVE_STATUSES, JOB_TABLES, MAX_ATTEMPTS, type JobCrash, type JobRef, type JobStatus } from "./jobTypes.js";
+
+const SERVICE_STOPPED: JobCrash = { cause: "SERVICE_STOPPED", detail: "the order service stopped while it ran (killed, out of memory, or crashed)" };
+
+/** The message code of a job given up after crashing, per kind. */
+export const CRASHED_CODE = { import: "IMPORT_CRASHED", undo: "UNDO_CRASHED" } as const;
+
+/** The English message of a job given up after `attempts` crashed starts. */
+export function crashedMessage(job: JobRef, attempts: number, crash: JobCrash): string {
+  const what = job.kind === "import" ? "Import" : "Undo";
+  const kept =
+    job.kind === "import"
+      ? "The orders written before remain (undo the batch to cancel them, or import the file again once it is fixed)."
+      : "The orders cancelled before stay cancelled; start the undo again to cancel the rest.";
+  return `${what} stopped after ${attempts} attempts that each crashed (last: ${crash.detail}); it is not resumed again. ${kept}`;
+}
+
+function readCrash(text: string | null): JobCrash {
+  try {
+    const c = text ? (JSON.parse(text) as Partial<JobCrash>) : null;
+    if (c && (c.cause === "WORKER_CRASHED" || c.cause === "SERVICE_STOPPED") && typeof c.detail === "string") return { cause: c.cause, detail: c.detail };
+  } catch {
+    // An unreadable reason is reported as the default one.
+  }
+  return SERVICE_STOPPED;
+}
+
+/**
+ * Counts a start of `job` on the worker's connection, before anything of it runs. Returns null
+ * when the job should run now, or the status it has ended in: already finished, or FAILED here
+ * because its previous MAX_ATTEMPTS starts all crashed. A job being cancelled always runs, to end
+ * CANCELLED as asked.
+ */
+export function beginAttempt(db: Database.Database, job: JobRef): JobStatus | null {
+  const table = JOB_TABLES[job.kind];
+  return db
+    .transaction((): JobStatus | null => {
+      const row = db.prepare(`SELECT status, attempts, crash_reason FROM ${table} WHERE id = ?`).get(job.id) as
+        | { status: JobStatus; attempts: number; crash_reason: string | null }
+        | undefined;
+      if (!row) throw new Error(`${job.kind} ${job.id} does not exist`);
+      if (!ACTIVE_STATUSES.includes(row.status)) return row.status;
+      const now = sqlDate(new Date());
+      if (row.status !== "cancelling" && row.attempts >= MAX_ATTEMPTS) {
+        const crash = readCrash(row.crash_reason);
+        db.prepare(
+          `UPDATE ${table} SET status = 'failed', message = ?, message_code = ?, message_params = ?, finished_at = ?, updated_at = ?${job.kind === "import" ? ", phase = NULL" : ""} WHERE id = ?`,
+        ).run(crashedMessage(job, row.attempts, crash), CRASHED_CODE[job.kind], JSON.stringify({ attempts: row.attempts, ...crash }), now, now, job.id);
+        return "failed";
+      }
+      db.prepare(`UPDATE ${table} SET attempts = attempts + 1, crash_reason = ?, updated_at = ? WHERE id = ?`).run(JSON.stringify(SERVICE_STOPPED), now, job.id);
+      return null;
+    })
+    .immediate();
+}
+
+/** SQL (and its parameters) recording that the worker died under `job`; run by the service thread. */
+export function workerCrashSql(job: JobRef, detail: string): [string, ...unknown[]] {
+  const crash: JobCrash = { cause: "WORKER_CRASHED", detail };
+  return [`UPDATE ${JOB_TABLES[job.kind]} SET crash_reason = ? WHERE id = ? AND status IN ('pending', 'running', 'cancelling')`, JSON.stringify(crash), job.id];
+}
+
+/** SQL taking back the start of `job`: the service was stopped on purpose, which is no crash. */
+export function gracefulStopSql(job: JobRef): [string, ...unknown[]] {
+  return [`UPDATE ${JOB_TABLES[job.kind]} SET attempts = MAX(attempts - 1, 0), crash_reason = NULL WHERE id = ? AND status IN ('pending', 'running', 'cancelling')`, job.id];
+}
