@@ -30,11 +30,21 @@ export interface ScaleStack {
 
 const log = (line: string) => console.log(`[scale] ${line}`);
 
-export async function startScaleStack(options: { orders: number; batchOrders: number; env?: NodeJS.ProcessEnv }): Promise<ScaleStack> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ops-scale-"));
-  const dataDir = path.join(dir, "data");
-  fs.mkdirSync(dataDir);
+/**
+ * OPS_SCALE_KEEP=<dir> keeps the built shop's databases in `dir` and reuses them on the next run
+ * with the same number of orders (profiling: building a million orders takes a minute or more).
+ * The databases are copied into the run's own folder, so a run never changes the kept shop.
+ */
+async function shopDatabases(dataDir: string, options: { orders: number; batchOrders: number }): Promise<ScaleShop> {
   const dbPaths = Object.fromEntries(SERVICE_NAMES.map((s) => [s, path.join(dataDir, `${s}_service.db`)])) as Record<ServiceName, string>;
+  const keep = process.env.OPS_SCALE_KEEP;
+  const marker = keep ? path.join(keep, `shop-${options.orders}-${options.batchOrders}.json`) : null;
+  if (marker && fs.existsSync(marker)) {
+    for (const s of SERVICE_NAMES) fs.copyFileSync(path.join(keep!, `${s}_service.db`), dbPaths[s]);
+    await Promise.all(SERVICE_NAMES.map((s) => migrateDatabase(s, dbPaths[s])));
+    log(`shop reused from ${keep}`);
+    return JSON.parse(fs.readFileSync(marker, "utf8")) as ScaleShop;
+  }
   await Promise.all(SERVICE_NAMES.map((s) => migrateDatabase(s, dbPaths[s])));
   const started = performance.now();
   let last = 0;
@@ -48,6 +58,19 @@ export async function startScaleStack(options: { orders: number; batchOrders: nu
     },
   });
   log(`shop built in ${((performance.now() - started) / 1000).toFixed(1)} s: ${shop.orders.toLocaleString("en")} orders, ${shop.payments.toLocaleString("en")} payments, ${shop.notifications.toLocaleString("en")} notifications`);
+  if (marker) {
+    fs.mkdirSync(keep!, { recursive: true });
+    for (const s of SERVICE_NAMES) fs.copyFileSync(dbPaths[s], path.join(keep!, `${s}_service.db`));
+    fs.writeFileSync(marker, JSON.stringify(shop));
+  }
+  return shop;
+}
+
+export async function startScaleStack(options: { orders: number; batchOrders: number; env?: NodeJS.ProcessEnv }): Promise<ScaleStack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ops-scale-"));
+  const dataDir = path.join(dir, "data");
+  fs.mkdirSync(dataDir);
+  const shop = await shopDatabases(dataDir, options);
 
   const keys = { admin: generateApiKey(), operator: generateApiKey(), operator2: generateApiKey(), viewer: generateApiKey() };
   const roleOf: Record<keyof typeof keys, Role> = { admin: "admin", operator: "operator", operator2: "operator", viewer: "viewer" };

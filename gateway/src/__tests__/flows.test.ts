@@ -35,7 +35,7 @@ async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, ti
 }
 
 beforeAll(async () => {
-  stack = await startInProcessStack();
+  stack = await startInProcessStack({ consistencyCheck: true });
   url = stack.gateway.url;
   setDefaultHeaders(url, await stack.as("admin"));
 }, 60_000);

@@ -42,6 +42,8 @@ export interface InProcessStackOptions {
   routeThrough?: (name: ServiceName, url: string) => Promise<string>;
   /** Gateway settings on top of the test ones, e.g. SUBGRAPH_TIMEOUT_MS. */
   gatewayEnv?: Record<string, string>;
+  /** Run the order service's background consistency check (every 100 ms). */
+  consistencyCheck?: boolean;
 }
 
 export async function startInProcessStack(options: InProcessStackOptions = {}): Promise<InProcessStack> {
@@ -64,7 +66,9 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
         peerUrls: () => ({ payment: urls.payment, notification: urls.notification }),
         importDir: `${world.dir}/imports`,
         importMaxBytes: 200 * 1024 * 1024,
-        consistency: { intervalMs: 100, pollMs: 50 },
+        // The background check queries the other services: off unless a test asks for it, so
+        // the SQL counts of federated reads stay exact.
+        consistency: { intervalMs: 100, pollMs: 50, autoStart: options.consistencyCheck ?? false },
       }),
     payment: (port) => startPaymentService({ ...hooks("payment", port), orderServiceUrl: urls.order, webhookUrls: () => ({ order: hook("order") }) }),
     notification: (port) =>

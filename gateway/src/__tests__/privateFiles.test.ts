@@ -66,7 +66,7 @@ describe("the data a started stack keeps", () => {
     expect(fs.readFileSync(outbox, "utf8")).toContain("files@example.jp");
     const imports = path.join(dir, "imports");
     const uploaded = fs.readdirSync(imports).map((f) => path.join(imports, f));
-    expect(uploaded.length).toBe(2); // the upload's file and its description
+    expect(uploaded.length).toBe(1); // the upload's file (its target is a row of import_uploads)
     files.push(outbox, ...uploaded, path.join(dir, "users.json"), path.join(dir, "api-keys.json"), path.join(dir, "secrets.json"));
 
     expect(Object.fromEntries(files.map((f) => [path.relative(dir, f), mode(f).toString(8)]))).toEqual(Object.fromEntries(files.map((f) => [path.relative(dir, f), "600"])));

@@ -43,7 +43,7 @@ describe("importReasonText", () => {
     ["ORDER_FIELD_MISMATCH", { order: "F-1", firstRow: 12, column: "customer_email" }, "メールアドレスが注文「F-1」の最初の行（12行目）と違います。同じ注文の行はすべて同じにしてください。"],
     ["ORDER_TOTAL_TOO_LARGE", { order: "G-1", firstRow: 14, total: 120_000_000, max: 100_000_000 }, "注文「G-1」の合計は￥120,000,000です。1件の注文の合計は￥100,000,000までです。"],
     ["ORDER_TOTAL_TOO_LARGE", { order: "G-1", firstRow: 14 }, "注文「G-1」の合計金額が大きすぎます。"],
-    ["ORDER_TOO_MANY_ITEMS", { order: "M-1", firstRow: 21, items: 101, max: 100 }, "注文「M-1」の明細は101行あります。1件の注文の明細は100行までです。"],
+    ["ORDER_TOO_MANY_ITEMS", { order: "M-1", firstRow: 21, items: 101, max: 100 }, "注文「M-1」は101品目あります。1件の注文は100品目までです。注文を分けてください。"],
     ["PAYMENT_AMOUNT_OUT_OF_RANGE", { order: "X", firstRow: 5, total: 50, min: 100, max: 1_000_000 }, "注文「X」の合計は￥50です。決済できる金額は￥100〜￥1,000,000です。"],
     ["PAYMENT_AMOUNT_OUT_OF_RANGE", { order: null, firstRow: 16, total: 1_200_000, min: 100, max: 1_000_000 }, "16行目の注文の合計は￥1,200,000です。決済できる金額は￥100〜￥1,000,000です。"],
     ["ORDER_REJECTED_BY_OTHER_ROWS", { order: "F-1", firstRow: 12 }, "注文「F-1」はほかの行にエラーがあるため取り込まれません（この行自体に問題はありません）。"],

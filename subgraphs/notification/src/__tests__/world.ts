@@ -67,6 +67,8 @@ export async function startWorld(options: { transport?: NotificationTransport; s
     security: security.forService("order"),
     webhookUrls: () => destinations,
     peerUrls: () => peers,
+    // Its background consistency check would query this service behind the tests' SQL counts.
+    consistency: { autoStart: false },
     outbox: TEST_OUTBOX,
   });
   const notification = await startNotificationService({

@@ -16,7 +16,7 @@ export const Query = {
     _: unknown,
     args: { first?: number | null; after?: string | null; filter?: NotificationFilter | null },
     ctx: NotificationContext,
-  ) => listNotifications(ctx.db, { first: pageSize(args.first), after: args.after, filter: args.filter }),
+  ) => listNotifications(ctx.db, ctx.reader, { first: pageSize(args.first), after: args.after, filter: args.filter }),
   previewTemplate: (_: unknown, args: { input: PreviewInput }, ctx: NotificationContext) => previewTemplate(ctx, args.input),
   notificationStatesByOrderRange: (_: unknown, args: { afterOrderId: number; throughOrderId?: number | null }, ctx: NotificationContext) =>
     notificationStatesByOrderRange(ctx.reader, parseOrderRange(args.afterOrderId, args.throughOrderId)),

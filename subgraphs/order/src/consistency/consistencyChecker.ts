@@ -22,6 +22,11 @@ export interface ConsistencyCheckerOptions {
   pollMs?: number;
   /** Pause after each page, as a multiple of the time the page took (default 2: ≤ ⅓ of a core). */
   pace?: number;
+  /**
+   * False: no pass starts on its own, only when asked (`request`). Tests whose services count
+   * their SQL statements turn it off, as a pass queries the other services in the background.
+   */
+  autoStart?: boolean;
 }
 
 export interface ConsistencyChecker {
@@ -34,6 +39,7 @@ export function startConsistencyChecker(store: ConsistencyStore, peers: PeerRead
   const intervalMs = options.intervalMs ?? 60_000;
   const pollMs = options.pollMs ?? 1_000;
   const pace = options.pace ?? 2;
+  const autoStart = options.autoStart ?? true;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
@@ -43,7 +49,7 @@ export function startConsistencyChecker(store: ConsistencyStore, peers: PeerRead
     const state = store.state();
     const now = new Date();
     if (!state.startedAt) {
-      const due = !state.lastFinishedAt || state.requestedAt !== null || now.getTime() - state.lastFinishedAt.getTime() >= intervalMs;
+      const due = state.requestedAt !== null || (autoStart && (!state.lastFinishedAt || now.getTime() - state.lastFinishedAt.getTime() >= intervalMs));
       if (!due) return pollMs;
       await store.beginPass(now);
       return 0;

@@ -42,6 +42,8 @@ export async function startWorld(): Promise<TestWorld> {
     outbox: TEST_OUTBOX,
     // Read by the order service's consistency report; no notification service in this world.
     peerUrls: () => ({ payment: urls.payment, notification: UNUSED_URL }),
+    // Its background consistency check would query this service behind the tests' SQL counts.
+    consistency: { autoStart: false },
   });
   const payment = await startPaymentService({
     dbPath: await freshDatabase("payment", tmp.dir),

@@ -59,8 +59,10 @@ interface PaymentToSettle {
   completed_at: string | null;
 }
 
+// "+a.status": look a payment's attempts up by payment_id; on (status, created_at) SQLite would
+// walk every completed attempt for each payment (33,000 cancellations took minutes).
 const PAYMENTS_OF_ORDERS = `SELECT p.id, p.order_id, p.amount, p.status, p.batch_id,
-  (SELECT MAX(a.created_at) FROM payment_attempts a WHERE a.payment_id = p.id AND a.status = 'completed') AS completed_at
+  (SELECT MAX(a.created_at) FROM payment_attempts a WHERE a.payment_id = p.id AND +a.status = 'completed') AS completed_at
   FROM payments p WHERE p.order_id IN (SELECT value FROM json_each(?))`;
 const INSERT_REFUNDS = `INSERT INTO refunds (payment_id, amount, reason, status, kind, cause, created_at)
   SELECT value ->> 0, value ->> 1, value ->> 2, 'completed', value ->> 3, value ->> 4, ? FROM json_each(?)`;
