@@ -86,18 +86,18 @@ export function notificationsByBatchIds(
 
 /**
  * Per order in a range and template: whether a notification was SENT or deliberately NOT_SENT,
- * and when the first was stored (the consistency check). One GROUP BY over the order_id index.
+ * and when the first was stored (the consistency check), as compact JSON: [orderId, templateName,
+ * matched 0|1, createdAt epoch ms]. One GROUP BY over the order_id index.
  */
-export function notificationStatesByOrderRange(reader: SqliteReader, range: OrderIdRange) {
-  return reader
-    .all<{ order_id: number; template_name: string; matched: number; created_at: string }>(
-      `SELECT order_id, template_name, MAX(status IN ('sent', 'not_sent')) AS matched, MIN(created_at) AS created_at
-       FROM notifications WHERE order_id > ? AND (? IS NULL OR order_id <= ?)
-       GROUP BY order_id, template_name ORDER BY order_id LIMIT ?`,
-      range.after,
-      range.through,
-      range.through,
-      ORDER_RANGE_ROWS_MAX,
-    )
-    .map((r) => ({ orderId: r.order_id, templateName: r.template_name, matched: r.matched === 1, createdAt: new Date(r.created_at) }));
+export function notificationStatesByOrderRange(reader: SqliteReader, range: OrderIdRange): string {
+  const rows = reader.all<{ order_id: number; template_name: string; matched: number; created_at: string }>(
+    `SELECT order_id, template_name, MAX(status IN ('sent', 'not_sent')) AS matched, MIN(created_at) AS created_at
+     FROM notifications WHERE order_id > ? AND (? IS NULL OR order_id <= ?)
+     GROUP BY order_id, template_name ORDER BY order_id LIMIT ?`,
+    range.after,
+    range.through,
+    range.through,
+    ORDER_RANGE_ROWS_MAX,
+  );
+  return JSON.stringify(rows.map((r) => [r.order_id, r.template_name, r.matched, Date.parse(r.created_at)]));
 }

@@ -98,10 +98,11 @@ export function paymentBatchesByIds(reader: SqliteReader, batchIds: readonly str
       refunded: number;
       failed: number;
     }>(
+      // The counts per status from payment_batch_figures (kept by triggers), not from every payment.
       `SELECT b.batch_id, b.order_count, b.total_amount, b.status, b.created_at, b.updated_at,
-         COALESCE(SUM(p.status = 'completed'), 0) AS completed, COALESCE(SUM(p.status = 'pending'), 0) AS pending,
-         COALESCE(SUM(p.status = 'refunded'), 0) AS refunded, COALESCE(SUM(p.status = 'failed'), 0) AS failed
-       FROM payment_batches b LEFT JOIN payments p ON p.batch_id = b.batch_id
+         COALESCE(SUM(CASE f.status WHEN 'completed' THEN f.count END), 0) AS completed, COALESCE(SUM(CASE f.status WHEN 'pending' THEN f.count END), 0) AS pending,
+         COALESCE(SUM(CASE f.status WHEN 'refunded' THEN f.count END), 0) AS refunded, COALESCE(SUM(CASE f.status WHEN 'failed' THEN f.count END), 0) AS failed
+       FROM payment_batches b LEFT JOIN payment_batch_figures f ON f.batch_id = b.batch_id
        WHERE b.batch_id IN (SELECT value FROM json_each(?))
        GROUP BY b.batch_id`,
       JSON.stringify(batchIds),
@@ -129,23 +130,22 @@ export interface BatchPaymentsPage {
 }
 
 /**
- * The first `limit` payments after id `afterId` of each batch, in one statement for any number of
- * batches: the correlated LIMIT walks the batch_id index (whose entries end in the row id, so it
- * is already in id order) and stops after `limit` rows per batch.
+ * The first `limit` payments after id `afterId` of each batch, with each batch's total, in one
+ * statement for any number of batches: one branch per batch, each an indexed walk of batch_id
+ * (whose entries end in the row id, so already in id order) that stops after `limit` rows ("+id":
+ * with the cursor bound SQLite would rather walk every payment by id from it); the
+ * total comes from payment_batch_figures (kept by triggers), not from counting the batch.
  */
 export function paymentsOfBatches(reader: SqliteReader, batchIds: readonly string[], afterId: number, limit: number): BatchPaymentsPage[] {
-  const rows = reader.all<PaymentRow & { key: string; total: number }>(
-    // MATERIALIZED: otherwise the count is evaluated again for every row of the page.
-    `WITH k AS MATERIALIZED (SELECT value AS key, (SELECT COUNT(*) FROM payments c WHERE c.batch_id = value) AS total FROM json_each(?))
-     SELECT k.key, k.total,
-       p.id, p.order_id, p.amount, p.currency, p.status, p.payment_method, p.transaction_id, p.created_at, p.updated_at, p.failure_reason, p.batch_id
-     FROM k
-     LEFT JOIN payments p ON p.id IN (SELECT s.id FROM payments s WHERE s.batch_id = k.key AND s.id > ? ORDER BY s.id LIMIT ?)
-     ORDER BY k.key, p.id`,
-    JSON.stringify(batchIds),
-    afterId,
-    limit,
-  );
+  const branch = `SELECT k.key, k.total, p.* FROM (SELECT ? AS key, (SELECT COALESCE(SUM(f.count), 0) FROM payment_batch_figures f WHERE f.batch_id = ?) AS total) k
+    LEFT JOIN (SELECT id, order_id, amount, currency, status, payment_method, transaction_id, created_at, updated_at, failure_reason, batch_id
+      FROM payments WHERE batch_id = ? AND +id > ? ORDER BY id LIMIT ?) p`;
+  const rows: (PaymentRow & { key: string; total: number })[] = [];
+  // SQLite joins at most 500 SELECTs in one compound statement; a page holds far fewer batches.
+  for (let i = 0; i < batchIds.length; i += 200) {
+    const slice = batchIds.slice(i, i + 200);
+    rows.push(...reader.all<PaymentRow & { key: string; total: number }>(slice.map(() => `SELECT * FROM (${branch})`).join(" UNION ALL "), ...slice.flatMap((id) => [id, id, id, afterId, limit])));
+  }
   const pages = new Map<string, BatchPaymentsPage>(batchIds.map((id) => [id, { batchId: id, totalCount: 0, payments: [] }]));
   for (const r of rows) {
     const page = pages.get(r.key)!;
@@ -155,15 +155,17 @@ export function paymentsOfBatches(reader: SqliteReader, batchIds: readonly strin
   return [...pages.values()];
 }
 
-/** The state of every payment of the orders in a range (the consistency check), by order id. */
-export function paymentStatesByOrderRange(reader: SqliteReader, range: OrderIdRange) {
-  return reader
-    .all<{ order_id: number; status: string; updated_at: string }>(
-      "SELECT order_id, status, updated_at FROM payments WHERE order_id > ? AND (? IS NULL OR order_id <= ?) ORDER BY order_id LIMIT ?",
-      range.after,
-      range.through,
-      range.through,
-      ORDER_RANGE_ROWS_MAX,
-    )
-    .map((r) => ({ orderId: r.order_id, status: r.status.toUpperCase(), updatedAt: new Date(r.updated_at) }));
+/**
+ * The state of every payment of the orders in a range (the consistency check), by order id, as
+ * compact JSON: [orderId, STATUS, updatedAt epoch ms] per payment.
+ */
+export function paymentStatesByOrderRange(reader: SqliteReader, range: OrderIdRange): string {
+  const rows = reader.all<{ order_id: number; status: string; updated_at: string }>(
+    "SELECT order_id, status, updated_at FROM payments WHERE order_id > ? AND (? IS NULL OR order_id <= ?) ORDER BY order_id LIMIT ?",
+    range.after,
+    range.through,
+    range.through,
+    ORDER_RANGE_ROWS_MAX,
+  );
+  return JSON.stringify(rows.map((r) => [r.order_id, r.status.toUpperCase(), Date.parse(r.updated_at)]));
 }

@@ -163,6 +163,40 @@ describe("listing and searching", () => {
     expect(await search("田中")).toEqual(["田中 一郎"]);
   });
 
+  it("finds any part of a name alone, newest first, with exact totals and pages", async () => {
+    const ids: string[] = [];
+    for (const [name, price] of [["鬼龍院 花子", 1000], ["鬼龍院 太郎", 2000], ["鬼龍 一", 4000], ["龍院 次郎", 8000]] as const) {
+      ids.push((await createOrder(name, [{ productName: "茶", quantity: 1, unitPrice: price }], "names@example.jp")).id);
+    }
+    const search = async (customerName: string, extra: Record<string, unknown> = {}, after: string | null = null, first = 50) =>
+      (
+        await mustQuery(service.url, `query($f: OrderFilter, $after: String, $first: Int) { orders(first: $first, after: $after, filter: $f) { totalCount totalAmount edges { node { id customerName } } pageInfo { hasNextPage endCursor } } }`, {
+          f: { customerName, ...extra },
+          after,
+          first,
+        })
+      ).orders;
+    // Two characters: one piece, counted and summed from its entries alone.
+    const two = await search("鬼龍");
+    expect(two.edges.map((e: any) => e.node.id)).toEqual([ids[2], ids[1], ids[0]]);
+    expect([two.totalCount, two.totalAmount]).toEqual([3, 7000]);
+    // Longer keys: every piece, then the whole key (院花 spans the space the key drops).
+    expect((await search("鬼龍院")).totalCount).toBe(2);
+    expect((await search("院花")).edges.map((e: any) => e.node.customerName)).toEqual(["鬼龍院 花子"]);
+    expect((await search("龍院")).totalAmount).toBe(11_000);
+    // One character has no piece: the names are read.
+    expect((await search("鬼")).totalCount).toBe(3);
+    // Pages in the list's order.
+    const first = await search("鬼龍", {}, null, 2);
+    expect(first.edges.map((e: any) => e.node.id)).toEqual([ids[2], ids[1]]);
+    const second = await search("鬼龍", {}, first.pageInfo.endCursor, 2);
+    expect([second.edges.map((e: any) => e.node.id), second.pageInfo.hasNextPage]).toEqual([[ids[0]], false]);
+    // With another filter, counted over the orders found.
+    await mustQuery(service.url, `mutation($id: ID!) { cancelOrder(input: { id: $id, reason: "テスト" }) { status } }`, { id: ids[0] });
+    const pending = await search("鬼龍", { status: ["PENDING"] });
+    expect([pending.totalCount, pending.totalAmount]).toEqual([2, 6000]);
+  });
+
   it("pages with cursors in the chosen sort, with totals", async () => {
     const email = "paging@example.jp";
     for (const price of [300, 100, 500, 200, 400]) await createOrder("ページ", [{ productName: "x", quantity: 1, unitPrice: price }], email);

@@ -2,6 +2,7 @@
 import { decodeCursor, encodeCursor, endOfJapanDay, sqlDate, startOfJapanDay, type CursorValue, type SqlParam, type SqliteReader } from "@ops/service-kit";
 import { ORDER_COLUMNS, toOrder, type OrderRow } from "../readModel.js";
 import { nameKey } from "./nameKey.js";
+import { nameGrams, nameSearch } from "./nameSearch.js";
 import type { OrderStatus } from "./statusMachine.js";
 
 export interface OrderFilter {
@@ -24,16 +25,6 @@ const COLUMN: Record<SortField, keyof OrderRow> = { CREATED_AT: "created_at", TO
 interface Sql {
   where: string[];
   params: SqlParam[];
-  /** The filter narrows to the orders a name search found (a short list of ids). */
-  byName?: boolean;
-}
-
-/** The distinct two-character pieces of a name key, at most 8 (enough to narrow; the whole key is checked after). */
-function nameGrams(key: string): string[] {
-  const chars = [...key];
-  const grams = new Set<string>();
-  for (let i = 0; i + 1 < chars.length && grams.size < 8; i++) grams.add(chars[i]! + chars[i + 1]!);
-  return [...grams];
 }
 
 /** SQL conditions for a filter; every value is a bound parameter. */
@@ -41,8 +32,11 @@ export function filterSql(filter: OrderFilter | null | undefined): Sql {
   const sql: Sql = { where: [], params: [] };
   if (!filter) return sql;
   if (filter.status?.length) {
-    sql.where.push("status IN (SELECT value FROM json_each(?))");
-    sql.params.push(JSON.stringify(filter.status.map((s) => s.toLowerCase())));
+    // One bound value per status (at most five): SQLite then walks (status, created_at) for the
+    // newest orders of those statuses; over a json_each list it walked every order by date.
+    const statuses = [...new Set(filter.status.map((s) => s.toLowerCase()))];
+    sql.where.push(`status IN (${statuses.map(() => "?").join(", ")})`);
+    sql.params.push(...statuses);
   }
   if (filter.customerEmail?.trim()) {
     sql.where.push("customer_email = ?");
@@ -50,13 +44,12 @@ export function filterSql(filter: OrderFilter | null | undefined): Sql {
   }
   if (filter.customerName?.trim()) {
     const key = nameKey(filter.customerName);
-    const grams = nameGrams(key);
+    const grams = nameGrams(key).slice(0, 8);
     // The orders holding every two-character piece of the name (order_name_grams, kept by a
     // trigger), then checked whole: a few lookups instead of reading a million names.
     if (grams.length) {
       sql.where.push(`id IN (${grams.map(() => "SELECT order_id FROM order_name_grams WHERE gram = ?").join(" INTERSECT ")})`);
       sql.params.push(...grams);
-      sql.byName = true;
     }
     sql.where.push("instr(customer_name_key, ?) > 0");
     sql.params.push(key);
@@ -101,8 +94,11 @@ function figuresSql(filter: OrderFilter | null | undefined): Sql | null {
   if (!filter) return sql;
   if (filter.customerEmail?.trim() || filter.customerName?.trim()) return null;
   if (filter.status?.length) {
-    sql.where.push("status IN (SELECT value FROM json_each(?))");
-    sql.params.push(JSON.stringify(filter.status.map((s) => s.toLowerCase())));
+    // One bound value per status (at most five): SQLite then walks (status, created_at) for the
+    // newest orders of those statuses; over a json_each list it walked every order by date.
+    const statuses = [...new Set(filter.status.map((s) => s.toLowerCase()))];
+    sql.where.push(`status IN (${statuses.map(() => "?").join(", ")})`);
+    sql.params.push(...statuses);
   }
   if (filter.batchId) {
     sql.where.push("batch_id = ?");
@@ -135,18 +131,30 @@ export function listOrders(
   reader: SqliteReader,
   args: { first: number; after?: string | null; filter?: OrderFilter | null; sort: OrderSort },
 ) {
-  const filter = filterSql(args.filter);
+  const { customerName, ...rest } = args.filter ?? {};
+  const key = customerName?.trim() ? nameKey(customerName) : "";
+  const byName = key ? nameSearch(reader, key) : null;
+  // A name search starts from the name's pieces (nameSearch.ts); the other filters apply to the orders found.
+  const filter = byName ? filterSql(rest) : filterSql(args.filter);
+  const from = byName ? byName.from : "orders";
+  const where = byName ? [...byName.where, ...filter.where] : filter.where;
+  const params = byName ? [...byName.params, ...filter.params] : filter.params;
   const page = args.after ? afterSql(args.after, args.sort) : { where: [], params: [] };
   const dir = args.sort.direction === "DESC" ? "DESC" : "ASC";
+  // Newest first over a name's pieces: walk the piece's own (gram, at, order_id) order.
+  const orderBy = byName && args.sort.field === "CREATED_AT" ? `g.at ${dir}, g.order_id ${dir}` : `${COLUMN[args.sort.field]} ${dir}, id ${dir}`;
   const rows = reader.all<OrderRow>(
-    // After a name search, sort the few orders found ("+" keeps SQLite from walking a sort index
-    // over every order instead, checking each against the list).
-    `SELECT ${ORDER_COLUMNS} FROM orders ${whereClause([...filter.where, ...page.where])} ORDER BY ${filter.byName ? "+" : ""}${COLUMN[args.sort.field]} ${dir}, id ${dir} LIMIT ?`,
-    ...filter.params,
+    `SELECT ${qualified} FROM ${from} ${whereClause([...where, ...page.where])} ORDER BY ${orderBy} LIMIT ?`,
+    ...params,
     ...page.params,
     args.first + 1,
   );
-  const totals = orderTotals(reader, args.filter, filter);
+  const totals =
+    byName?.exact && filter.where.length === 0
+      ? reader.get<{ n: number; total: number | null }>("SELECT COUNT(*) AS n, SUM(amount) AS total FROM order_name_grams WHERE gram = ?", byName.rarest)!
+      : byName
+        ? reader.get<{ n: number; total: number | null }>(`SELECT COUNT(*) AS n, SUM(total_amount) AS total FROM ${from} ${whereClause(where)}`, ...params)!
+        : orderTotals(reader, args.filter, filter);
   const pageRows = rows.slice(0, args.first);
   const last = pageRows[pageRows.length - 1];
   return {
@@ -159,3 +167,6 @@ export function listOrders(
     },
   };
 }
+
+// The orders' columns named through their table: a name search joins order_name_grams too.
+const qualified = ORDER_COLUMNS.split(",").map((c) => `orders.${c.trim()}`).join(", ");
