@@ -9,7 +9,7 @@ import path from "node:path";
 import { generateApiKey, hashApiKey, SERVICE_NAMES, writeApiKeyFile, type Role, type ServiceName } from "@ops/service-kit";
 import { isolatedStackEnv, launchStack, migrateDatabase, type Stack } from "@ops/service-kit/stack";
 import { GatewayClient } from "../../scripts/gatewayClient.js";
-import { peakRssMb } from "../processMemory.js";
+import { peakRssMb, resetPeakRss } from "../processMemory.js";
 import { buildScaleShop, type ScaleShop } from "../scaleShop.js";
 
 export interface ScaleStack {
@@ -23,8 +23,10 @@ export interface ScaleStack {
   client(who: keyof ScaleStack["keys"]): GatewayClient;
   /** Processes that exited without being stopped, with why. */
   exits: string[];
-  /** Each process's peak resident memory so far (VmHWM), MB. */
+  /** Each process's peak resident memory (VmHWM), MB: over the whole run, or since `stepPeaks` last reset it. */
   peakRss(): Record<string, number>;
+  /** Each process's peak since the last call (and starts the next step's peak), MB; peakRss keeps the run's. */
+  stepPeaks(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function startScaleStack(options: { orders: number; batchOrders: nu
     });
   }
   const base = stack.gatewayUrl.replace(/\/graphql$/, "");
+  const runPeaks = new Map<string, number>();
   return {
     stack,
     shop,
@@ -100,7 +103,16 @@ export async function startScaleStack(options: { orders: number; batchOrders: nu
     client(who) {
       return new GatewayClient(stack.gatewayUrl, { script: "scale", command: "npm run test:scale", role: "admin", keyName: who }, { authorization: `ApiKey ${keys[who]}` });
     },
-    peakRss: () => Object.fromEntries(Object.entries(stack.processes).map(([name, p]) => [name, peakRssMb(p.child.pid!)])),
+    peakRss: () => Object.fromEntries(Object.entries(stack.processes).map(([name, p]) => [name, Math.max(runPeaks.get(name) ?? 0, peakRssMb(p.child.pid!))])),
+    stepPeaks() {
+      const peaks: Record<string, number> = {};
+      for (const [name, p] of Object.entries(stack.processes)) {
+        peaks[name] = peakRssMb(p.child.pid!);
+        runPeaks.set(name, Math.max(runPeaks.get(name) ?? 0, peaks[name]));
+        resetPeakRss(p.child.pid!);
+      }
+      return peaks;
+    },
     async stop() {
       stopping = true;
       await stack.stop();

@@ -99,9 +99,11 @@ async function importFile(client: GatewayClient, file: string): Promise<{ id: st
 
 async function step(name: string, work: () => Promise<void>): Promise<void> {
   const started = performance.now();
+  scale.stepPeaks();
   try {
     await work();
-    log(`${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const peaks = Object.entries(scale.stepPeaks()).map(([n, mb]) => `${n} ${mb.toFixed(0)}`).join(", ");
+    log(`${name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s; peak RSS MB ${peaks}`);
   } catch (err) {
     fail(`${name}: ${err instanceof Error ? err.message : err}`);
   }
@@ -114,7 +116,7 @@ try {
   await step("consistency report, four at once", async () => {
     await Promise.all(
       [viewer, operator, admin, viewer].map((c) =>
-        timed("consistency report", REPORT_BOUND_MS, () => c.request(`{ consistencyReport(first: 1000) { asOf issueCount counts { kind count } issues { kind orderId } unavailable } }`)),
+        timed("consistency report", REPORT_BOUND_MS, () => c.request(`{ consistencyReport(first: 100) { asOf issueCount counts { kind count } issues { kind orderId } unavailable } }`)),
       ),
     );
   });

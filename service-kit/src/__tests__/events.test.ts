@@ -139,7 +139,7 @@ describe("outbox delivery", () => {
     expect(row.attempts).toBe(3);
     expect(row.last_error).toMatch(/fetch failed|ECONNREFUSED/);
     const up = dispatcher();
-    expect(up.replay(row.id)).toBe(true);
+    expect(await up.replay(row.id)).toBe(true);
     await until(() => applied.includes(event.id));
     // The receiver applied it; the dispatcher records the delivery when the answer arrives.
     await until(() => up.figures().pending === 0);

@@ -2,9 +2,13 @@
  * Delivers outbox rows as signed webhooks: at least once, with exponential backoff (capped, with
  * jitter), a record of every attempt, and dead letters after the last attempt. It reads the
  * outbox on its own connection, so pending events are picked up again after a restart.
+ *
+ * That connection never waits for a lock inside SQLite: while an import or an undo holds the
+ * write lock for a chunk, a busy timeout would stop the whole event loop — every request of the
+ * service — for as long (seconds per import, measured). Its writes retry asynchronously instead
+ * (BulkDb.write); reads in WAL mode take no lock.
  */
-import Database from "better-sqlite3";
-import { BUSY_TIMEOUT_MS } from "../db.js";
+import { openBulkDb, type BulkDb } from "../bulkDb.js";
 import type { Logger } from "../logger.js";
 import { sqlDate } from "../sqliteReader.js";
 import { SIGNATURE_HEADER, signWebhook } from "./signature.js";
@@ -57,7 +61,7 @@ export function retryDelay(attempts: number, baseMs: number, maxMs: number, rand
 }
 
 export class OutboxDispatcher {
-  private readonly db: Database.Database;
+  private readonly db: BulkDb;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -65,7 +69,7 @@ export class OutboxDispatcher {
   private readonly o: Required<Omit<DispatcherOptions, "dbPath" | "destinations" | "webhookSecret" | "logger">>;
 
   constructor(private readonly options: DispatcherOptions) {
-    this.db = new Database(options.dbPath, { timeout: BUSY_TIMEOUT_MS });
+    this.db = openBulkDb(options.dbPath);
     this.o = {
       pollMs: options.pollMs ?? 1000,
       maxAttempts: options.maxAttempts ?? 15,
@@ -102,7 +106,7 @@ export class OutboxDispatcher {
   private async drain(): Promise<void> {
     for (;;) {
       const due = this.db
-        .prepare(`SELECT id, event_id, destination, type, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 100`)
+        .statement(`SELECT id, event_id, destination, type, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 100`)
         .all(sqlDate(new Date())) as OutboxRow[];
       if (due.length === 0 || this.stopped) return;
       // Destinations in parallel, each in order.
@@ -124,7 +128,7 @@ export class OutboxDispatcher {
     if (!url) error = `no webhook URL configured for ${row.destination}`;
     else {
       // Loaded one at a time: a batch's events carry thousands of orders each.
-      const { payload } = this.db.prepare("SELECT payload FROM outbox WHERE id = ?").get(row.id) as { payload: string };
+      const { payload } = this.db.statement("SELECT payload FROM outbox WHERE id = ?").get(row.id) as { payload: string };
       try {
         const res = await fetch(url, {
           method: "POST",
@@ -141,29 +145,32 @@ export class OutboxDispatcher {
     }
     const attempts = row.attempts + 1;
     const now = new Date();
-    this.db
-      .prepare(`INSERT INTO outbox_attempts (outbox_id, at, http_status, error, duration_ms) VALUES (?, ?, ?, ?, ?)`)
-      .run(row.id, sqlDate(now), status, error, Date.now() - started);
-    if (!error) {
-      this.db.prepare(`UPDATE outbox SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE id = ?`).run(attempts, sqlDate(now), row.id);
-      return true;
-    }
+    const next = new Date(now.getTime() + retryDelay(attempts, this.o.baseDelayMs, this.o.maxDelayMs));
+    await this.db.write(() => {
+      this.db.statement(`INSERT INTO outbox_attempts (outbox_id, at, http_status, error, duration_ms) VALUES (?, ?, ?, ?, ?)`).run(row.id, sqlDate(now), status, error, Date.now() - started);
+      if (!error) {
+        this.db.statement(`UPDATE outbox SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE id = ?`).run(attempts, sqlDate(now), row.id);
+      } else if (attempts >= this.o.maxAttempts) {
+        this.db.statement(`UPDATE outbox SET status = 'dead', attempts = ?, last_error = ? WHERE id = ?`).run(attempts, error, row.id);
+      } else {
+        this.db.statement(`UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`).run(attempts, error, sqlDate(next), row.id);
+      }
+    });
+    if (!error) return true;
     if (attempts >= this.o.maxAttempts) {
-      this.db.prepare(`UPDATE outbox SET status = 'dead', attempts = ?, last_error = ? WHERE id = ?`).run(attempts, error, row.id);
       this.options.logger.error("event dead-lettered", { eventId: row.event_id, type: row.type, destination: row.destination, attempts, error });
     } else {
-      const next = new Date(now.getTime() + retryDelay(attempts, this.o.baseDelayMs, this.o.maxDelayMs));
-      this.db.prepare(`UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`).run(attempts, error, sqlDate(next), row.id);
       this.options.logger.warn("event delivery failed; will retry", { eventId: row.event_id, destination: row.destination, attempts, error });
     }
     return false;
   }
 
   /** Puts a dead (or pending) row back in the queue for immediate delivery. */
-  replay(id: number): boolean {
-    const changed = this.db
-      .prepare(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status IN ('dead', 'pending')`)
-      .run(sqlDate(new Date()), id).changes;
+  async replay(id: number): Promise<boolean> {
+    const changed = await this.db.write(
+      () =>
+        this.db.statement(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status IN ('dead', 'pending')`).run(sqlDate(new Date()), id).changes,
+    );
     if (changed) this.wake();
     return changed === 1;
   }
@@ -171,7 +178,7 @@ export class OutboxDispatcher {
   /** Outbox rows in `status`, newest first (dead letters for an operator to inspect). */
   list(status: "pending" | "delivered" | "dead", first: number): OutboxEntryRow[] {
     return this.db
-      .prepare(
+      .statement(
         `SELECT id, event_id, type, destination, status, attempts, last_error, created_at, next_attempt_at, delivered_at
          FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?`,
       )
@@ -181,13 +188,13 @@ export class OutboxDispatcher {
   /** One outbox row by id. */
   get(id: number): OutboxEntryRow | undefined {
     return this.db
-      .prepare(`SELECT id, event_id, type, destination, status, attempts, last_error, created_at, next_attempt_at, delivered_at FROM outbox WHERE id = ?`)
+      .statement(`SELECT id, event_id, type, destination, status, attempts, last_error, created_at, next_attempt_at, delivered_at FROM outbox WHERE id = ?`)
       .get(id) as OutboxEntryRow | undefined;
   }
 
   figures(): OutboxFigures {
     const row = this.db
-      .prepare(
+      .statement(
         `SELECT SUM(status = 'pending' AND attempts = 0) AS pending, SUM(status = 'pending' AND attempts > 0) AS retrying,
                 SUM(status = 'dead') AS dead, SUM(status = 'delivered') AS delivered FROM outbox`,
       )

@@ -63,12 +63,12 @@ export function startServiceEvents(dbPath: string, wiring: EventWiring, logger: 
           [`${service}OutboxFigures`]: () => ({ service, ...dispatcher.figures() }),
         },
         Mutation: {
-          [`replay${Service}Event`]: (_: unknown, args: { id: string }) => {
+          [`replay${Service}Event`]: async (_: unknown, args: { id: string }) => {
             const id = parseId(args.id);
             const row = dispatcher.get(id);
             if (!row) throw new NotFoundError(`Outbox entry ${id} does not exist`, { field: "id", params: { id } });
             if (row.status === "delivered") throw new ConflictError(`Event ${row.event_id} was already delivered to ${row.destination}`, { field: "id", params: { status: "DELIVERED" } });
-            dispatcher.replay(id);
+            await dispatcher.replay(id);
             return toEntry(service, dispatcher.get(id)!);
           },
         },

@@ -2,6 +2,8 @@
 -- few rows instead of every payment of the period. A completion counts on the day of its
 -- COMPLETED payment_attempts row (at most one per payment), a refund on its own day
 -- (see subgraphs/payment/src/domain/paymentDays.ts). kind: 'completed' | 'refunded'.
+-- (INSERT OR IGNORE then UPDATE: an upsert in a trigger makes SQLite journal every statement that
+-- fires it — slow for bulk inserts.)
 CREATE TABLE "payment_day_figures" (
     "day" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
@@ -11,9 +13,9 @@ CREATE TABLE "payment_day_figures" (
 );
 
 CREATE TRIGGER "payment_day_figures_attempt_insert" AFTER INSERT ON "payment_attempts" WHEN NEW."status" = 'completed' BEGIN
-  INSERT INTO "payment_day_figures" ("day", "kind", "count", "amount")
-  VALUES (date(NEW."created_at", '+9 hours'), 'completed', 1, (SELECT "amount" FROM "payments" WHERE "id" = NEW."payment_id"))
-  ON CONFLICT ("day", "kind") DO UPDATE SET "count" = "count" + 1, "amount" = "amount" + excluded."amount";
+  INSERT OR IGNORE INTO "payment_day_figures" ("day", "kind") VALUES (date(NEW."created_at", '+9 hours'), 'completed');
+  UPDATE "payment_day_figures" SET "count" = "count" + 1, "amount" = "amount" + (SELECT "amount" FROM "payments" WHERE "id" = NEW."payment_id")
+  WHERE "day" = date(NEW."created_at", '+9 hours') AND "kind" = 'completed';
 END;
 
 CREATE TRIGGER "payment_day_figures_attempt_delete" AFTER DELETE ON "payment_attempts" WHEN OLD."status" = 'completed' BEGIN
@@ -22,9 +24,9 @@ CREATE TRIGGER "payment_day_figures_attempt_delete" AFTER DELETE ON "payment_att
 END;
 
 CREATE TRIGGER "payment_day_figures_refund_insert" AFTER INSERT ON "refunds" WHEN NEW."status" = 'completed' BEGIN
-  INSERT INTO "payment_day_figures" ("day", "kind", "count", "amount")
-  VALUES (date(NEW."created_at", '+9 hours'), 'refunded', 1, NEW."amount")
-  ON CONFLICT ("day", "kind") DO UPDATE SET "count" = "count" + 1, "amount" = "amount" + excluded."amount";
+  INSERT OR IGNORE INTO "payment_day_figures" ("day", "kind") VALUES (date(NEW."created_at", '+9 hours'), 'refunded');
+  UPDATE "payment_day_figures" SET "count" = "count" + 1, "amount" = "amount" + NEW."amount"
+  WHERE "day" = date(NEW."created_at", '+9 hours') AND "kind" = 'refunded';
 END;
 
 CREATE TRIGGER "payment_day_figures_refund_delete" AFTER DELETE ON "refunds" WHEN OLD."status" = 'completed' BEGIN

@@ -1,5 +1,6 @@
 -- A batch's payments counted per status, kept by triggers: the batch page reads a few rows
--- instead of counting the 300,000 payments of an imported batch per request.
+-- instead of counting the 300,000 payments of an imported batch per request. (INSERT OR IGNORE
+-- then UPDATE, not an upsert: see payment_day_figures.)
 CREATE TABLE "payment_batch_figures" (
     "batch_id" TEXT NOT NULL,
     "status" TEXT NOT NULL,
@@ -8,8 +9,8 @@ CREATE TABLE "payment_batch_figures" (
 );
 
 CREATE TRIGGER "payment_batch_figures_insert" AFTER INSERT ON "payments" WHEN NEW."batch_id" IS NOT NULL BEGIN
-  INSERT INTO "payment_batch_figures" ("batch_id", "status", "count") VALUES (NEW."batch_id", NEW."status", 1)
-  ON CONFLICT ("batch_id", "status") DO UPDATE SET "count" = "count" + 1;
+  INSERT OR IGNORE INTO "payment_batch_figures" ("batch_id", "status") VALUES (NEW."batch_id", NEW."status");
+  UPDATE "payment_batch_figures" SET "count" = "count" + 1 WHERE "batch_id" = NEW."batch_id" AND "status" = NEW."status";
 END;
 
 CREATE TRIGGER "payment_batch_figures_delete" AFTER DELETE ON "payments" WHEN OLD."batch_id" IS NOT NULL BEGIN
@@ -20,8 +21,8 @@ CREATE TRIGGER "payment_batch_figures_update" AFTER UPDATE OF "status", "batch_i
 WHEN OLD."status" IS NOT NEW."status" OR OLD."batch_id" IS NOT NEW."batch_id"
 BEGIN
   UPDATE "payment_batch_figures" SET "count" = "count" - 1 WHERE "batch_id" = OLD."batch_id" AND "status" = OLD."status";
-  INSERT INTO "payment_batch_figures" ("batch_id", "status", "count") SELECT NEW."batch_id", NEW."status", 1 WHERE NEW."batch_id" IS NOT NULL
-  ON CONFLICT ("batch_id", "status") DO UPDATE SET "count" = "count" + 1;
+  INSERT OR IGNORE INTO "payment_batch_figures" ("batch_id", "status") SELECT NEW."batch_id", NEW."status" WHERE NEW."batch_id" IS NOT NULL;
+  UPDATE "payment_batch_figures" SET "count" = "count" + 1 WHERE "batch_id" = NEW."batch_id" AND "status" = NEW."status";
 END;
 
 INSERT INTO "payment_batch_figures" ("batch_id", "status", "count")

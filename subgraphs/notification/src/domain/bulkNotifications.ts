@@ -131,21 +131,37 @@ export function renderNotifications(bulk: BulkDb, templateName: string, orders: 
   });
 }
 
-const INSERT_NOTIFICATION = `INSERT INTO notifications (order_id, channel, template_name, recipient, subject, body, status, created_at, failure_reason, attempt_count, batch_id)
-     VALUES (?, 'email', ?, ?, ?, ?, ?, ?, ?, 0, ?)`;
+const NOTIFICATION_VALUES = "(?, 'email', ?, ?, ?, ?, ?, ?, ?, 0, ?)";
+const insertSql = (rows: number) =>
+  `INSERT INTO notifications (order_id, channel, template_name, recipient, subject, body, status, created_at, failure_reason, attempt_count, batch_id)
+     VALUES ${Array(rows).fill(NOTIFICATION_VALUES).join(", ")} RETURNING id`;
+/** Rows per INSERT: one statement for many rows keeps SQLite's per-statement work (the triggers'
+ * statement journal above all) once per 500 notifications instead of once per notification. */
+const ROWS_PER_INSERT = 500;
+const FULL_INSERT = insertSql(ROWS_PER_INSERT);
+const ONE_ROW_INSERT = insertSql(1);
 
 /**
- * Inserts every row with one prepared statement (created now, EMAIL, never attempted) and returns
- * the PENDING ones as messages for the transport. The statement is obtained per row (a cache hit)
- * so the query log shows one INSERT per notification.
+ * Inserts every row (created now, EMAIL, never attempted), ROWS_PER_INSERT per statement and the
+ * rest one by one (two cached statements, not one per size), and returns the PENDING ones as
+ * messages for the transport.
  */
 export function insertNotifications(bulk: BulkDb, rows: readonly NewNotificationRow[]): PendingMessage[] {
   const createdAt = sqlDate(new Date());
   const pending: PendingMessage[] = [];
-  for (const r of rows) {
-    const { lastInsertRowid } = bulk.statement(INSERT_NOTIFICATION).run(r.orderId, r.templateName, r.recipient, r.subject, r.body, r.status, createdAt, r.failureReason, r.batchId);
-    if (r.status === "pending") pending.push({ id: Number(lastInsertRowid), channel: "EMAIL", recipient: r.recipient, subject: r.subject, body: r.body ?? "" });
+  const values = (r: NewNotificationRow) => [r.orderId, r.templateName, r.recipient, r.subject, r.body, r.status, createdAt, r.failureReason, r.batchId];
+  const written = (slice: readonly NewNotificationRow[], ids: { id: number }[]) => {
+    // RETURNING gives the rows in the order of VALUES.
+    slice.forEach((r, k) => {
+      if (r.status === "pending") pending.push({ id: ids[k]!.id, channel: "EMAIL", recipient: r.recipient, subject: r.subject, body: r.body ?? "" });
+    });
+  };
+  let start = 0;
+  for (; start + ROWS_PER_INSERT <= rows.length; start += ROWS_PER_INSERT) {
+    const slice = rows.slice(start, start + ROWS_PER_INSERT);
+    written(slice, bulk.statement(FULL_INSERT).all(...slice.flatMap(values)) as { id: number }[]);
   }
+  for (const r of rows.slice(start)) written([r], bulk.statement(ONE_ROW_INSERT).all(...values(r)) as { id: number }[]);
   return pending;
 }
 

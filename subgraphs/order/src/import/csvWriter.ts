@@ -82,6 +82,10 @@ export function csvDownload(res: ServerResponse, encoding: OutputEncoding, dispo
       const more = res.write(encodeCsv(text, encoding, first));
       first = false;
       if (!more) await waitDrain();
+      // A download reads and encodes page after page synchronously; when the client keeps up it
+      // would hold the event loop for seconds. Yield after each page, so the service's other
+      // requests (a dashboard, an order page) are answered between them.
+      else await new Promise((resolve) => setImmediate(resolve));
     },
     end() {
       if (!gone()) res.end();

@@ -24,6 +24,7 @@ const STAGE_BATCH = 10_000;
 // IMPORT_TRACE=1 prints how long each phase took (profiling the bulk path).
 const trace = process.env.IMPORT_TRACE ? (label: string, since: number) => process.stderr.write(`import ${label}: ${(performance.now() - since).toFixed(0)} ms\n`) : () => {};
 const CHUNK_ORDERS = 2_000;
+const ORDERS_PER_INSERT = 200;
 
 export interface ImportHooks {
   /** A chunk committed events: the service thread delivers them now. */
@@ -304,10 +305,16 @@ function walkOrders(
 
 /** Buffers valid orders and writes them CHUNK_ORDERS at a time, each chunk in one transaction. */
 function chunkWriter(db: Database.Database, job: ImportRow, options: ImportOptions, setProgress: Database.Statement, hooks: ImportHooks) {
-  const insertOrder = db.prepare(
-    `INSERT INTO orders (customer_email, customer_name, status, total_amount, currency, created_at, updated_at, customer_name_key, batch_id, csv_source, import_row_number, order_key)
-     VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (batch_id, order_key) DO NOTHING`,
-  );
+  // Orders go in ORDERS_PER_INSERT at a time: SQLite does a statement's fixed work — above all
+  // the statement journal the figure and name-search triggers require — once per statement, and
+  // row by row that cost more than the inserts themselves (33,000 orders: 3.8 s, against 0.6 s).
+  const orderSql = (rows: number) =>
+    db.prepare(
+      `INSERT INTO orders (customer_email, customer_name, status, total_amount, currency, created_at, updated_at, customer_name_key, batch_id, csv_source, import_row_number, order_key)
+       VALUES ${Array(rows).fill("(?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT (batch_id, order_key) DO NOTHING RETURNING id, order_key`,
+    );
+  const insertOrders = orderSql(ORDERS_PER_INSERT);
+  const insertOrder = orderSql(1);
   const insertItem = db.prepare("INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, ?, ?, ?)");
   const bumpCreated = db.prepare("UPDATE import_history SET orders_created = orders_created + ?, success_count = success_count + ? WHERE id = ?");
   let buffer: ValidOrderGroup[] = [];
@@ -317,10 +324,19 @@ function chunkWriter(db: Database.Database, job: ImportRow, options: ImportOptio
     const payments: ImportPaymentsData["payments"] = [];
     const snapshots: ImportConfirmationsData["orders"] = [];
     let rows = 0;
+    const values = (o: ValidOrderGroup) => [o.customerEmail, o.customerName, o.totalAmount, o.currency, stamp, stamp, nameKey(o.customerName), job.batch_id, job.filename, o.firstRow, o.orderKey];
+    // The ids of the orders written now, by order key; an order an earlier run of this import
+    // wrote (a resume) is not returned, and nothing more is done for it.
+    const ids = new Map<string, number>();
+    let start = 0;
+    for (; start + ORDERS_PER_INSERT <= orders.length; start += ORDERS_PER_INSERT) {
+      for (const r of insertOrders.all(...orders.slice(start, start + ORDERS_PER_INSERT).flatMap(values)) as { id: number; order_key: string }[]) ids.set(r.order_key, r.id);
+    }
+    for (const o of orders.slice(start)) for (const r of insertOrder.all(...values(o)) as { id: number; order_key: string }[]) ids.set(r.order_key, r.id);
     for (const o of orders) {
-      const inserted = insertOrder.run(o.customerEmail, o.customerName, o.totalAmount, o.currency, stamp, stamp, nameKey(o.customerName), job.batch_id, job.filename, o.firstRow, o.orderKey);
-      if (inserted.changes === 0) continue; // written by an earlier run of this import (a resume): nothing more to do
-      const created = { id: Number(inserted.lastInsertRowid) };
+      const id = ids.get(o.orderKey);
+      if (id === undefined) continue;
+      const created = { id };
       rows += o.rowCount;
       for (const i of o.items) insertItem.run(created.id, i.productName, i.quantity, i.unitPrice);
       if (o.payment) payments.push({ orderId: created.id, amount: o.totalAmount, currency: o.currency, paymentMethod: o.payment.method, status: o.payment.status });
