@@ -59,9 +59,11 @@ export interface StartOptions {
  * import worker next to bulk writes of thousands of orders, and its size trades memory for speed
  * (`npm run bench:import`, 2 cores): order peak RSS through a 1M-row import 360 MB with V8's
  * default, 292–306 MB with 8, 285–295 with 6, ~260 with 4; the 100k-row import 4.4–4.6 s with 8
- * or 6, 4.7–5.1 s with 4 (target ≤ 5 s). 6 keeps both targets with some margin.
+ * or 6, 4.7–5.1 s with 4 (target ≤ 5 s). 6 keeps both targets with some margin. The gateway's
+ * went from 32 to 16 when a million-order shop under four concurrent dashboards and exports took
+ * it to 282 MB (`npm run test:scale`): a young generation of up to 3 × 32 MB was most of it.
  */
-const SEMI_SPACE_MB: Record<ProcessName, number> = { gateway: 32, order: 6, payment: 8, notification: 8 };
+const SEMI_SPACE_MB: Record<ProcessName, number> = { gateway: 16, order: 6, payment: 8, notification: 8 };
 
 /** How much of a process's stderr is kept for the report of its death. */
 const STDERR_TAIL_CHARS = 8000;

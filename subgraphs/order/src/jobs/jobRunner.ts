@@ -1,6 +1,7 @@
 /**
  * Runs the order service's background jobs — imports and batch undos — one at a time (one writer
- * per database) in a worker thread that lives as long as the service. Jobs a crash or a restart
+ * per database) in a worker thread, started when a job is queued and stopped after IDLE_MS without
+ * one: its heap (up to ~90 MB while it works) is given back between jobs. Jobs a crash or a restart
  * interrupted resume when the service starts; a job whose starts keep crashing is given up (see
  * jobAttempts.ts) instead of crashing the worker or the service again. Cancelling a queued job
  * ends it at once; a running one sees the request between chunks.
@@ -31,6 +32,8 @@ export interface JobRunner {
 /** A worker that dies before it is ready is started again after this, doubling up to the cap. */
 const RESPAWN_MS = 250;
 const RESPAWN_MAX_MS = 30_000;
+/** How long an idle worker is kept for the next job before it is stopped. */
+const IDLE_MS = 5_000;
 
 const key = (job: JobRef) => `${job.kind}:${job.id}`;
 const firstLine = (text: string) => text.split("\n")[0]!.slice(0, 300);
@@ -56,23 +59,39 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
   let workerError: Error | null = null;
   let respawnDelay = RESPAWN_MS;
   let respawnTimer: NodeJS.Timeout | undefined;
+  let idleTimer: NodeJS.Timeout | undefined;
+  /** The idle worker is being stopped on purpose: its exit is no crash. */
+  let retiring = false;
 
   const settle = (job: JobRef, status: JobStatus) => {
     for (const resolve of waiters.get(key(job)) ?? []) resolve(status);
     waiters.delete(key(job));
   };
   const next = () => {
-    if (!ready || running !== null || stopped) return;
-    const job = queue.shift();
-    if (job === undefined) return;
+    if (stopped || running !== null || queue.length === 0) return;
+    clearTimeout(idleTimer);
+    if (!worker) return spawn();
+    if (!ready) return;
+    const job = queue.shift()!;
     running = job;
-    worker!.postMessage(job);
+    worker.postMessage(job);
+  };
+  /** Stops the worker once it has been idle for IDLE_MS (the next job starts a new one). */
+  const retireWhenIdle = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      if (stopped || running !== null || queue.length > 0 || !worker) return;
+      retiring = true;
+      void worker.terminate();
+    }, IDLE_MS);
+    idleTimer.unref();
   };
   const finished = (job: JobRef, status: JobStatus) => {
     running = null;
     onChunk();
     settle(job, status);
     next();
+    if (running === null) retireWhenIdle();
   };
   const failInternally = (job: JobRef, message: string) => {
     const now = sqlDate(new Date());
@@ -110,13 +129,21 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
       logger.error("job worker crashed", { error: err.message });
     });
     w.on("exit", (code) => {
+      worker = null;
       if (stopped) return;
+      if (retiring) {
+        retiring = false;
+        ready = false;
+        next();
+        return;
+      }
       const job = running;
       running = null;
       if (!job) {
-        // Not a job's doing (it died idle or while starting): start it again, later each time.
-        respawnTimer = setTimeout(spawn, ready ? RESPAWN_MS : respawnDelay);
+        // Not a job's doing (it died idle or while starting): start it again if jobs wait, later each time.
+        if (queue.length > 0) respawnTimer = setTimeout(spawn, ready ? RESPAWN_MS : respawnDelay);
         if (!ready) respawnDelay = Math.min(respawnDelay * 2, RESPAWN_MAX_MS);
+        ready = false;
         return;
       }
       const detail = `the job worker exited with code ${code}${workerError ? `: ${firstLine(workerError.message)}` : ""}`;
@@ -128,7 +155,7 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
         .catch((err: unknown) => logger.error("could not record a job crash", { job: jobName(job), error: String(err) }))
         .finally(() => {
           queue.unshift(job);
-          if (!stopped) spawn();
+          next();
         });
     });
   };
@@ -146,7 +173,7 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
     queue.push(job);
     logger.info("resuming job", { job: jobName(job) });
   }
-  spawn();
+  next();
 
   const queueOf = (kind: JobKind): JobQueue => ({
     enqueue(id) {
@@ -188,6 +215,7 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
     async stop() {
       stopped = true;
       clearTimeout(respawnTimer);
+      clearTimeout(idleTimer);
       const job = running;
       await worker?.terminate();
       // Stopped on purpose: that start was no crash (the job resumes at the next start, uncounted).
