@@ -17,11 +17,36 @@ export class SqliteReader {
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
-    dbPath: string,
+    private readonly dbPath: string,
     /** Receives every statement run, like Prisma's query log (tests count them). */
     private readonly onQuery?: (event: { query: string }) => void,
   ) {
     this.db = new Database(dbPath, { timeout: BUSY_TIMEOUT_MS });
+  }
+
+  /**
+   * Runs one query on a connection of its own and hands its rows over `size` at a time, reading
+   * the next ones only when asked: a download of 300,000 orders walks them once, in the order the
+   * query's plan gives, and holds one batch at a time. (One statement instead of pages of
+   * `LIMIT … WHERE id > ?`, whose plan may sort the whole match again for every page.) The
+   * connection closes when the rows end or the caller stops early.
+   */
+  async *batches<T>(size: number, sql: string, ...params: SqlParam[]): AsyncGenerator<T[]> {
+    const db = new Database(this.dbPath, { readonly: true, timeout: BUSY_TIMEOUT_MS });
+    try {
+      this.onQuery?.({ query: sql });
+      let batch: T[] = [];
+      for (const row of db.prepare(sql).iterate(...params) as IterableIterator<T>) {
+        batch.push(row);
+        if (batch.length >= size) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
+    } finally {
+      db.close();
+    }
   }
 
   private statement(sql: string): Database.Statement {

@@ -100,10 +100,11 @@ export function startServiceProcess(name: ProcessName, env: NodeJS.ProcessEnv, o
     // glibc gives every thread its own malloc arenas; the import worker and SQLite's threads made
     // the order service's memory ~40 MB larger at peak (1M-row import) without this.
     env: { MALLOC_ARENA_MAX: "2", ...env },
-    // OPS_NODE_ARGS adds node flags to every service (e.g. --cpu-prof for profiling).
+    // OPS_NODE_ARGS adds node flags to every service (e.g. --cpu-prof for profiling),
+    // OPS_NODE_ARGS_<NAME> to one (OPS_NODE_ARGS_ORDER="--trace-gc").
     // Heap sizes: young generations per SEMI_SPACE_MB; the subgraphs' old generation capped so V8
     // collects before their memory grows.
-    execArgv: ["--import", "tsx", `--max-semi-space-size=${SEMI_SPACE_MB[name]}`, `--max-old-space-size=${name === "gateway" ? 160 : 128}`, ...(env.OPS_NODE_ARGS ? env.OPS_NODE_ARGS.split(" ").filter(Boolean) : [])],
+    execArgv: ["--import", "tsx", `--max-semi-space-size=${SEMI_SPACE_MB[name]}`, `--max-old-space-size=${name === "gateway" ? 160 : 128}`, ...`${env.OPS_NODE_ARGS ?? ""} ${env[`OPS_NODE_ARGS_${name.toUpperCase()}`] ?? ""}`.split(" ").filter(Boolean)],
     // stderr is always piped, so the launcher can say what a service wrote before it died.
     stdio: options.silent ? ["ignore", "ignore", "pipe", "ipc"] : ["ignore", "inherit", "pipe", "ipc"],
   });
