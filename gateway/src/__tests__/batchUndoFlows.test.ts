@@ -112,7 +112,10 @@ describe("undoing a batch across the three services", () => {
     expect(payments.filter((p) => p.status === "completed").map((p) => p.order_id).sort((a, b) => a - b)).toEqual(shipped);
     expect(payments.filter((p) => p.status === "completed").every((p) => p.refunds === 0)).toBe(true);
 
-    // Notifications: one ORDER_CANCELLED per cancelled order, sent; none for the shipped ones.
+    // Notifications: one ORDER_CANCELLED per cancelled order, sent; none for the shipped ones. The
+    // events are applied (settled) before the transport has handed the last messages over: wait for it.
+    const sentCount = () => sql<{ n: number }>("notification", "SELECT COUNT(*) AS n FROM notifications WHERE template_name = 'ORDER_CANCELLED' AND status = 'sent'")[0]!.n;
+    for (const end = Date.now() + 30_000; sentCount() < ORDERS - 5 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
     const notices = sql<{ order_id: number; n: number; sent: number }>(
       "notification",
       "SELECT order_id, COUNT(*) AS n, SUM(status = 'sent') AS sent FROM notifications WHERE template_name = 'ORDER_CANCELLED' GROUP BY order_id",

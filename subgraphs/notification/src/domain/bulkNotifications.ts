@@ -150,8 +150,9 @@ export function insertNotifications(bulk: BulkDb, rows: readonly NewNotification
   const createdAt = sqlDate(new Date());
   const pending: PendingMessage[] = [];
   const values = (r: NewNotificationRow) => [r.orderId, r.templateName, r.recipient, r.subject, r.body, r.status, createdAt, r.failureReason, r.batchId];
-  const written = (slice: readonly NewNotificationRow[], ids: { id: number }[]) => {
-    // RETURNING gives the rows in the order of VALUES.
+  const written = (slice: readonly NewNotificationRow[], returned: { id: number }[]) => {
+    // Ids are given in the order the rows go in (VALUES order); RETURNING's own order is not promised.
+    const ids = [...returned].sort((a, b) => a.id - b.id);
     slice.forEach((r, k) => {
       if (r.status === "pending") pending.push({ id: ids[k]!.id, channel: "EMAIL", recipient: r.recipient, subject: r.subject, body: r.body ?? "" });
     });
