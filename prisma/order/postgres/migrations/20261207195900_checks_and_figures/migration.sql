@@ -51,26 +51,27 @@ CREATE TRIGGER "order_figures_update" AFTER UPDATE ON "orders" REFERENCING OLD T
   FOR EACH STATEMENT EXECUTE FUNCTION "order_figures_apply"();
 
 -- Name search: every two-character piece of an order's name key with its time, id and total.
+-- (name_key_positions.i is BIGINT like every integer here; substr takes an int.)
 -- (Each branch names only the transition tables its event has.)
 CREATE FUNCTION "order_name_grams_apply"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO "order_name_grams" ("gram", "at", "order_id", "amount")
-    SELECT substr(n."customer_name_key", p."i", 2), n."created_at", n."id", n."total_amount"
+    SELECT substr(n."customer_name_key", p."i"::int, 2), n."created_at", n."id", n."total_amount"
     FROM new_rows n JOIN "name_key_positions" p ON p."i" < length(n."customer_name_key")
     ON CONFLICT DO NOTHING;
   ELSIF TG_OP = 'DELETE' THEN
     DELETE FROM "order_name_grams" g USING old_rows o, "name_key_positions" p
-    WHERE p."i" < length(o."customer_name_key") AND g."gram" = substr(o."customer_name_key", p."i", 2)
+    WHERE p."i" < length(o."customer_name_key") AND g."gram" = substr(o."customer_name_key", p."i"::int, 2)
       AND g."at" = o."created_at" AND g."order_id" = o."id";
   ELSE
     DELETE FROM "order_name_grams" g USING old_rows o, new_rows n, "name_key_positions" p
     WHERE n."id" = o."id"
       AND (n."customer_name_key", n."created_at", n."total_amount") IS DISTINCT FROM (o."customer_name_key", o."created_at", o."total_amount")
-      AND p."i" < length(o."customer_name_key") AND g."gram" = substr(o."customer_name_key", p."i", 2)
+      AND p."i" < length(o."customer_name_key") AND g."gram" = substr(o."customer_name_key", p."i"::int, 2)
       AND g."at" = o."created_at" AND g."order_id" = o."id";
     INSERT INTO "order_name_grams" ("gram", "at", "order_id", "amount")
-    SELECT substr(n."customer_name_key", p."i", 2), n."created_at", n."id", n."total_amount"
+    SELECT substr(n."customer_name_key", p."i"::int, 2), n."created_at", n."id", n."total_amount"
     FROM old_rows o JOIN new_rows n ON n."id" = o."id" JOIN "name_key_positions" p ON p."i" < length(n."customer_name_key")
     WHERE (n."customer_name_key", n."created_at", n."total_amount") IS DISTINCT FROM (o."customer_name_key", o."created_at", o."total_amount")
     ON CONFLICT DO NOTHING;
