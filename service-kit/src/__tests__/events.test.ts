@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { eventProblems } from "@ops/contracts";
 import Database from "better-sqlite3";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +8,7 @@ import { createLogger } from "../logger.js";
 import { OutboxDispatcher, retryDelay } from "../events/dispatcher.js";
 import { newEvent, type EventEnvelope } from "../events/envelope.js";
 import { enqueueEvent, markProcessed, type RawExecutor } from "../events/outbox.js";
-import { mountWebhookReceiver } from "../events/receiver.js";
+import { mountWebhookReceiver, PERMANENT_REFUSAL } from "../events/receiver.js";
 import { signWebhook, verifyWebhook } from "../events/signature.js";
 import { freshDatabase, tempDir } from "../testing/index.js";
 
@@ -58,6 +59,7 @@ describe("outbox delivery", () => {
     mountWebhookReceiver(app, {
       secret: SECRET,
       logger,
+      contracts: eventProblems,
       handle: async (event) => {
         received.push(event);
         if (failuresLeft > 0) {
@@ -93,7 +95,7 @@ describe("outbox delivery", () => {
 
   it("retries a failing receiver and applies the event once", async () => {
     failuresLeft = 2;
-    const event = newEvent("payment", "payment.completed", [{ orderId: 1 }]);
+    const event = newEvent("payment", "payment.completed", { payments: [{ paymentId: 1, orderId: 1, amount: 100 }] });
     await enqueueEvent(executor(db), event, ["order"]);
     const d = dispatcher();
     d.start();
@@ -108,7 +110,7 @@ describe("outbox delivery", () => {
   });
 
   it("applies a redelivered event only once", async () => {
-    const event = newEvent("payment", "payment.completed", [{ orderId: 2 }]);
+    const event = newEvent("payment", "payment.completed", { payments: [{ paymentId: 2, orderId: 2, amount: 100 }] });
     for (let i = 0; i < 5; i++) {
       const body = JSON.stringify(event);
       const res = await fetch(url, { method: "POST", headers: { "ops-signature": signWebhook(SECRET, body) }, body });
@@ -118,7 +120,7 @@ describe("outbox delivery", () => {
   });
 
   it("refuses a bad signature and a replayed old one without applying anything", async () => {
-    const event = newEvent("payment", "payment.completed", [{ orderId: 3 }]);
+    const event = newEvent("payment", "payment.completed", { payments: [{ paymentId: 3, orderId: 3, amount: 100 }] });
     const body = JSON.stringify(event);
     const bad = await fetch(url, { method: "POST", headers: { "ops-signature": signWebhook("wrong", body) }, body });
     expect(bad.status).toBe(401);
@@ -145,5 +147,34 @@ describe("outbox delivery", () => {
     await until(() => up.figures().pending === 0);
     expect(up.figures()).toMatchObject({ dead: 0, pending: 0 });
     await up.stop();
+  });
+
+  it("refuses a malformed event for good, and the dispatcher dead-letters it at once with the receiver's reason", async () => {
+    // As a producer's bug would write it: `orderId` a string, `amount` missing.
+    const event = { ...newEvent("payment", "payment.completed", { payments: [{ paymentId: 5, orderId: 5, amount: 100 }] }), data: { payments: [{ paymentId: 5, orderId: "5" }] } };
+    await enqueueEvent(executor(db), event as EventEnvelope, ["order"]);
+    const d = dispatcher();
+    d.start();
+    await until(() => (db.prepare("SELECT status FROM outbox WHERE event_id = ?").get(event.id) as { status: string }).status === "dead");
+    // A retry would come within baseDelayMs·2 (10–20 ms): none does.
+    await new Promise((r) => setTimeout(r, 200));
+    await d.stop();
+    const row = db.prepare("SELECT id, attempts, last_error FROM outbox WHERE event_id = ?").get(event.id) as { id: number; attempts: number; last_error: string };
+    expect(row.attempts).toBe(1);
+    expect(row.last_error).toMatch(/^HTTP 422: /);
+    expect(row.last_error).toContain("payments[0].orderId: must be an integer, got a string; payments[0].amount: must be an integer, got missing");
+    const attempts = db.prepare("SELECT http_status FROM outbox_attempts WHERE outbox_id = ?").all(row.id) as { http_status: number }[];
+    expect(attempts).toEqual([{ http_status: PERMANENT_REFUSAL }]);
+    expect(received.some((e) => e.id === event.id)).toBe(false);
+  });
+
+  it("refuses a signed body that is not an event for good, and passes a type without a contract to the service", async () => {
+    const post = (body: string) => fetch(url, { method: "POST", headers: { "ops-signature": signWebhook(SECRET, body) }, body });
+    expect((await post("{not json")).status).toBe(PERMANENT_REFUSAL);
+    expect((await post(JSON.stringify({ id: "x", type: "payment.completed" }))).status).toBe(PERMANENT_REFUSAL);
+    const unknown = newEvent("payment", "payment.reviewed", ["anything"]);
+    const res = await post(JSON.stringify(unknown));
+    expect(res.status).toBe(200);
+    expect(received.some((e) => e.id === unknown.id)).toBe(true);
   });
 });

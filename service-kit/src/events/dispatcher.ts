@@ -1,6 +1,8 @@
 /**
  * Delivers outbox rows as signed webhooks: at least once, with exponential backoff (capped, with
- * jitter), a record of every attempt, and dead letters after the last attempt. It reads the
+ * jitter), a record of every attempt, and dead letters after the last attempt — or at once when
+ * the receiver refuses the event for good (PERMANENT_REFUSAL: it is malformed, and retrying would
+ * only repeat the refusal), with the receiver's reason as `last_error`. It reads the
  * outbox on its own connection, so pending events are picked up again after a restart.
  *
  * That connection never waits for a lock inside SQLite: while an import or an undo holds the
@@ -11,6 +13,7 @@
 import { openBulkDb, type BulkDb } from "../bulkDb.js";
 import type { Logger } from "../logger.js";
 import { sqlDate } from "../sqliteReader.js";
+import { PERMANENT_REFUSAL } from "./receiver.js";
 import { SIGNATURE_HEADER, signWebhook } from "./signature.js";
 
 export interface DispatcherOptions {
@@ -58,6 +61,21 @@ export interface OutboxFigures {
 export function retryDelay(attempts: number, baseMs: number, maxMs: number, random = Math.random): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(exp * (0.5 + random() * 0.5));
+}
+
+/**
+ * The receiver's reason for a permanent refusal (its answer's `error`, which names the problems
+ * found): what an operator reads in the dead letter without the receiver's log.
+ */
+function refusalReason(body: string): string {
+  let reason = body;
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown };
+    if (typeof parsed.error === "string") reason = parsed.error;
+  } catch {
+    // Not JSON (a proxy's page, say): the text itself.
+  }
+  return reason.slice(0, 2000);
 }
 
 export class OutboxDispatcher {
@@ -119,7 +137,7 @@ export class OutboxDispatcher {
     }
   }
 
-  /** One attempt; true when delivered. */
+  /** One attempt; true when the destination's next event may go (delivered, or refused for good). */
   private async deliver(row: OutboxRow): Promise<boolean> {
     const url = this.options.destinations[row.destination];
     const started = Date.now();
@@ -137,32 +155,35 @@ export class OutboxDispatcher {
           signal: AbortSignal.timeout(this.o.timeoutMs),
         });
         status = res.status;
-        if (!res.ok) error = `HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`;
+        if (!res.ok) error = `HTTP ${res.status}: ${res.status === PERMANENT_REFUSAL ? refusalReason(await res.text()) : (await res.text()).slice(0, 300)}`;
         else await res.arrayBuffer();
       } catch (err) {
         error = err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ""}` : String(err);
       }
     }
     const attempts = row.attempts + 1;
+    const dead = !!error && (attempts >= this.o.maxAttempts || status === PERMANENT_REFUSAL);
     const now = new Date();
     const next = new Date(now.getTime() + retryDelay(attempts, this.o.baseDelayMs, this.o.maxDelayMs));
     await this.db.write(() => {
       this.db.statement(`INSERT INTO outbox_attempts (outbox_id, at, http_status, error, duration_ms) VALUES (?, ?, ?, ?, ?)`).run(row.id, sqlDate(now), status, error, Date.now() - started);
       if (!error) {
         this.db.statement(`UPDATE outbox SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE id = ?`).run(attempts, sqlDate(now), row.id);
-      } else if (attempts >= this.o.maxAttempts) {
+      } else if (dead) {
         this.db.statement(`UPDATE outbox SET status = 'dead', attempts = ?, last_error = ? WHERE id = ?`).run(attempts, error, row.id);
       } else {
         this.db.statement(`UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`).run(attempts, error, sqlDate(next), row.id);
       }
     });
     if (!error) return true;
-    if (attempts >= this.o.maxAttempts) {
-      this.options.logger.error("event dead-lettered", { eventId: row.event_id, type: row.type, destination: row.destination, attempts, error });
+    if (dead) {
+      const why = status === PERMANENT_REFUSAL ? "refused by its receiver" : "last attempt failed";
+      this.options.logger.error("event dead-lettered", { eventId: row.event_id, type: row.type, destination: row.destination, attempts, why, error });
     } else {
       this.options.logger.warn("event delivery failed; will retry", { eventId: row.event_id, destination: row.destination, attempts, error });
     }
-    return false;
+    // A refused event is never retried, so it holds nothing up; any other failure keeps the order.
+    return status === PERMANENT_REFUSAL;
   }
 
   /** Puts a dead (or pending) row back in the queue for immediate delivery. */

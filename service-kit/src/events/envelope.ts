@@ -4,6 +4,7 @@
  * `data` is a list of items and receivers apply each item idempotently in one transaction.
  */
 import crypto from "node:crypto";
+import type { EventPayloads, EventType } from "@ops/contracts";
 
 export interface EventEnvelope<TData = unknown> {
   /** Unique per event; receivers deduplicate on it. */
@@ -16,7 +17,14 @@ export interface EventEnvelope<TData = unknown> {
   data: TData;
 }
 
-export function newEvent<TData>(source: string, type: string, data: TData, occurredAt = new Date()): EventEnvelope<TData> {
+/** The data an event of type `K` carries: its contract's payload for a known type, anything otherwise. */
+export type DataOf<K extends string> = K extends EventType ? EventPayloads[K] : unknown;
+
+/**
+ * A new event with a fresh id. For a type with a contract, `data` must be of the contract's
+ * payload type: the producer's payloads are checked by the compiler.
+ */
+export function newEvent<K extends string>(source: string, type: K, data: DataOf<K>, occurredAt = new Date()): EventEnvelope<DataOf<K>> {
   return { id: crypto.randomUUID(), type, source, occurredAt: occurredAt.toISOString(), data };
 }
 

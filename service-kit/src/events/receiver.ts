@@ -2,8 +2,15 @@
  * The webhook endpoint every receiving service mounts at POST /webhooks/events: it verifies the
  * signature and timestamp, parses the envelope and hands it to the service, which applies it in
  * one transaction together with `markProcessed` (so a redelivered event changes nothing).
- * 2xx acknowledges; anything else makes the producer retry.
+ * 2xx acknowledges; anything else makes the producer retry, except PERMANENT_REFUSAL.
+ *
+ * Before the service sees an event, its data is checked against the event's contract
+ * (`@ops/contracts`): a malformed event is refused whole, nothing of it applied, with
+ * PERMANENT_REFUSAL and the problems found, because sending it again cannot make it valid — the
+ * producer dead-letters it at once instead of retrying. A type without a contract passes through
+ * (the service acknowledges it as "ignored").
  */
+import { describeProblems, type EventContractCheck } from "@ops/contracts";
 import express, { type Express } from "express";
 import type { Logger } from "../logger.js";
 import { isEnvelope, type EventEnvelope } from "./envelope.js";
@@ -11,10 +18,30 @@ import { SIGNATURE_HEADER, SignatureError, verifyWebhook } from "./signature.js"
 
 export const WEBHOOK_PATH = "/webhooks/events";
 
+/**
+ * The status of an event that can never be applied (not an event, or not its contract's shape):
+ * the dispatcher dead-letters it at once with the receiver's reason instead of retrying.
+ */
+export const PERMANENT_REFUSAL = 422;
+
 /** Applies one event; resolves to "applied" or "duplicate". Throws to make the producer retry. */
 export type EventHandler = (event: EventEnvelope) => Promise<"applied" | "duplicate" | "ignored">;
 
-export function mountWebhookReceiver(app: Express, options: { secret: string; handle: EventHandler; logger: Logger; toleranceSeconds?: number }): void {
+export interface WebhookReceiverOptions {
+  secret: string;
+  handle: EventHandler;
+  /** The problems of an event's data, null for a type without a contract (`eventProblems`). */
+  contracts: EventContractCheck;
+  logger: Logger;
+  toleranceSeconds?: number;
+}
+
+/** Mounts POST /webhooks/events: verify, parse, check the contract, then `handle`. */
+export function mountWebhookReceiver(app: Express, options: WebhookReceiverOptions): void {
+  const refuse = (res: express.Response, error: string, detail: Record<string, unknown> = {}) => {
+    options.logger.warn("event refused", { error, ...detail });
+    res.status(PERMANENT_REFUSAL).json({ error, ...detail });
+  };
   app.post(WEBHOOK_PATH, express.text({ type: "*/*", limit: "20mb" }), async (req, res) => {
     const body = typeof req.body === "string" ? req.body : "";
     try {
@@ -29,11 +56,16 @@ export function mountWebhookReceiver(app: Express, options: { secret: string; ha
     try {
       event = JSON.parse(body);
     } catch {
-      res.status(400).json({ error: "body is not JSON" });
+      refuse(res, "body is not JSON");
       return;
     }
     if (!isEnvelope(event)) {
-      res.status(400).json({ error: "body is not an event envelope" });
+      refuse(res, "body is not an event envelope");
+      return;
+    }
+    const problems = options.contracts(event.type, event.data);
+    if (problems && problems.length > 0) {
+      refuse(res, `event ${event.id} (${event.type}) does not match its contract: ${describeProblems(problems)}`, { eventId: event.id, type: event.type, source: event.source, problems });
       return;
     }
     try {

@@ -2,6 +2,7 @@
  * A service's part in the cross-service flows: its outbox dispatcher (when it produces events)
  * and its webhook receiver (when it consumes them), created from its server options.
  */
+import { eventProblems } from "@ops/contracts";
 import type { Express } from "express";
 import type { OutboxTuning } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -78,7 +79,7 @@ export function startServiceEvents(dbPath: string, wiring: EventWiring, logger: 
   };
 }
 
-/** Mounts POST /webhooks/events for `handle`. */
+/** Mounts POST /webhooks/events for `handle`; every event is checked against its contract first. */
 export function receiveEvents(app: Express, webhookSecret: string, handle: EventHandler, logger: Logger): void {
-  mountWebhookReceiver(app, { secret: webhookSecret, handle, logger });
+  mountWebhookReceiver(app, { secret: webhookSecret, handle, contracts: eventProblems, logger });
 }

@@ -2,12 +2,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { IMPORT_CONFIRMATIONS, isEvent } from "@ops/contracts";
 import { createLogger, openBulkDb, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { DEFAULT_MAIL_FROM } from "./config.js";
 import { createContext } from "./context.js";
 import { createNotificationDb, type DbOptions, type NotificationDb } from "./db.js";
 import { NotificationDelivery } from "./domain/notificationDelivery.js";
-import { applyImportConfirmations, IMPORT_CONFIRMATIONS } from "./domain/importConfirmations.js";
+import { applyImportConfirmations } from "./domain/importConfirmations.js";
 import { applyOrderEvent } from "./domain/orderEvents.js";
 import { startPendingSweeper, type PendingSweeper, type SweeperTuning } from "./domain/pendingSweeper.js";
 import { seedTemplates } from "./domain/templateOperations.js";
@@ -78,7 +79,7 @@ export async function startNotificationService(options: NotificationServiceOptio
       // covers a crash in between). The hand-over claims the ids right after the commit, before any
       // timer or I/O callback (the sweeper) can run.
       handle: () => async (event) => {
-        const applied = event.type === IMPORT_CONFIRMATIONS ? await applyImportConfirmations(bulk, event) : await applyOrderEvent(bulk, event);
+        const applied = isEvent(event, IMPORT_CONFIRMATIONS) ? await applyImportConfirmations(bulk, event) : await applyOrderEvent(bulk, event);
         const { result, toDeliver, stored, skipped } = applied;
         void delivery.deliverMessages(toDeliver);
         if (result === "applied") logger.info("order event applied", { eventId: event.id, type: event.type, notifications: stored, toSend: toDeliver.length, alreadyConfirmed: skipped });

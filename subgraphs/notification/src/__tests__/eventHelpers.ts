@@ -1,12 +1,12 @@
 /** Helpers for the order-event tests: signed webhook posts, snapshots, outbox lines, polling. Not a test file. */
 import fs from "node:fs";
 import path from "node:path";
+import type { OrderSnapshot } from "@ops/contracts";
 import { newEvent, SIGNATURE_HEADER, signWebhook, type EventEnvelope } from "@ops/service-kit";
-import type { OrderEventSnapshot } from "../domain/orderEvents.js";
 import { TEST_ORDER, type World } from "./world.js";
 
 /** An order snapshot as the order service puts it in its events. */
-export function snapshot(id: number, overrides: Partial<OrderEventSnapshot> = {}): OrderEventSnapshot {
+export function snapshot(id: number, overrides: Partial<OrderSnapshot> = {}): OrderSnapshot {
   const items = TEST_ORDER.items.map((i) => ({ ...i, subtotal: i.quantity * i.unitPrice }));
   return {
     id,
@@ -23,8 +23,8 @@ export function snapshot(id: number, overrides: Partial<OrderEventSnapshot> = {}
   };
 }
 
-/** An order event as the order service sends it. */
-export function orderEvent(type: string, orders: OrderEventSnapshot[]): EventEnvelope {
+/** An order event as the order service sends it (any type: tests send some the service ignores). */
+export function orderEvent(type: string, orders: OrderSnapshot[]): EventEnvelope {
   return newEvent("order", type, { orders });
 }
 

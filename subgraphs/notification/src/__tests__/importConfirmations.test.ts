@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newEvent, type EventEnvelope } from "@ops/service-kit";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
-// The producer's contract: these tests build their events with the order service's own types.
-import type { ImportConfirmationsData, ImportedOrderSnapshot, SendConfirmations } from "../../../order/src/import/importTypes.js";
+// The producer's contract: these tests build their events with the contract's types.
+import { EVENT_ORDERS, type OrderSnapshot, type SendConfirmations } from "@ops/contracts";
 import type { Prisma } from "../db.js";
 import type { NotificationTransport, OutgoingMessage } from "../transport/NotificationTransport.js";
 import { orderEvent, outboxLines, postEvent, sendsPerNotification, snapshot, waitFor } from "./eventHelpers.js";
@@ -20,7 +20,7 @@ const NAMES = ["山田 花子", "佐藤 健太", "鈴木 一郎", "高橋 美咲
 const CREATED = "2026-11-25T01:30:00.000Z";
 
 /** Order `id` as the import's chunk writer puts it into the event. */
-function imported(id: number): ImportedOrderSnapshot {
+function imported(id: number): OrderSnapshot {
   const items = [
     { productName: "有機緑茶 100g", quantity: 1 + (id % 3), unitPrice: 1200 },
     { productName: "南部鉄器 急須", quantity: 1, unitPrice: 8500 },
@@ -44,7 +44,7 @@ const range = (from: number, count: number) => Array.from({ length: count }, (_,
 const idRange = (ids: number[]) => ({ gte: ids[0]!, lte: ids[ids.length - 1]! });
 
 function importEvent(batchId: string, sendConfirmations: SendConfirmations, orderIds: number[], importId = 1): EventEnvelope {
-  return newEvent<ImportConfirmationsData>("order", "import.confirmations", { batchId, importId, sendConfirmations, orders: orderIds.map(imported) });
+  return newEvent("order", "import.confirmations", { batchId, importId, sendConfirmations, orders: orderIds.map(imported) });
 }
 
 const subjectOf = (id: number) => `ご注文確認 — 注文番号 #${id}`;
@@ -159,11 +159,12 @@ describe("exactly one confirmation per order", () => {
   it("a later order.confirmed for imported orders (EACH and NONE) adds nothing; new orders in it are confirmed", async () => {
     const lines = outboxLines(world).length;
     const fresh = range(300_001, 3);
-    const confirmed = [...EACH_IDS, ...NONE_IDS, ...fresh].map((id) => snapshot(id, { status: "CONFIRMED" }));
+    // A full event (EVENT_ORDERS): half each batch's orders, and three new ones.
+    const confirmed = [...EACH_IDS.slice(0, 1000), ...NONE_IDS.slice(0, 997), ...fresh].map((id) => snapshot(id, { status: "CONFIRMED" }));
     world.queries.reset();
     const answer = await postEvent(world, JSON.stringify(orderEvent("order.confirmed", confirmed)));
     expect(answer.json.status).toBe("applied");
-    // One SELECT for the 4,003 orders, not one per order.
+    // One SELECT for the 2,000 orders, not one per order.
     expect(world.queries.statements.filter((s) => /SELECT DISTINCT order_id FROM notifications/.test(s))).toHaveLength(1);
     await waitFor("the new orders' confirmations", async () => (await countWhere({ orderId: { in: fresh }, status: "SENT" })) === 3);
     expect(await countWhere({ orderId: idRange(EACH_IDS) })).toBe(2000);
@@ -186,8 +187,8 @@ describe("exactly one confirmation per order", () => {
     expect(all.every((n) => sends.get(n.id) === 1)).toBe(true);
   });
 
-  it("an order event with 3,000 orders takes the same bulk path: one transaction, one append, 3,000 SENT", async () => {
-    const ids = range(800_001, 3000);
+  it("a full order event (EVENT_ORDERS orders) takes the same bulk path: one transaction, one append, 2,000 SENT", async () => {
+    const ids = range(800_001, EVENT_ORDERS);
     const lines = outboxLines(world).length;
     world.queries.reset();
     const answer = await postEvent(world, JSON.stringify(orderEvent("order.shipped", ids.map((id) => snapshot(id)))));
@@ -195,18 +196,22 @@ describe("exactly one confirmation per order", () => {
     const statements = world.queries.statements;
     const firstInsert = statements.findIndex((s) => /INSERT INTO notifications/.test(s));
     const commit = statements.indexOf("COMMIT", firstInsert);
-    expect(statements.slice(firstInsert, commit).filter((s) => /INSERT INTO notifications/.test(s))).toHaveLength(3000 / 500);
-    await waitFor("3,000 SENT", async () => (await countWhere({ orderId: idRange(ids), templateName: "ORDER_SHIPPED", status: "SENT" })) === 3000);
+    expect(statements.slice(firstInsert, commit).filter((s) => /INSERT INTO notifications/.test(s))).toHaveLength(EVENT_ORDERS / 500);
+    await waitFor("2,000 SENT", async () => (await countWhere({ orderId: idRange(ids), templateName: "ORDER_SHIPPED", status: "SENT" })) === EVENT_ORDERS);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const added = outboxLines(world).slice(lines);
-    expect(added).toHaveLength(3000);
+    expect(added).toHaveLength(EVENT_ORDERS);
     expect(new Set(added.map((l) => l.at)).size).toBe(1);
     expect(added[0]!.subject).toBe(`発送のお知らせ — 注文番号 #${ids[0]}`);
   });
 
-  it("answers 500 and records nothing for a malformed import event", async () => {
-    const event = newEvent("order", "import.confirmations", { batchId: "b", importId: 1, sendConfirmations: "SOME", orders: [] });
-    expect((await postEvent(world, JSON.stringify(event))).status).toBe(500);
+  it("refuses a malformed import event for good (422, with the problems) and records nothing", async () => {
+    const good = importEvent("b-malformed", "EACH", range(950_001, 3));
+    const event = { ...good, data: { ...(good.data as object), sendConfirmations: "SOME" } };
+    const reply = await postEvent(world, JSON.stringify(event));
+    expect(reply.status).toBe(422);
+    expect(reply.json.problems).toEqual([{ path: "sendConfirmations", problem: 'must be one of EACH, NONE, got "SOME"' }]);
+    expect(await db().notification.count({ where: { orderId: { in: range(950_001, 3) } } })).toBe(0);
     expect(await db().processedEvent.count({ where: { eventId: event.id } })).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
  * FAILED (never retries forever) when a template is missing or broken.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signWebhook } from "@ops/service-kit";
+import { enqueueEvent, signWebhook } from "@ops/service-kit";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
 import { DEFAULT_TEMPLATES } from "../domain/defaultTemplates.js";
 import { orderEvent, orderEventsDelivered, outboxLines, postEvent, sendsPerNotification, snapshot, waitFor } from "./eventHelpers.js";
@@ -134,10 +134,40 @@ describe("the order-event webhook", () => {
     expect(await db().notification.count({ where: { orderId: 9200 } })).toBe(0);
   });
 
-  it("answers 500 (the producer retries) and records nothing when the event's data is malformed", async () => {
-    const event = { ...orderEvent("order.shipped", []), data: { orders: [{ id: "x" }] } };
-    expect((await postEvent(world, JSON.stringify(event))).status).toBe(500);
+  it("refuses an event whose data is malformed for good (422, the problems named) and applies none of it", async () => {
+    // Two good orders and one without its e-mail address: none of the three is notified.
+    const { customerEmail: _, ...noEmail } = snapshot(9402);
+    const event = orderEvent("order.shipped", [snapshot(9400), snapshot(9401), noEmail as never]);
+    const reply = await postEvent(world, JSON.stringify(event));
+    expect(reply.status).toBe(422);
+    expect(reply.json.problems).toEqual([{ path: "orders[2].customerEmail", problem: "must be a string, got missing" }]);
+    expect(await db().notification.count({ where: { orderId: { in: [9400, 9401, 9402] } } })).toBe(0);
     expect(await db().processedEvent.count({ where: { eventId: event.id } })).toBe(0);
+  });
+
+  it("makes the order service dead-letter a malformed event at once, without retrying", async () => {
+    const event = orderEvent("order.cancelled", [snapshot(9500, { status: "CANCELLED" })]);
+    const malformed = { ...event, data: { orders: [{ ...snapshot(9500), status: "cancelled", updatedAt: "yesterday" }] } };
+    await enqueueEvent(world.order.db, malformed, ["notification"]);
+    world.order.events.wake();
+    const dead = await waitFor("the event to be dead-lettered", async () => {
+      const rows = await world.order.db.$queryRawUnsafe<{ id: number; status: string; attempts: number; last_error: string }[]>(
+        `SELECT id, status, attempts, last_error FROM outbox WHERE event_id = ?`,
+        event.id,
+      );
+      return rows[0]?.status === "dead" ? rows[0] : null;
+    });
+    // The world's outbox retries after 20–40 ms: give it time to (wrongly) do so.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const attempts = await world.order.db.$queryRawUnsafe<{ http_status: number }[]>(`SELECT http_status FROM outbox_attempts WHERE outbox_id = ?`, dead.id);
+    expect(attempts.map((a) => Number(a.http_status))).toEqual([422]);
+    expect(Number(dead.attempts)).toBe(1);
+    expect(dead.last_error).toContain('orders[0].status: must be one of PENDING, CONFIRMED, SHIPPED, DELIVERED, CANCELLED, got "cancelled"');
+    expect(dead.last_error).toContain("orders[0].updatedAt: must be an ISO 8601 date-time");
+    expect(await db().notification.count({ where: { orderId: 9500 } })).toBe(0);
+    expect(await db().processedEvent.count({ where: { eventId: event.id } })).toBe(0);
+    const figures = await mustQuery(world.order.url, `{ orderOutbox(status: DEAD) { eventId attempts lastError } }`);
+    expect(figures.orderOutbox).toContainEqual({ eventId: event.id, attempts: 1, lastError: dead.last_error });
   });
 
   it("stores FAILED with the reason when the template is missing or does not render, and acknowledges", async () => {

@@ -9,6 +9,7 @@
  * Each execution obtains its statement through `bulk.statement(sql)` (a cached prepared
  * statement), which reports it to the query log: tests count the statements run.
  */
+import type { OrderSnapshot } from "@ops/contracts";
 import { sqlDate, type BulkDb } from "@ops/service-kit";
 import { compileMessage, type RenderedMessage } from "./renderTemplate.js";
 import { templateContext, type OrderData, type TemplateContext } from "./templateContext.js";
@@ -59,21 +60,8 @@ function templateSources(bulk: BulkDb, name: string): TemplateSources | undefine
     .get(name) as TemplateSources | undefined;
 }
 
-/** An order as the events carry it (the order service's `OrderSnapshot`). */
-export interface SnapshotLike {
-  id: number;
-  customerName: string;
-  customerEmail: string;
-  status: string;
-  totalAmount: number;
-  currency: string;
-  createdAt: string;
-  updatedAt: string;
-  items: { productName: string; quantity: number; unitPrice: number; subtotal: number }[];
-}
-
 /** The snapshot in the shape templates render from (the order service's `order(id:)` answer). */
-export function snapshotToOrderData(s: SnapshotLike): OrderData {
+export function snapshotToOrderData(s: OrderSnapshot): OrderData {
   return {
     id: String(s.id),
     customerName: s.customerName,
@@ -100,12 +88,12 @@ export interface RenderOptions {
  * does not render gives FAILED rows with the reason when they were to be sent (never a throw: the
  * producer would retry an event that can never succeed), NOT_SENT rows with the reason otherwise.
  */
-export function renderNotifications(bulk: BulkDb, templateName: string, orders: readonly SnapshotLike[], options: RenderOptions): NewNotificationRow[] {
+export function renderNotifications(bulk: BulkDb, templateName: string, orders: readonly OrderSnapshot[], options: RenderOptions): NewNotificationRow[] {
   const sources = templateSources(bulk, templateName);
   const status = options.deliver ? "pending" : "not_sent";
   const unrendered = options.deliver ? "failed" : "not_sent";
   const { batchId } = options;
-  const row = (order: SnapshotLike, subject: string | null, body: string | null, rowStatus: NewNotificationRow["status"], failureReason: string | null): NewNotificationRow => ({
+  const row = (order: OrderSnapshot, subject: string | null, body: string | null, rowStatus: NewNotificationRow["status"], failureReason: string | null): NewNotificationRow => ({
     orderId: order.id,
     templateName,
     recipient: order.customerEmail,

@@ -14,38 +14,16 @@
  * `order.confirmed` overtook this event, e.g. after an outage) is skipped here, as
  * `order.confirmed` skips the orders this event covered (orderEvents.ts).
  *
- * The contract is the order service's `ImportConfirmationsData` (subgraphs/order/src/import/importTypes.ts).
+ * The event's data is `ImportConfirmationsData` (`@ops/contracts`), checked by the receiver.
  */
+import type { ImportConfirmationsData } from "@ops/contracts";
 import { markProcessedSync, type BulkDb, type EventEnvelope } from "@ops/service-kit";
-import { insertNotifications, ordersWithTemplate, renderNotifications, type SnapshotLike } from "./bulkNotifications.js";
-import { CONFIRMATION_TEMPLATE, distinctOrders, validSnapshots, type AppliedEvent } from "./orderEvents.js";
-
-export const IMPORT_CONFIRMATIONS = "import.confirmations";
-
-/** The event's data, as the order service's import writes it. */
-export interface ImportConfirmationsData {
-  batchId: string;
-  importId: number;
-  sendConfirmations: "EACH" | "NONE";
-  orders: SnapshotLike[];
-}
-
-/** The event's data; throws (the producer retries, then dead-letters) when malformed. */
-function importData(event: EventEnvelope): ImportConfirmationsData {
-  const data = event.data as Partial<ImportConfirmationsData> | null;
-  const valid =
-    !!data &&
-    typeof data.batchId === "string" &&
-    data.batchId.length > 0 &&
-    (data.sendConfirmations === "EACH" || data.sendConfirmations === "NONE") &&
-    validSnapshots(data.orders);
-  if (!valid) throw new Error(`event ${event.id} (${event.type}) has no valid batchId, sendConfirmations (EACH or NONE) and orders`);
-  return data as ImportConfirmationsData;
-}
+import { insertNotifications, ordersWithTemplate, renderNotifications } from "./bulkNotifications.js";
+import { CONFIRMATION_TEMPLATE, distinctOrders, type AppliedEvent } from "./orderEvents.js";
 
 /** Applies one `import.confirmations` event exactly once; the caller delivers `toDeliver` after it resolves. */
-export async function applyImportConfirmations(bulk: BulkDb, event: EventEnvelope): Promise<AppliedEvent> {
-  const data = importData(event);
+export async function applyImportConfirmations(bulk: BulkDb, event: EventEnvelope<ImportConfirmationsData>): Promise<AppliedEvent> {
+  const data = event.data;
   return bulk.write(() => {
     if (!markProcessedSync(bulk, event)) return { result: "duplicate", toDeliver: [], stored: 0, skipped: 0 };
     const distinct = distinctOrders(data.orders);

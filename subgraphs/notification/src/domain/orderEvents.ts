@@ -15,29 +15,25 @@
  * A template that is missing or cannot be rendered stores the notification FAILED with the
  * reason: throwing instead would make the producer retry an event that can never succeed.
  */
+import { isEvent, ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_SHIPPED, type OrderEventData, type OrderEventType, type OrderSnapshot } from "@ops/contracts";
 import { markProcessedSync, type BulkDb, type EventEnvelope } from "@ops/service-kit";
-import { insertNotifications, ordersWithTemplate, renderNotifications, type PendingMessage, type SnapshotLike } from "./bulkNotifications.js";
+import { insertNotifications, ordersWithTemplate, renderNotifications, type PendingMessage } from "./bulkNotifications.js";
 
 export { snapshotToOrderData } from "./bulkNotifications.js";
-
-/** An order as the order service describes it in its events (its `OrderSnapshot`). */
-export interface OrderEventSnapshot extends SnapshotLike {
-  cancelReason: string | null;
-}
-
-/** The data of every order event: the orders that changed, many per event. */
-export interface OrderEventData {
-  orders: OrderEventSnapshot[];
-}
 
 export const CONFIRMATION_TEMPLATE = "ORDER_CONFIRMATION";
 
 /** Which template each order event sends. */
-export const EVENT_TEMPLATES: Readonly<Record<string, string>> = {
-  "order.confirmed": CONFIRMATION_TEMPLATE,
-  "order.shipped": "ORDER_SHIPPED",
-  "order.cancelled": "ORDER_CANCELLED",
+export const EVENT_TEMPLATES: Readonly<Record<OrderEventType, string>> = {
+  [ORDER_CONFIRMED]: CONFIRMATION_TEMPLATE,
+  [ORDER_SHIPPED]: "ORDER_SHIPPED",
+  [ORDER_CANCELLED]: "ORDER_CANCELLED",
 };
+
+/** True for the events that send a template (their data checked by the receiver against the contract). */
+function isOrderEvent(event: EventEnvelope): event is EventEnvelope<OrderEventData> & { type: OrderEventType } {
+  return isEvent(event, ORDER_CONFIRMED) || isEvent(event, ORDER_SHIPPED) || isEvent(event, ORDER_CANCELLED);
+}
 
 export interface AppliedEvent {
   result: "applied" | "duplicate" | "ignored";
@@ -51,21 +47,6 @@ export interface AppliedEvent {
 
 const nothing = (result: AppliedEvent["result"]): AppliedEvent => ({ result, toDeliver: [], stored: 0, skipped: 0 });
 
-/** A valid list of order snapshots, or null. */
-export function validSnapshots(orders: unknown): orders is SnapshotLike[] {
-  return (
-    Array.isArray(orders) &&
-    orders.every((o: Partial<SnapshotLike> | null) => !!o && Number.isInteger(o.id) && typeof o.customerEmail === "string")
-  );
-}
-
-/** The orders of an order event; throws (the producer retries, then dead-letters) when malformed. */
-function orderSnapshots(event: EventEnvelope): OrderEventSnapshot[] {
-  const orders = (event.data as Partial<OrderEventData> | null)?.orders;
-  if (!validSnapshots(orders)) throw new Error(`event ${event.id} (${event.type}) has no valid data.orders list`);
-  return orders as OrderEventSnapshot[];
-}
-
 /** The first snapshot of each order id, in event order. */
 export function distinctOrders<T extends { id: number }>(orders: readonly T[]): T[] {
   const seen = new Set<number>();
@@ -78,13 +59,12 @@ export function distinctOrders<T extends { id: number }>(orders: readonly T[]): 
  * Unknown event types are recorded and ignored. The caller delivers `toDeliver` after this resolves.
  */
 export async function applyOrderEvent(bulk: BulkDb, event: EventEnvelope): Promise<AppliedEvent> {
-  const templateName = EVENT_TEMPLATES[event.type];
-  // Checked before the transaction: a malformed event records nothing (not even its id).
-  const snapshots = templateName ? orderSnapshots(event) : [];
+  const templateName = isOrderEvent(event) ? EVENT_TEMPLATES[event.type] : undefined;
+  const snapshots = isOrderEvent(event) ? event.data.orders : [];
   return bulk.write(() => {
     if (!markProcessedSync(bulk, event)) return nothing("duplicate");
     if (!templateName) return nothing("ignored");
-    let orders: OrderEventSnapshot[] = snapshots;
+    let orders: OrderSnapshot[] = snapshots;
     let skipped = 0;
     if (templateName === CONFIRMATION_TEMPLATE) {
       const distinct = distinctOrders(snapshots);

@@ -6,15 +6,13 @@
  * cancelled while the customer paid) is answered with `order.payment_refused`: the payment
  * service refunds it as a system compensation.
  */
+import { ORDER_PAYMENT_REFUSED, type PaymentCompletedData } from "@ops/contracts";
 import { enqueueEventSync, markProcessedSync, newEvent, type BulkDb, type EventEnvelope } from "@ops/service-kit";
 import { moveOrders } from "./moveOrders.js";
 
-export interface PaymentCompletedData {
-  payments: { paymentId: number; orderId: number }[];
-}
-
-export async function confirmPaidOrders(bulk: BulkDb, event: EventEnvelope): Promise<"applied" | "duplicate"> {
-  const { payments } = event.data as PaymentCompletedData;
+/** Applies `payment.completed`, whose data the receiver has checked against its contract. */
+export async function confirmPaidOrders(bulk: BulkDb, event: EventEnvelope<PaymentCompletedData>): Promise<"applied" | "duplicate"> {
+  const { payments } = event.data;
   return bulk.write(() => {
     if (!markProcessedSync(bulk, event)) return "duplicate";
     const reasonOf = new Map(payments.map((p) => [p.orderId, `payment ${p.paymentId} completed`]));
@@ -22,11 +20,6 @@ export async function confirmPaidOrders(bulk: BulkDb, event: EventEnvelope): Pro
     refuseCancelled(bulk, payments, new Set(moved.map((o) => o.id)));
     return "applied";
   });
-}
-
-/** What `order.payment_refused` tells the payment service. */
-export interface PaymentRefusedData {
-  payments: { paymentId: number; orderId: number; cancelledAt: string | null }[];
 }
 
 /** Writes `order.payment_refused` for the payments whose orders were cancelled before they completed. */
@@ -39,5 +32,5 @@ function refuseCancelled(bulk: BulkDb, payments: PaymentCompletedData["payments"
   if (cancelled.length === 0) return;
   const at = new Map(cancelled.map((o) => [o.id, new Date(o.updated_at).toISOString()]));
   const refused = others.filter((p) => at.has(p.orderId)).map((p) => ({ paymentId: p.paymentId, orderId: p.orderId, cancelledAt: at.get(p.orderId) ?? null }));
-  enqueueEventSync(bulk, newEvent<PaymentRefusedData>("order", "order.payment_refused", { payments: refused }), ["payment"]);
+  enqueueEventSync(bulk, newEvent("order", ORDER_PAYMENT_REFUSED, { payments: refused }), ["payment"]);
 }

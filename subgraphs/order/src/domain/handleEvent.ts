@@ -3,10 +3,12 @@
  * confirms each PENDING order it names and so produces `order.confirmed`; other types are recorded
  * and ignored. Applied exactly once per event id.
  */
+import { isEvent, PAYMENT_COMPLETED } from "@ops/contracts";
 import { markProcessedSync, type BulkDb, type EventEnvelope } from "@ops/service-kit";
 import { confirmPaidOrders } from "./bulkConfirm.js";
 
+/** Applies one event the webhook receiver has accepted (its data checked against its contract). */
 export async function handleOrderEvent(bulk: BulkDb, event: EventEnvelope): Promise<"applied" | "duplicate" | "ignored"> {
-  if (event.type === "payment.completed") return confirmPaidOrders(bulk, event);
+  if (isEvent(event, PAYMENT_COMPLETED)) return confirmPaidOrders(bulk, event);
   return bulk.write(() => (markProcessedSync(bulk, event) ? "ignored" : "duplicate"));
 }

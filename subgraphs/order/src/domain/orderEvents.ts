@@ -5,6 +5,7 @@
  * that undoes batches writes these events too.
  */
 import type Database from "better-sqlite3";
+import { EVENT_ITEMS, EVENT_ORDERS, ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_SHIPPED, type OrderEventType, type OrderSnapshot } from "@ops/contracts";
 import { enqueueEventSync, newEvent } from "@ops/service-kit/lite";
 import type { Order, OrderItem } from "../generated/prisma/client.js";
 import type { OrderStatus } from "./statusMoves.js";
@@ -14,42 +15,17 @@ export interface SqlConnection {
   prepare(sql: string): Database.Statement;
 }
 
-/** What receivers need to act without calling back (the notification service renders from it). */
-export interface OrderSnapshot {
-  id: number;
-  customerName: string;
-  customerEmail: string;
-  status: OrderStatus;
-  totalAmount: number;
-  currency: string;
-  createdAt: string;
-  updatedAt: string;
-  cancelReason: string | null;
-  items: { productName: string; quantity: number; unitPrice: number; subtotal: number }[];
-}
-
-export interface OrderEventData {
-  orders: OrderSnapshot[];
-}
-
-/** The most orders one event carries. */
-export const EVENT_ORDERS = 2_000;
-/**
- * The most items one event carries: orders of many items close an event earlier, so no event
- * (and no receiver's transaction) grows past a couple of MB whatever the orders hold.
- */
-export const EVENT_ITEMS = 20_000;
 /** Orders whose items are read in one statement while events are built. */
 const ITEM_SLICE = 500;
 
 /** Event type and destinations per new status; DELIVERED tells nobody. */
-export const STATUS_EVENTS: Partial<Record<OrderStatus, { type: string; destinations: string[] }>> = {
-  CONFIRMED: { type: "order.confirmed", destinations: ["notification"] },
-  SHIPPED: { type: "order.shipped", destinations: ["notification"] },
-  CANCELLED: { type: "order.cancelled", destinations: ["notification", "payment"] },
+export const STATUS_EVENTS: Partial<Record<OrderStatus, { type: OrderEventType; destinations: string[] }>> = {
+  CONFIRMED: { type: ORDER_CONFIRMED, destinations: ["notification"] },
+  SHIPPED: { type: ORDER_SHIPPED, destinations: ["notification"] },
+  CANCELLED: { type: ORDER_CANCELLED, destinations: ["notification", "payment"] },
 };
 
-/** What an event says about an order and its items. */
+/** What an event says about an order and its items (the contract's `OrderSnapshot`). */
 export function orderSnapshot(o: Order, items: readonly Pick<OrderItem, "productName" | "quantity" | "unitPrice">[]): OrderSnapshot {
   return {
     id: o.id,
@@ -69,18 +45,19 @@ const ITEMS_OF_ORDERS = "SELECT order_id, product_name, quantity, unit_price FRO
 
 /**
  * Writes the events for orders that just changed status, inside the caller's transaction on `db`:
- * per new status, events of at most EVENT_ORDERS orders and EVENT_ITEMS items. Returns how many
+ * per new status, events of at most EVENT_ORDERS orders and EVENT_ITEMS items (the contract's
+ * limits, which receivers enforce). Returns how many
  * events were written.
  */
 export function emitStatusEvents(db: SqlConnection, orders: readonly Order[]): number {
   let written = 0;
-  for (const [status, route] of Object.entries(STATUS_EVENTS) as [OrderStatus, { type: string; destinations: string[] }][]) {
+  for (const [status, route] of Object.entries(STATUS_EVENTS) as [OrderStatus, { type: OrderEventType; destinations: string[] }][]) {
     const changed = orders.filter((o) => o.status === status);
     let snapshots: OrderSnapshot[] = [];
     let items = 0;
     const flush = () => {
       if (snapshots.length === 0) return;
-      enqueueEventSync(db, newEvent<OrderEventData>("order", route.type, { orders: snapshots }), route.destinations);
+      enqueueEventSync(db, newEvent("order", route.type, { orders: snapshots }), route.destinations);
       written += 1;
       snapshots = [];
       items = 0;

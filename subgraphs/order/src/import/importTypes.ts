@@ -1,7 +1,8 @@
 /** The shapes the bulk import shares between the GraphQL layer, the job runner and the worker. */
+import type { SendConfirmations } from "@ops/contracts";
 import type { JobStatus } from "../jobs/jobTypes.js";
 
-export type SendConfirmations = "EACH" | "NONE";
+export type { SendConfirmations };
 
 export interface ImportOptions {
   /** Validate and report exactly what a real run would do, writing nothing. */
@@ -33,33 +34,6 @@ export interface StagedRow {
   currency?: string;
   paymentMethod?: string | null;
   paymentStatus?: "completed" | "pending";
-}
-
-/** The order snapshot sent with `import.confirmations`, as `order.*` events carry it. */
-export interface ImportedOrderSnapshot {
-  id: number;
-  customerName: string;
-  customerEmail: string;
-  status: "PENDING";
-  totalAmount: number;
-  currency: string;
-  createdAt: string;
-  updatedAt: string;
-  cancelReason: null;
-  items: { productName: string; quantity: number; unitPrice: number; subtotal: number }[];
-}
-
-export interface ImportPaymentsData {
-  batchId: string;
-  importId: number;
-  payments: { orderId: number; amount: number; currency: string; paymentMethod: string; status: "COMPLETED" | "PENDING" }[];
-}
-
-export interface ImportConfirmationsData {
-  batchId: string;
-  importId: number;
-  sendConfirmations: SendConfirmations;
-  orders: ImportedOrderSnapshot[];
 }
 
 /**

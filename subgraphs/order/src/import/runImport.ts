@@ -11,19 +11,21 @@
  * Prisma is not used here: this is the bulk path, at the database's speed.
  */
 import type Database from "better-sqlite3";
+import { EVENT_ORDERS, IMPORT_CONFIRMATIONS, IMPORT_PAYMENTS, type ImportConfirmationsData, type ImportPaymentsData } from "@ops/contracts";
 import { enqueueEventSync, newEvent, sqlDate } from "@ops/service-kit/lite";
 import { nameKey } from "../domain/nameKey.js";
 import { readCsvFile, type ValidatedRow } from "./csv/index.js";
 import { fileRefusal } from "./fileRefusal.js";
 import { FirstRowIndex } from "./firstRowIndex.js";
 import { paramsJson } from "./importErrorCodes.js";
-import { CANCELLED_BEFORE_START, type ImportConfirmationsData, type ImportMessageCode, type ImportOptions, type ImportPaymentsData, type ImportStatus } from "./importTypes.js";
+import { CANCELLED_BEFORE_START, type ImportMessageCode, type ImportOptions, type ImportStatus } from "./importTypes.js";
 import { MAX_ITEMS, tooManyItemsErrors, validateGroup, type GroupError, type GroupRow, type ValidOrderGroup } from "./validateGroup.js";
 
 const STAGE_BATCH = 10_000;
 // IMPORT_TRACE=1 prints how long each phase took (profiling the bulk path).
 const trace = process.env.IMPORT_TRACE ? (label: string, since: number) => process.stderr.write(`import ${label}: ${(performance.now() - since).toFixed(0)} ms\n`) : () => {};
-const CHUNK_ORDERS = 2_000;
+/** Orders per chunk: each chunk's events name them all, and receivers refuse more than EVENT_ORDERS. */
+const CHUNK_ORDERS = EVENT_ORDERS;
 const ORDERS_PER_INSERT = 200;
 
 export interface ImportHooks {
@@ -353,11 +355,11 @@ function chunkWriter(db: Database.Database, job: ImportRow, options: ImportOptio
         items: o.items.map((i) => ({ ...i, subtotal: i.quantity * i.unitPrice })),
       });
     }
-    if (payments.length) enqueueEventSync(db, newEvent<ImportPaymentsData>("order", "import.payments", { batchId: job.batch_id, importId: job.id, payments }), ["payment"]);
+    if (payments.length) enqueueEventSync(db, newEvent("order", IMPORT_PAYMENTS, { batchId: job.batch_id, importId: job.id, payments }), ["payment"]);
     if (snapshots.length) {
       enqueueEventSync(
         db,
-        newEvent<ImportConfirmationsData>("order", "import.confirmations", { batchId: job.batch_id, importId: job.id, sendConfirmations: options.sendConfirmations, orders: snapshots }),
+        newEvent("order", IMPORT_CONFIRMATIONS, { batchId: job.batch_id, importId: job.id, sendConfirmations: options.sendConfirmations, orders: snapshots }),
         ["notification"],
       );
     }

@@ -1,10 +1,11 @@
 /** Helpers for the cross-service event tests: outbox rows, signed webhook deliveries, polling. */
+import { EVENT_ORDERS, type OrderSnapshot } from "@ops/contracts";
 import { signWebhook, SIGNATURE_HEADER, webhookUrl, type EventEnvelope } from "@ops/service-kit";
 import { mustQuery } from "@ops/service-kit/testing";
 import type { TestWorld } from "./testWorld.js";
 
 /** Anything with `$queryRawUnsafe` (either service's Prisma client). */
-interface RawDb {
+export interface RawDb {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
 }
 
@@ -58,6 +59,32 @@ export async function postEvent(
     body,
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** A cancelled order as `order.cancelled` describes it (the fields this service does not read are filler). */
+export function cancelledSnapshot(id: number, overrides: Partial<OrderSnapshot> = {}): OrderSnapshot {
+  // Cancelled now, after any payment the test completed before: a cancellation, not a compensation.
+  const now = new Date().toISOString();
+  return {
+    id,
+    customerName: "山田 太郎",
+    customerEmail: "taro@example.jp",
+    status: "CANCELLED",
+    totalAmount: 1_000,
+    currency: "JPY",
+    createdAt: now,
+    updatedAt: now,
+    cancelReason: null,
+    items: [{ productName: "抹茶", quantity: 1, unitPrice: 1_000, subtotal: 1_000 }],
+    ...overrides,
+  };
+}
+
+/** `list` in pieces of at most `size` (EVENT_ORDERS: as the order service splits its events). */
+export function chunks<T>(list: readonly T[], size = EVENT_ORDERS): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }
 
 /** Calls `read` until `done` accepts its result or `timeoutMs` passes (then throws with the last value). */

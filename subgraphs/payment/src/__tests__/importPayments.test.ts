@@ -6,12 +6,13 @@
  * outbox delivers them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EVENT_PAYMENTS, type ImportPaymentsData } from "@ops/contracts";
 import { newEvent, webhookUrl, type EventEnvelope } from "@ops/service-kit";
 import { freshDatabase, graphqlRequest, mustQuery, setDefaultHeaders, tempDir } from "@ops/service-kit/testing";
-import { transactionIds, type ImportPaymentsData } from "../domain/importPayments.js";
+import { transactionIds } from "../domain/importPayments.js";
 import { RECOUNT_BATCH } from "../domain/paymentBatches.js";
 import { startPaymentService, type PaymentService } from "../server.js";
-import { outboxRows, postEvent } from "./eventHelpers.js";
+import { cancelledSnapshot, chunks, outboxRows, postEvent } from "./eventHelpers.js";
 import { CREATE_PAYMENT, startWorld, TEST_OUTBOX, UNUSED_URL, type TestWorld } from "./testWorld.js";
 
 let world: TestWorld;
@@ -38,8 +39,7 @@ function items(firstOrderId: number, n: number): Item[] {
 
 let batchSeq = 0;
 const newBatchId = () => `batch-${process.pid}-${++batchSeq}`;
-const importEvent = (batchId: string, payments: unknown[], importId = 1) =>
-  newEvent("order", "import.payments", { batchId, importId, payments }) as EventEnvelope<ImportPaymentsData>;
+const importEvent = (batchId: string, payments: ImportPaymentsData["payments"], importId = 1) => newEvent("order", "import.payments", { batchId, importId, payments });
 
 async function post(event: EventEnvelope, target = world.payment.url) {
   return postEvent(target, event, { secret });
@@ -71,31 +71,31 @@ describe("transaction ids", () => {
 });
 
 describe("import.payments", () => {
-  it("absorbs 2,500 payments of one event with the batch, their attempts and ONE payment.completed", async () => {
+  it("absorbs a full event (EVENT_PAYMENTS, 2,000 payments) with the batch, their attempts and ONE payment.completed", async () => {
     const batchId = newBatchId();
-    const sent = items(100_001, 2_500);
+    const sent = items(100_001, EVENT_PAYMENTS);
     const event = importEvent(batchId, sent);
     const reply = await post(event);
     expect(reply).toEqual({ status: 200, body: { status: "applied", id: event.id } });
 
     const payments = await db().payment.findMany({ where: { batchId }, orderBy: { orderId: "asc" } });
-    expect(payments).toHaveLength(2_500);
+    expect(payments).toHaveLength(2_000);
     payments.forEach((p, i) => {
       const item = sent[i]!;
       expect(p).toMatchObject({ orderId: item.orderId, amount: item.amount, currency: "JPY", paymentMethod: item.paymentMethod, status: item.status, batchId, failureReason: null });
       expect(p.transactionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(Number.isNaN(p.createdAt.getTime())).toBe(false);
     });
-    expect(new Set(payments.map((p) => p.transactionId)).size).toBe(2_500);
+    expect(new Set(payments.map((p) => p.transactionId)).size).toBe(2_000);
 
     const total = sent.reduce((s, p) => s + p.amount, 0);
-    expect(await batchRow(batchId)).toMatchObject({ orderCount: 2_500, totalAmount: total, status: "open" });
+    expect(await batchRow(batchId)).toMatchObject({ orderCount: 2_000, totalAmount: total, status: "open" });
 
     // completePayment records an attempt; so does the import, for COMPLETED ones only.
     const completed = payments.filter((p) => p.status === "COMPLETED");
-    expect(completed).toHaveLength(2_000);
+    expect(completed).toHaveLength(1_600);
     const attempts = await db().paymentAttempt.findMany({ where: { payment: { batchId } } });
-    expect(attempts).toHaveLength(2_000);
+    expect(attempts).toHaveLength(1_600);
     const txOf = new Map(completed.map((p) => [p.id, p.transactionId]));
     for (const a of attempts) expect(a).toMatchObject({ status: "COMPLETED", transactionId: txOf.get(a.paymentId), failureReason: null });
 
@@ -103,15 +103,15 @@ describe("import.payments", () => {
     expect(more).toHaveLength(0);
     expect(row).toMatchObject({ destination: "order", type: "payment.completed" });
     expect(row!.event.source).toBe("payment");
-    expect(row!.event.data.payments).toHaveLength(2_000);
+    expect(row!.event.data.payments).toHaveLength(1_600);
     expect(row!.event.data.payments).toEqual(completed.map((p) => ({ paymentId: p.id, orderId: p.orderId, amount: p.amount })));
 
     // Redelivered: a duplicate, nothing added.
     expect((await post(event)).body.status).toBe("duplicate");
-    expect(await count(`SELECT COUNT(*) AS n FROM payments WHERE batch_id = ?`, batchId)).toBe(2_500);
-    expect(await count(`SELECT COUNT(*) AS n FROM payment_attempts a JOIN payments p ON p.id = a.payment_id WHERE p.batch_id = ?`, batchId)).toBe(2_000);
+    expect(await count(`SELECT COUNT(*) AS n FROM payments WHERE batch_id = ?`, batchId)).toBe(2_000);
+    expect(await count(`SELECT COUNT(*) AS n FROM payment_attempts a JOIN payments p ON p.id = a.payment_id WHERE p.batch_id = ?`, batchId)).toBe(1_600);
     expect(await completedEventsOf(batchId)).toHaveLength(1);
-    expect(await batchRow(batchId)).toMatchObject({ orderCount: 2_500, totalAmount: total });
+    expect(await batchRow(batchId)).toMatchObject({ orderCount: 2_000, totalAmount: total });
     await expectTotalsMatchPayments(batchId);
   });
 
@@ -156,17 +156,32 @@ describe("import.payments", () => {
     const bad = [
       { ...good[0]!, orderId: 300_101, amount: 99 },
       { ...good[0]!, orderId: 300_102, amount: 1_000_001 },
-      { ...good[0]!, orderId: 300_103, amount: 1_000.5 },
       { ...good[0]!, orderId: 300_104, currency: "USD" },
       { ...good[0]!, orderId: 300_105, paymentMethod: "Credit Card!" },
-      { ...good[0]!, orderId: 300_106, status: "REFUNDED" },
-      { ...good[0]!, orderId: -1 },
-      { ...good[0]!, orderId: "300107" },
-      null,
     ];
     expect((await post(importEvent(batchId, [...bad, ...good]))).body.status).toBe("applied");
     expect((await db().payment.findMany({ where: { batchId }, orderBy: { orderId: "asc" } })).map((p) => p.orderId)).toEqual([300_001, 300_002]);
     expect(await count(`SELECT COUNT(*) AS n FROM payments WHERE order_id BETWEEN 300100 AND 300110`)).toBe(0);
+  });
+
+  it("refuses an event whose items break the contract whole (422), writing none of its valid items", async () => {
+    const batchId = newBatchId();
+    const good = items(310_001, 2);
+    const malformed = [
+      { ...good[0]!, orderId: 310_103, amount: 1_000.5 },
+      { ...good[0]!, orderId: 310_106, status: "REFUNDED" },
+      { ...good[0]!, orderId: -1 },
+      { ...good[0]!, orderId: "310107" },
+      null,
+    ];
+    const event = { ...importEvent(batchId, good), data: { batchId, importId: 1, payments: [...good, ...malformed] } };
+    const reply = await post(event);
+    expect(reply.status).toBe(422);
+    expect((reply.body.problems as { path: string }[]).map((p) => p.path)).toEqual(["payments[2].amount", "payments[3].status", "payments[4].orderId", "payments[5].orderId", "payments[6]"]);
+    expect(reply.body.error).toMatch(/^event .+ \(import\.payments\) does not match its contract: payments\[2\]\.amount: must be an integer, got 1000\.5; /);
+    expect(await count(`SELECT COUNT(*) AS n FROM payments WHERE order_id BETWEEN 310001 AND 310110`)).toBe(0);
+    expect(await batchRow(batchId)).toBeNull();
+    expect(await count(`SELECT COUNT(*) AS n FROM processed_events WHERE event_id = ?`, event.id)).toBe(0);
   });
 
   it("waits for a Prisma transaction holding the write lock without blocking the event loop, then applies", async () => {
@@ -186,10 +201,11 @@ describe("import.payments", () => {
     expect(await batchRow(batchId)).toMatchObject({ orderCount: 50 });
   });
 
-  it("refuses an event that is not an import's (the producer retries, nothing is marked)", async () => {
-    const event = newEvent("order", "import.payments", { importId: 1, payments: items(400_001, 2) });
+  it("refuses an event that is not an import's for good (422: the producer dead-letters it; nothing is marked)", async () => {
+    const event = { ...importEvent("unused", items(400_001, 2)), data: { importId: 1, payments: items(400_001, 2) } };
     const reply = await post(event);
-    expect(reply.status).toBe(500);
+    expect(reply.status).toBe(422);
+    expect(reply.body.problems).toEqual([{ path: "batchId", problem: "must be a string, got missing" }]);
     expect(await count(`SELECT COUNT(*) AS n FROM processed_events WHERE event_id = ?`, event.id)).toBe(0);
     expect(await count(`SELECT COUNT(*) AS n FROM payments WHERE order_id IN (400001, 400002)`)).toBe(0);
   });
@@ -306,21 +322,20 @@ describe("undoing a batch", () => {
   it("refunds every COMPLETED payment once and fails the PENDING ones for a 3,000-order order.cancelled, and marks the batch refunded", async () => {
     const batchId = newBatchId();
     const sent = items(600_001, 3_000);
-    await post(importEvent(batchId, sent));
+    for (const chunk of chunks(sent)) expect((await post(importEvent(batchId, chunk))).body.status).toBe("applied");
     // One payment of the batch refunded by hand before the undo: it is not refunded again.
     const early = await db().payment.findUniqueOrThrow({ where: { orderId: 600_001 } });
     await mustQuery(world.payment.url, `mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { status } }`, { input: { paymentId: String(early.id), reason: "返品" } });
     expect(await batchRow(batchId)).toMatchObject({ status: "open" });
     const attemptsBefore = await count(`SELECT COUNT(*) AS n FROM payment_attempts a JOIN payments p ON p.id = a.payment_id WHERE p.batch_id = ?`, batchId);
 
-    // As the order service sends it: the snapshots of every cancelled order, in one event.
-    const orders = sent.map((p) => ({ id: p.orderId, status: "CANCELLED", cancelReason: "インポート取消", totalAmount: p.amount }));
-    const cancelled = newEvent("order", "order.cancelled", { orders: [...orders, orders[1]!] });
+    // As the order service sends it: the snapshots of every cancelled order, EVENT_ORDERS per event.
+    const orders = sent.map((p) => cancelledSnapshot(p.orderId, { cancelReason: "インポート取消", totalAmount: p.amount }));
+    const cancelled = chunks([...orders, orders[1]!]).map((part) => newEvent("order", "order.cancelled", { orders: part }));
     const started = performance.now();
-    const reply = await post(cancelled);
+    for (const event of cancelled) expect((await post(event)).body.status).toBe("applied");
     const ms = performance.now() - started;
     console.log(`order.cancelled for ${orders.length} orders: ${ms.toFixed(0)} ms (${Math.round(orders.length / (ms / 1000))} orders/s, HTTP included)`);
-    expect(reply.body.status).toBe("applied");
 
     expect(await count(`SELECT COUNT(*) AS n FROM payments WHERE batch_id = ? AND status = 'refunded'`, batchId)).toBe(2_400);
     expect(await count(`SELECT COUNT(*) AS n FROM payments WHERE batch_id = ? AND status = 'failed' AND failure_reason = 'order cancelled'`, batchId)).toBe(600);
@@ -339,15 +354,15 @@ describe("undoing a batch", () => {
     expect(data.paymentBatch).toEqual({ status: "refunded", completedCount: 0, pendingCount: 0, refundedCount: 2_400, failedCount: 600 });
 
     // The same cancellation again, redelivered or under a new id: nothing more is refunded.
-    expect((await post(cancelled)).body.status).toBe("duplicate");
-    expect((await post({ ...cancelled, id: `${cancelled.id}-copy` })).body.status).toBe("applied");
+    for (const event of cancelled) expect((await post(event)).body.status).toBe("duplicate");
+    expect((await post({ ...cancelled[0]!, id: `${cancelled[0]!.id}-copy` })).body.status).toBe("applied");
     expect(await count(`SELECT COUNT(*) AS n FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.batch_id = ?`, batchId)).toBe(2_400);
   });
 
   it("keeps a batch open while part of it is still paid", async () => {
     const batchId = newBatchId();
     await post(importEvent(batchId, items(700_001, 10)));
-    await post(newEvent("order", "order.cancelled", { orders: items(700_001, 5).map((p) => ({ id: p.orderId, cancelReason: "一部取消" })) }));
+    await post(newEvent("order", "order.cancelled", { orders: items(700_001, 5).map((p) => cancelledSnapshot(p.orderId, { cancelReason: "一部取消" })) }));
     expect(await batchRow(batchId)).toMatchObject({ status: "open" });
     expect(await count(`SELECT COUNT(*) AS n FROM payments WHERE batch_id = ? AND status IN ('refunded', 'failed')`, batchId)).toBe(5);
   });
@@ -387,22 +402,24 @@ describe("speed", () => {
     const ms = performance.now() - started;
     console.log(`import.payments: 33,000 payments in ${events.length} signed HTTP events absorbed in ${ms.toFixed(0)} ms (${Math.round(33_000 / (ms / 1000)).toLocaleString("en-US")} payments/s)`);
 
+    // More than one chunk in one event breaks the contract: refused whole, before any work.
     const oneEvent = importEvent(newBatchId(), items(100_001, 33_000));
     const t1 = performance.now();
-    expect((await post(oneEvent, bench.url)).body.status).toBe("applied");
-    const ms1 = performance.now() - t1;
-    console.log(`import.payments: 33,000 payments in ONE event absorbed in ${ms1.toFixed(0)} ms`);
+    const refused = await post(oneEvent, bench.url);
+    expect(refused.status).toBe(422);
+    expect(refused.body.problems).toEqual([{ path: "payments", problem: `must have at most ${EVENT_PAYMENTS} items, got 33000` }]);
+    console.log(`import.payments: 33,000 payments in ONE event refused in ${(performance.now() - t1).toFixed(0)} ms`);
 
     const totals = await bench.db.paymentBatch.findUniqueOrThrow({ where: { batchId } });
     expect(totals.orderCount).toBe(33_000);
-    expect(await bench.db.payment.count()).toBe(66_000);
+    expect(await bench.db.payment.count()).toBe(33_000);
     const completedEvents = await outboxRows(bench.db, "payment.completed");
-    expect(completedEvents).toHaveLength(events.length + 1);
+    expect(completedEvents).toHaveLength(events.length);
 
-    // Undoing the batch: one order.cancelled for its 33,000 orders.
-    const cancel = newEvent("order", "order.cancelled", { orders: all.map((p) => ({ id: p.orderId, cancelReason: "取消" })) });
+    // Undoing the batch: its 33,000 orders in order.cancelled events of EVENT_ORDERS, as the undo sends them.
+    const cancels = chunks(all.map((p) => cancelledSnapshot(p.orderId, { cancelReason: "取消" }))).map((part) => newEvent("order", "order.cancelled", { orders: part }));
     const t2 = performance.now();
-    expect((await post(cancel, bench.url)).body.status).toBe("applied");
+    for (const cancel of cancels) expect((await post(cancel, bench.url)).body.status).toBe("applied");
     const ms2 = performance.now() - t2;
     console.log(`order.cancelled: 33,000 orders settled in ${ms2.toFixed(0)} ms (${Math.round(33_000 / (ms2 / 1000)).toLocaleString("en-US")} orders/s)`);
     expect(await bench.db.paymentBatch.findUniqueOrThrow({ where: { batchId } })).toMatchObject({ status: "refunded" });

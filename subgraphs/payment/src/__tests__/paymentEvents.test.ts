@@ -4,9 +4,10 @@
  * redeliveries, and the webhook refuses what is not signed by a peer.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newEvent, signWebhook } from "@ops/service-kit";
+import { EVENT_PAYMENTS } from "@ops/contracts";
+import { enqueueEvent, newEvent, signWebhook } from "@ops/service-kit";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
-import { isProcessed, orderBecomes, orderStatus, outboxCount, outboxRows, paymentBecomes, pollUntil, postEvent } from "./eventHelpers.js";
+import { cancelledSnapshot, isProcessed, type RawDb, orderBecomes, orderStatus, outboxCount, outboxRows, paymentBecomes, pollUntil, postEvent } from "./eventHelpers.js";
 import { COMPLETE_PAYMENT, CREATE_PAYMENT, FAIL_PAYMENT, RETRY_PAYMENT, startWorld, type TestWorld } from "./testWorld.js";
 
 let world: TestWorld;
@@ -150,13 +151,13 @@ describe("order.cancelled", () => {
     await mustQuery(world.payment.url, `mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { status } }`, { input: { paymentId: refunded.id, reason: "返品" } });
     const event = newEvent("order", "order.cancelled", {
       orders: [
-        { id: Number(completed.orderId), cancelReason: "  " },
-        { id: Number(pending.orderId), cancelReason: "x" },
+        cancelledSnapshot(Number(completed.orderId), { cancelReason: "  " }),
+        cancelledSnapshot(Number(pending.orderId), { cancelReason: "x" }),
         // Named twice in one batch: settled once, by its first mention.
-        { id: Number(completed.orderId), cancelReason: "second mention" },
-        { id: Number(failed.orderId), cancelReason: "x" },
-        { id: Number(refunded.orderId), cancelReason: "x" },
-        { id: 987_654, cancelReason: "x" },
+        cancelledSnapshot(Number(completed.orderId), { cancelReason: "second mention" }),
+        cancelledSnapshot(Number(failed.orderId), { cancelReason: "x" }),
+        cancelledSnapshot(Number(refunded.orderId), { cancelReason: "x" }),
+        cancelledSnapshot(987_654, { cancelReason: "x" }),
       ],
     });
     expect(await postEvent(world.payment.url, event, { secret })).toEqual({ status: 200, body: { status: "applied", id: event.id } });
@@ -172,7 +173,7 @@ describe("order.cancelled", () => {
     const pending = await pendingPayment();
     // A refund row the status does not reflect makes this payment's refund fail (UNIQUE payment_id).
     await world.payment.db.$executeRawUnsafe(`INSERT INTO refunds (payment_id, amount, reason) VALUES (?, 6000, 'manual')`, Number(completed.id));
-    const event = newEvent("order", "order.cancelled", { orders: [{ id: Number(pending.orderId) }, { id: Number(completed.orderId) }] });
+    const event = newEvent("order", "order.cancelled", { orders: [cancelledSnapshot(Number(pending.orderId)), cancelledSnapshot(Number(completed.orderId))] });
     expect((await postEvent(world.payment.url, event, { secret })).status).toBe(500);
     expect(await isProcessed(world.payment.db, event.id)).toBe(false);
     expect(await world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(pending.id) } })).toMatchObject({ status: "PENDING" });
@@ -180,7 +181,7 @@ describe("order.cancelled", () => {
   });
 
   it("acknowledges an event type it does not act on, once", async () => {
-    const event = newEvent("order", "order.shipped", { orders: [{ id: 1 }] });
+    const event = newEvent("order", "order.shipped", { orders: [cancelledSnapshot(1, { status: "SHIPPED" })] });
     expect((await postEvent(world.payment.url, event, { secret })).body.status).toBe("ignored");
     expect((await postEvent(world.payment.url, event, { secret })).body.status).toBe("duplicate");
     expect(await isProcessed(world.payment.db, event.id)).toBe(true);
@@ -190,7 +191,7 @@ describe("order.cancelled", () => {
 describe("webhook security", () => {
   it("refuses a bad, missing or old signature with 401 and changes nothing", async () => {
     const { id, orderId } = await paidOrder(7_000);
-    const event = newEvent("order", "order.cancelled", { orders: [{ id: Number(orderId), cancelReason: "偽物" }] });
+    const event = newEvent("order", "order.cancelled", { orders: [cancelledSnapshot(Number(orderId), { cancelReason: "偽物" })] });
     const refused = [
       await postEvent(world.payment.url, event, { secret: "not-the-secret" }),
       await postEvent(world.payment.url, event, { secret, at: Date.now() - 10 * 60_000 }),
@@ -210,5 +211,59 @@ describe("webhook security", () => {
     // The same event, properly signed, is accepted: only the signature was wrong.
     expect((await postEvent(world.payment.url, event, { secret })).status).toBe(200);
     expect(await refunds(id)).toMatchObject([{ amount: 7_000, reason: "偽物" }]);
+  });
+});
+
+describe("malformed events", () => {
+  /** Where `db`'s outbox row for `eventId` stands once it is dead, and the HTTP statuses of its attempts. */
+  async function deadLetter(db: RawDb, eventId: string) {
+    const row = await pollUntil(
+      async () => (await db.$queryRawUnsafe<{ id: number; status: string; attempts: number; last_error: string }[]>(`SELECT id, status, attempts, last_error FROM outbox WHERE event_id = ?`, eventId))[0],
+      (r) => r?.status === "dead",
+    );
+    // The worlds retry after 20–40 ms: give a wrong retry the time to happen.
+    await new Promise((r) => setTimeout(r, 300));
+    const attempts = await db.$queryRawUnsafe<{ http_status: number }[]>(`SELECT http_status FROM outbox_attempts WHERE outbox_id = ?`, row!.id);
+    return { attempts: Number(row!.attempts), lastError: row!.last_error, statuses: attempts.map((a) => Number(a.http_status)) };
+  }
+
+  it("order.cancelled that breaks its contract settles nothing, and the order service dead-letters it at once", async () => {
+    const { id, orderId } = await paidOrder(9_000);
+    // The first order is well-formed; the second has no cancellation time: none is applied.
+    const good = cancelledSnapshot(Number(orderId), { cancelReason: "在庫切れ" });
+    const event = { ...newEvent("order", "order.cancelled", { orders: [good] }), data: { orders: [good, { ...good, id: 987_001, updatedAt: undefined }] } };
+    await enqueueEvent(world.order.db, event, ["payment"]);
+    world.order.events.wake();
+    const dead = await deadLetter(world.order.db, event.id);
+    expect(dead).toMatchObject({ attempts: 1, statuses: [422] });
+    expect(dead.lastError).toBe(`HTTP 422: event ${event.id} (order.cancelled) does not match its contract: orders[1].updatedAt: must be an ISO 8601 date-time such as 2026-04-01T09:30:00.000Z, got missing`);
+    expect(await world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(id) } })).toMatchObject({ status: "COMPLETED" });
+    expect(await refunds(id)).toHaveLength(0);
+    expect(await isProcessed(world.payment.db, event.id)).toBe(false);
+  });
+
+  it("payment.completed that breaks its contract confirms nothing, and the payment service dead-letters it at once", async () => {
+    const { orderId } = await pendingPayment(5_500);
+    const event = { ...newEvent("payment", "payment.completed", { payments: [] }), data: { payments: [{ paymentId: 1, orderId: Number(orderId), amount: "5500" }] } };
+    await enqueueEvent(world.payment.db, event, ["order"]);
+    world.payment.events.wake();
+    const dead = await deadLetter(world.payment.db, event.id);
+    expect(dead).toMatchObject({ attempts: 1, statuses: [422] });
+    expect(dead.lastError).toContain("payments[0].amount: must be an integer, got a string");
+    expect(await orderStatus(world, orderId)).toBe("PENDING");
+    expect(await isProcessed(world.order.db, event.id)).toBe(false);
+    // The operator sees it among the dead letters, with the reason.
+    const listed = await mustQuery(world.payment.url, `{ paymentOutbox(status: DEAD) { eventId attempts lastError } }`);
+    expect(listed.paymentOutbox).toContainEqual({ eventId: event.id, attempts: 1, lastError: dead.lastError });
+  });
+
+  it("an oversize import.payments is refused before any item is looked at", async () => {
+    const payments = Array.from({ length: EVENT_PAYMENTS + 1 }, (_, i) => ({ orderId: 990_001 + i, amount: 1_000, currency: "JPY", paymentMethod: "konbini", status: "COMPLETED" as const }));
+    const event = newEvent("order", "import.payments", { batchId: "oversize", importId: 1, payments });
+    const reply = await postEvent(world.payment.url, event, { secret });
+    expect(reply.status).toBe(422);
+    expect(reply.body.problems).toEqual([{ path: "payments", problem: `must have at most ${EVENT_PAYMENTS} items, got ${EVENT_PAYMENTS + 1}` }]);
+    expect(await world.payment.db.payment.count({ where: { orderId: { gte: 990_001 } } })).toBe(0);
+    expect(await isProcessed(world.payment.db, event.id)).toBe(false);
   });
 });

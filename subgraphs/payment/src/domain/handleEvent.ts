@@ -16,24 +16,16 @@
  *   a handful of statements per event instead of several Prisma calls per order (measured at
  *   ~400 orders/s, and a 33k-order batch would outlive Prisma's transaction timeout).
  */
+import { IMPORT_PAYMENTS, isEvent, ORDER_CANCELLED, ORDER_PAYMENT_REFUSED, type OrderEventData, type PaymentRefusedData } from "@ops/contracts";
 import { sqlDate, type EventEnvelope, type EventHandler, type Logger } from "@ops/service-kit";
 import type { BulkDb } from "@ops/service-kit";
-import { applyImportPayments, IMPORT_PAYMENTS } from "./importPayments.js";
+import { applyImportPayments } from "./importPayments.js";
 import { REFRESH_BATCH_STATUS, refreshBatchStatusParams } from "./paymentBatches.js";
 import { MAX_REASON_LENGTH, refundAmount } from "./paymentRules.js";
 import { markProcessedSync } from "@ops/service-kit";
 
-/** What `order.cancelled` carries that this service reads (the order's snapshot has more). */
-export interface OrderCancelledData {
-  /** `updatedAt`: when the order was cancelled. */
-  orders: { id: number; cancelReason?: string | null; updatedAt?: string | null }[];
-}
-
-/** `order.payment_refused`: payments that completed for orders already cancelled. */
-export const PAYMENT_REFUSED = "order.payment_refused";
-export interface PaymentRefusedData {
-  payments: { paymentId: number; orderId: number; cancelledAt: string | null }[];
-}
+/** What this service reads of `order.cancelled`'s snapshots; `updatedAt` is when the order was cancelled. */
+type CancelledOrder = Pick<OrderEventData["orders"][number], "id" | "cancelReason" | "updatedAt">;
 
 /** The reason recorded on a compensation refund (its kind and cause say the rest). */
 export const COMPENSATION_REASON = "payment completed after the order was cancelled: refunded automatically";
@@ -107,7 +99,7 @@ function compensationRefund(p: PaymentToSettle, cancelledAt: string | null | und
  * returns the effect per order id. Refunds add no attempt (as `refundPayment`); failures record
  * the failed attempt (as `failPayment`).
  */
-export function applyOrdersCancelled(db: BulkDb, data: OrderCancelledData): Map<number, CancelEffect> {
+export function applyOrdersCancelled(db: BulkDb, data: { orders: readonly CancelledOrder[] }): Map<number, CancelEffect> {
   const orders = Array.isArray(data?.orders) ? data.orders.filter((o) => Number.isSafeInteger(o?.id)) : [];
   // A batch naming an order twice must not settle it twice: the first mention wins.
   const reasons = new Map<number, string | null | undefined>();
@@ -177,7 +169,7 @@ export interface PaymentEventDeps {
 export function createPaymentEventHandler(deps: PaymentEventDeps): EventHandler {
   const { bulk, logger, wake } = deps;
   return async (event: EventEnvelope) => {
-    if (event.type === IMPORT_PAYMENTS) {
+    if (isEvent(event, IMPORT_PAYMENTS)) {
       const result = await applyImportPayments(bulk, event, logger);
       if (result.events > 0) wake();
       return result.status;
@@ -185,9 +177,9 @@ export function createPaymentEventHandler(deps: PaymentEventDeps): EventHandler 
     return bulk.write(() => {
       if (!markProcessedSync(bulk, event)) return "duplicate";
       // Refunds and failures caused by a cancellation produce no event: nothing to wake.
-      if (event.type === "order.cancelled") applyOrdersCancelled(bulk, event.data as OrderCancelledData);
-      else if (event.type === PAYMENT_REFUSED) {
-        const refunded = applyPaymentsRefused(bulk, event.data as PaymentRefusedData);
+      if (isEvent(event, ORDER_CANCELLED)) applyOrdersCancelled(bulk, event.data);
+      else if (isEvent(event, ORDER_PAYMENT_REFUSED)) {
+        const refunded = applyPaymentsRefused(bulk, event.data);
         if (refunded > 0) logger.warn("payments completed after their orders were cancelled were refunded", { refunded, eventId: event.id });
       } else return "ignored";
       return "applied";

@@ -16,24 +16,16 @@
  * skipped and logged, never allowed to block the rest of its chunk.
  */
 import crypto from "node:crypto";
+import type { CompletedPayment, ImportPaymentItem, ImportPaymentsData } from "@ops/contracts";
 import { sqlDate, type EventEnvelope, type Logger } from "@ops/service-kit";
-import type { ImportPaymentsData as OrderImportPaymentsData } from "../../../order/src/import/importTypes.js";
 import type { BulkDb } from "@ops/service-kit";
-import { emitPaymentsCompletedSync, type PaymentCompletedData } from "./paymentEvents.js";
+import { emitPaymentsCompletedSync } from "./paymentEvents.js";
 import { ADD_TO_BATCH, addToBatchParams, REFRESH_BATCH_STATUS, refreshBatchStatusParams } from "./paymentBatches.js";
 import { assertPayableAmount, normalisePaymentMethod } from "./paymentRules.js";
 import { markProcessedSync } from "@ops/service-kit";
 
-/** The event's data as the order service's import writes it (its contract, re-exported). */
-export type ImportPaymentsData = OrderImportPaymentsData;
-export type ImportPaymentItem = ImportPaymentsData["payments"][number];
-
-export const IMPORT_PAYMENTS = "import.payments";
-
 /** Rows per multi-row INSERT (6 bound values per row, well under SQLite's 32,766). */
 const ROWS_PER_INSERT = 500;
-/** A batch id is the order service's UUID; anything this long is not one. */
-const MAX_BATCH_ID_LENGTH = 100;
 
 /** An item that could be inserted: amount, currency, method and status checked. */
 interface ValidItem {
@@ -145,21 +137,12 @@ export interface ImportPaymentsResult {
   events: number;
 }
 
-/** Throws (so the producer retries and, in the end, dead-letters it) when the event is not an import's. */
-export function parseImportPayments(data: unknown): ImportPaymentsData {
-  const d = data as Partial<ImportPaymentsData> | null;
-  if (!d || typeof d.batchId !== "string" || !d.batchId || d.batchId.length > MAX_BATCH_ID_LENGTH || !Array.isArray(d.payments)) {
-    throw new Error("import.payments needs data { batchId, importId, payments: [...] }");
-  }
-  return d as ImportPaymentsData;
-}
-
 /**
- * Applies one `import.payments` event in one transaction on `db`. The caller wakes the outbox
- * dispatcher when `events` > 0.
+ * Applies one `import.payments` event (its data checked by the receiver against the contract) in
+ * one transaction on `db`. The caller wakes the outbox dispatcher when `events` > 0.
  */
-export async function applyImportPayments(db: BulkDb, event: EventEnvelope, logger: Logger): Promise<ImportPaymentsResult> {
-  const data = parseImportPayments(event.data);
+export async function applyImportPayments(db: BulkDb, event: EventEnvelope<ImportPaymentsData>, logger: Logger): Promise<ImportPaymentsResult> {
+  const data = event.data;
   const { valid, invalid } = validateImportItems(data.payments);
   // Outside the transaction: nothing here depends on the database.
   const txIds = transactionIds(valid.length);
@@ -167,7 +150,7 @@ export async function applyImportPayments(db: BulkDb, event: EventEnvelope, logg
     if (!markProcessedSync(db, event)) return { status: "duplicate", inserted: 0, completed: 0, skipped: 0, invalid, events: 0 };
     const now = sqlDate(new Date());
     const named = { batch: data.batchId, now };
-    const completed: PaymentCompletedData["payments"] = [];
+    const completed: CompletedPayment[] = [];
     let inserted = 0;
     let insertedAmount = 0;
     const record = (written: WrittenRow[]) => {

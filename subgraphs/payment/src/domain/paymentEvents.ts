@@ -3,22 +3,16 @@
  * are written in one transaction. One event carries every payment of the same change, so the bulk
  * import completes a batch of payments with one delivery per destination.
  */
+import { PAYMENT_COMPLETED, type CompletedPayment, type PaymentCompletedData } from "@ops/contracts";
 import { enqueueEvent, enqueueEventSync, newEvent, type SyncDatabase } from "@ops/service-kit";
 import type { Payment, PaymentTx } from "../db.js";
 
 /** The producing service's name in every envelope. */
 export const PAYMENT_SOURCE = "payment";
 
-/** Data of `payment.completed`: the order service confirms each order it names. */
-export interface PaymentCompletedData {
-  payments: { paymentId: number; orderId: number; amount: number }[];
-  /** The import batch, when the payments were created by `import.payments`. */
-  batchId?: string;
-}
-
 /** Event type and destinations per kind of change. */
 export const PAYMENT_EVENTS = {
-  completed: { type: "payment.completed", destinations: ["order"] },
+  completed: { type: PAYMENT_COMPLETED, destinations: ["order"] },
 } as const;
 
 /**
@@ -39,7 +33,7 @@ export async function emitPaymentsCompleted(tx: PaymentTx, payments: readonly Pa
  * `emitPaymentsCompleted` for the bulk path: one `payment.completed` event for every payment in
  * `payments` (written on the better-sqlite3 connection, inside the caller's transaction).
  */
-export function emitPaymentsCompletedSync(db: SyncDatabase, payments: PaymentCompletedData["payments"], batchId?: string): number {
+export function emitPaymentsCompletedSync(db: SyncDatabase, payments: CompletedPayment[], batchId?: string): number {
   if (payments.length === 0) return 0;
   const data: PaymentCompletedData = batchId === undefined ? { payments } : { payments, batchId };
   const route = PAYMENT_EVENTS.completed;

@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, tempDir } from "@ops/service-kit/testing";
 import { moveOrders } from "../moveOrders.js";
-import { EVENT_ITEMS, EVENT_ORDERS } from "../orderEvents.js";
+import { EVENT_ITEMS, EVENT_ORDERS } from "@ops/contracts";
 
 const world = tempDir("ops-gate-test-");
 let db: Database.Database;
