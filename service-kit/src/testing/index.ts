@@ -1,3 +1,5 @@
 export * from "./freshDatabase.js";
 export * from "./graphqlRequest.js";
 export * from "./testSecurity.js";
+export * from "./pgAdmin.js";
+export * from "./pgCluster.js";
