@@ -6,8 +6,14 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import type { ServiceName } from "../config.js";
+import type { DatabaseTarget } from "../data/databaseTarget.js";
 import { migrateDatabase, prismaDir } from "../stack/migrateDatabase.js";
+import { createDatabase, databaseExists, databaseUrl } from "./pgAdmin.js";
+
+/** Set by `npm run test:pg` (scripts/testPg.ts): the admin URL of its throwaway cluster. */
+export const PG_ADMIN_URL_VARIABLE = "OPS_TEST_PG_ADMIN_URL";
 
 function migrationsHash(service: ServiceName): string {
   const dir = path.join(prismaDir(service), "migrations");
@@ -47,4 +53,79 @@ export async function freshDatabase(service: ServiceName, dir: string): Promise<
   const file = path.join(dir, `${service}_service.db`);
   fs.copyFileSync(await t, file);
   return file;
+}
+
+function schemaHash(service: ServiceName): string {
+  // Everything under prisma/<service>: the schema and the migrations of both databases.
+  const dir = prismaDir(service);
+  const hash = crypto.createHash("sha256");
+  for (const entry of fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort()) {
+    const file = path.join(dir, entry);
+    if (fs.statSync(file).isFile()) hash.update(entry).update(fs.readFileSync(file));
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+type Migrate = (service: ServiceName, target: DatabaseTarget) => Promise<void>;
+
+/** The migration runner (service-kit/src/data/migrate.ts), loaded only when a PG template is built. */
+async function loadMigrate(): Promise<Migrate> {
+  // A variable, so this file compiles before the runner exists.
+  const runner = "../data/migrate.js";
+  const module = (await import(/* @vite-ignore */ runner).catch(() => undefined)) as { migrate?: Migrate } | undefined;
+  if (!module?.migrate) throw new Error("PostgreSQL test databases need the migration runner: service-kit/src/data/migrate.ts exporting migrate(service, target).");
+  return module.migrate;
+}
+
+/**
+ * The migrated template database of `service` on the test cluster, built once per schema content.
+ * Vitest runs files in several processes at once: an advisory lock makes one of them build it
+ * while the others wait, then they all find it.
+ */
+async function pgTemplate(adminUrl: string, service: ServiceName): Promise<string> {
+  const name = `tpl_${service}_${schemaHash(service)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query("SELECT pg_advisory_lock(hashtext($1))", [name]);
+    if (await databaseExists(adminUrl, name)) return name;
+    const building = `${name}_building`;
+    await admin.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+    await createDatabase(adminUrl, building);
+    await (await loadMigrate())(service, { kind: "postgres", url: databaseUrl(adminUrl, building), poolSize: 2 });
+    // Renamed only once complete: a failed migration never leaves a template others would use.
+    await admin.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+    return name;
+  } finally {
+    await admin.end(); // ends the session, and with it the advisory lock
+  }
+}
+
+const pgTemplates = new Map<ServiceName, Promise<string>>();
+
+/**
+ * A fresh, migrated database for one suite: a PostgreSQL database cloned from the migrated
+ * template when `OPS_TEST_PG_ADMIN_URL` is set (`npm run test:pg`), else a SQLite file in `dir`
+ * (`freshDatabase`). The cluster is thrown away after the run, databases with it.
+ */
+export async function freshTarget(service: ServiceName, dir: string, env: NodeJS.ProcessEnv = process.env): Promise<DatabaseTarget> {
+  const adminUrl = env[PG_ADMIN_URL_VARIABLE];
+  if (!adminUrl) return { kind: "sqlite", path: await freshDatabase(service, dir) };
+  let t = pgTemplates.get(service);
+  if (!t) {
+    t = pgTemplate(adminUrl, service);
+    pgTemplates.set(service, t);
+    t.catch(() => pgTemplates.delete(service));
+  }
+  const name = `${service}_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
+  const url = await createDatabase(adminUrl, name, { template: await t });
+  return { kind: "postgres", url, poolSize: 5 };
+}
+
+/** An empty database for kit tests that create their own tables: PostgreSQL under test:pg, else SQLite in `dir`. */
+export async function emptyTarget(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<DatabaseTarget> {
+  const adminUrl = env[PG_ADMIN_URL_VARIABLE];
+  if (!adminUrl) return { kind: "sqlite", path: path.join(dir, `empty-${crypto.randomUUID()}.db`) };
+  const url = await createDatabase(adminUrl, `empty_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`);
+  return { kind: "postgres", url, poolSize: 5 };
 }

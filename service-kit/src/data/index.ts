@@ -1,0 +1,7 @@
+export * from "./databaseTarget.js";
+export * from "./openDatabase.js";
+export * from "./dialectHelpers.js";
+export * from "./insertMany.js";
+export * from "./databaseError.js";
+export { parseInt8, parseNumeric, parseUtcTimestamp } from "./pgTypes.js";
+export { migrate, type MigrationTarget } from "./migrate.js";
