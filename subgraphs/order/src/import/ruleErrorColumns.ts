@@ -2,7 +2,7 @@
  * The one correspondence between the API and the CSV import for a refused order: which column
  * holds each input field, and which import error code (with its params and English reason) a
  * rule's refusal in a cell becomes. The API maps the same `RuleError` to its GraphQL code and
- * field (service-kit's ruleErrors.ts); `ruleParity.test.ts` drives one input through both.
+ * field (service-kit's ruleErrors.ts); the gateway's `ruleParity.test.ts` drives one input through both.
  */
 import { describeTextProblem, type RuleError, type TextProblem } from "@ops/rules";
 import type { ColumnName } from "./csv/columns.js";
@@ -17,6 +17,9 @@ export const COLUMN_OF_FIELD = {
   unitPrice: "unit_price",
   currency: "currency",
   paymentMethod: "payment_method",
+  // createPayment refuses the order (`input.orderId`) whose total cannot be paid; a file names the
+  // prices that make that total.
+  orderId: "unit_price",
 } as const satisfies Record<string, ColumnName>;
 
 export type OrderField = keyof typeof COLUMN_OF_FIELD;
