@@ -12,8 +12,8 @@ import { fileURLToPath } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const builtIndex = path.join(root, "dist", "index.html");
-// The order form's limits come from the order service's constants module (`@ops/order/orderLimits`).
-const SOURCES = ["src", "public", "index.html", "vite.config.ts", "package.json", "tsconfig.json", "../subgraphs/order/src/domain/orderLimits.ts"];
+// The order form, payment actions and template checks take their rules from `@ops/rules`.
+const SOURCES = ["src", "public", "index.html", "vite.config.ts", "package.json", "tsconfig.json", "../rules/src"];
 
 /** Newest modification time among the files under `p` that end up in the bundle. */
 function newest(p) {

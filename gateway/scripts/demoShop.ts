@@ -3,6 +3,8 @@
  * 1–5 items, payments (some failed and retried, some refunded), shipments and notifications.
  * Used by `npm run seed:demo` and by the benchmarks, which seed their own data.
  */
+import { isPayableAmount } from "@ops/rules";
+
 const FAMILY = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木", "山口", "松本", "井上", "木村", "林", "斎藤", "清水"];
 const GIVEN = ["太郎", "花子", "一郎", "さくら", "翔太", "陽菜", "大輝", "美咲", "拓海", "結衣", "ハルト", "ユイ", "蓮", "葵", "悠真", "凛"];
 const ROMAJI = ["sato", "suzuki", "takahashi", "tanaka", "ito", "watanabe", "yamamoto", "nakamura", "kobayashi", "kato", "yoshida", "yamada", "sasaki", "yamaguchi", "matsumoto", "inoue", "kimura", "hayashi", "saito", "shimizu"];
@@ -110,7 +112,7 @@ export async function seedOrder(post: Post, i: number, random: () => number): Pr
   const { createOrder } = await post(M.createOrder, { input });
   const id: string = createOrder.id;
   const roll = random();
-  if (roll < 0.15 || createOrder.totalAmount < 100 || createOrder.totalAmount > 1_000_000) return; // still pending
+  if (roll < 0.15 || !isPayableAmount(createOrder.totalAmount)) return; // still pending
   const method = ["credit_card", "konbini", "bank_transfer", "paypay"][Math.floor(random() * 4)];
   const { createPayment } = await post(M.createPayment, { input: { orderId: id, paymentMethod: method } });
   if (roll < 0.25) {

@@ -16,5 +16,6 @@ export * from "./workerThread.js";
 export * from "./bulkDb.js";
 export * from "./text.js";
 export * from "./textInput.js";
+export * from "./ruleErrors.js";
 export * from "./requestHygiene.js";
 export * from "./privateFiles.js";

@@ -1,15 +1,14 @@
 /**
- * The items editor's rules, mirroring the order service's `validateOrder`: a product name of 1–200
- * characters, a quantity and a unit price that are whole numbers of at least 1, and the order's
- * numeric limits, read from the order service's own module (`@ops/order/orderLimits`: constants
- * only, no server code): at most 100 items, 10,000 of each, 10,000,000 yen a unit, 100,000,000 yen
- * an order. Numbers are read strictly from what the operator typed: "1.5", "0", "-2" and "1e3"
- * are refused, full-width digits (typed with a Japanese IME) and thousands separators are accepted.
+ * The items editor: the order service's own rules from `@ops/rules` (a product name of 1–200
+ * characters under the text rule, a quantity and a unit price that are whole numbers of at least
+ * 1, at most 100 items, 10,000 of each, 10,000,000 yen a unit, 100,000,000 yen an order), applied
+ * to what the operator typed. Numbers are read strictly: "1.5", "0", "-2" and "1e3" are refused,
+ * full-width digits (typed with a Japanese IME) and thousands separators are accepted.
  */
-import { MAX_ITEMS, MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "@ops/order/orderLimits";
+import { checkName, MAX_ITEMS, MAX_NAME_LENGTH, MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE, orderTotalError, quantityError, unitPriceError, type RuleProblem } from "@ops/rules";
 
 export { MAX_ITEMS, MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE };
-export const MAX_TEXT = 200;
+export const MAX_TEXT = MAX_NAME_LENGTH;
 
 export interface ItemDraft {
   /** Stable identity for the list (rows are added and removed). */
@@ -19,7 +18,7 @@ export interface ItemDraft {
   unitPrice: string;
 }
 
-export type ItemProblem = "required" | "tooLong" | "notWholeNumber" | "atLeastOne" | "tooLarge";
+export type ItemProblem = "required" | "tooLong" | "invalidText" | "notWholeNumber" | "atLeastOne" | "tooLarge";
 export type ItemField = "productName" | "quantity" | "unitPrice";
 export type ItemProblems = Partial<Record<ItemField, ItemProblem>>;
 
@@ -47,18 +46,32 @@ export function parseWholeNumber(text: string): { value: number } | { problem: I
   return { value };
 }
 
+/** The editor's word for each refusal the order rules can give a line's fields. */
+const ITEM_PROBLEM: Partial<Record<RuleProblem, ItemProblem>> = {
+  required: "required",
+  tooLong: "tooLong",
+  invalidText: "invalidText",
+  notPositiveWhole: "atLeastOne",
+  tooLarge: "tooLarge",
+};
+
+/** A typed number's problem: how it reads, then the order rule for `field`. */
+function numberProblem(text: string, rule: (n: number, field: string) => { problem: RuleProblem } | null): ItemProblem | undefined {
+  const parsed = parseWholeNumber(text);
+  if ("problem" in parsed) return parsed.problem;
+  const refused = rule(parsed.value, "");
+  return refused ? (ITEM_PROBLEM[refused.problem] ?? "notWholeNumber") : undefined;
+}
+
 /** The row's problems by field; empty when the row is valid. */
 export function validateItem(draft: ItemDraft): ItemProblems {
   const problems: ItemProblems = {};
-  const name = draft.productName.trim();
-  if (!name) problems.productName = "required";
-  else if (name.length > MAX_TEXT) problems.productName = "tooLong";
-  const quantity = parseWholeNumber(draft.quantity);
-  if ("problem" in quantity) problems.quantity = quantity.problem;
-  else if (quantity.value > MAX_QUANTITY) problems.quantity = "tooLarge";
-  const unitPrice = parseWholeNumber(draft.unitPrice);
-  if ("problem" in unitPrice) problems.unitPrice = unitPrice.problem;
-  else if (unitPrice.value > MAX_UNIT_PRICE) problems.unitPrice = "tooLarge";
+  const name = checkName(draft.productName, "product", "productName");
+  if (!name.ok) problems.productName = ITEM_PROBLEM[name.error.problem] ?? "required";
+  const quantity = numberProblem(draft.quantity, quantityError);
+  if (quantity) problems.quantity = quantity;
+  const unitPrice = numberProblem(draft.unitPrice, unitPriceError);
+  if (unitPrice) problems.unitPrice = unitPrice;
   return problems;
 }
 
@@ -66,7 +79,7 @@ export function validateItem(draft: ItemDraft): ItemProblems {
 export function itemSubtotal(draft: ItemDraft): number | null {
   const quantity = parseWholeNumber(draft.quantity);
   const unitPrice = parseWholeNumber(draft.unitPrice);
-  if ("problem" in quantity || "problem" in unitPrice || quantity.value > MAX_QUANTITY || unitPrice.value > MAX_UNIT_PRICE) return null;
+  if ("problem" in quantity || "problem" in unitPrice || quantityError(quantity.value, "") || unitPriceError(unitPrice.value, "")) return null;
   // Exact: at most 10,000 × 10,000,000 = 10^11.
   return quantity.value * unitPrice.value;
 }
@@ -90,7 +103,7 @@ export function summarizeItems(drafts: readonly ItemDraft[]): ItemsSummary {
     if (subtotal === null || Object.keys(validateItem(draft)).length > 0) invalidRows++;
     if (subtotal !== null) total += subtotal;
   }
-  const overLimit = total > MAX_ORDER_TOTAL;
+  const overLimit = orderTotalError(total) !== null;
   return { total, invalidRows, overLimit, complete: drafts.length > 0 && drafts.length <= MAX_ITEMS && invalidRows === 0 && !overLimit };
 }
 

@@ -1,26 +1,21 @@
 /**
  * A check of a notification template's `{{…}}` references against the documented variables
  * (the `templateVariables` query), run as the operator types so a misspelt name is flagged before
- * the server refuses the template. It mirrors the notification service's rules: item fields are
- * written without the `items.` prefix inside `{{#each items}}`, where `this`, `@index`, `@first`,
- * `@last` and `../name` also work; `@root.name` works anywhere; the helpers are `yen`, `date` and
+ * the server refuses the template. It applies the notification service's rules (names and depth
+ * from `@ops/rules`): item fields are written without the `items.` prefix inside
+ * `{{#each items}}`, where `this`, `@index`, `@first`, `@last` and `../name` also work; `@root.name` works anywhere; the helpers are `yen`, `date` and
  * `datetime`, the block helpers `if`, `unless`, `each` and `with`, nested at most
  * `MAX_BLOCK_DEPTH` deep. The server stays the judge (it parses with Handlebars); this is a fast,
  * forgiving scan. Pure.
  */
 
+import { BLOCK_HELPERS, HELPER_NAMES, MAX_BLOCK_DEPTH } from "@ops/rules";
 import { mustaches, parseCall, parsePath, type Call, type Expr } from "./templateSyntax";
 
-/** Formatting helpers the renderer registers. */
-export const HELPERS = ["yen", "date", "datetime"] as const;
-/** Block helpers templates may use. */
-export const BLOCK_HELPERS = ["if", "unless", "each", "with"] as const;
+/** The helpers, block helpers and nesting depth are the notification service's own (`@ops/rules`). */
+export { BLOCK_HELPERS, MAX_BLOCK_DEPTH };
+export const HELPERS = HELPER_NAMES;
 const EACH_DATA = ["index", "first", "last"];
-/**
- * Blocks inside one another the notification service renders (its renderLimits.ts); a chained
- * `{{else if}}` adds none. Mirrored here so the operator sees it while typing.
- */
-export const MAX_BLOCK_DEPTH = 4;
 
 export type TemplateProblem =
   /** A name that is not documented here; `allowed` are the names that are. `parent`: write `../name`. */
@@ -145,7 +140,7 @@ class Checker {
     const args = [...call.params, ...call.hash];
     if (args.length === 0 && !sub) return this.expression(call.head);
     const name = call.head?.kind === "path" ? call.head.text : "?";
-    if (!(HELPERS as readonly string[]).includes(name)) this.report({ kind: "unknownHelper", name, line: this.line, allowed: [...HELPERS] });
+    if (!HELPERS.includes(name)) this.report({ kind: "unknownHelper", name, line: this.line, allowed: [...HELPERS] });
     for (const arg of args) this.expression(arg);
     return SCALAR;
   }

@@ -286,6 +286,7 @@ export const en: Messages = {
 
   "itemProblem.required": "Required.",
   "itemProblem.tooLong": "At most {max} characters.",
+  "itemProblem.invalidText": "Remove the invisible control character.",
   "itemProblem.notWholeNumber": "Enter a whole number (no decimals or signs).",
   "itemProblem.atLeastOne": "Enter 1 or more.",
   "itemProblem.tooLarge": "At most {max}.",

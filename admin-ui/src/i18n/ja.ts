@@ -288,6 +288,7 @@ export const ja = {
 
   "itemProblem.required": "入力してください。",
   "itemProblem.tooLong": "{max}文字以内で入力してください。",
+  "itemProblem.invalidText": "見えない制御文字を取り除いてください。",
   "itemProblem.notWholeNumber": "整数で入力してください（小数や記号は使えません）。",
   "itemProblem.atLeastOne": "1以上の数を入力してください。",
   "itemProblem.tooLarge": "{max}以下で入力してください。",

@@ -36,7 +36,7 @@ describe("importReasonText", () => {
     // Recorded before the per-order limits: no max.
     ["LINE_TOTAL_TOO_LARGE", {}, "数量×単価の金額が大きすぎます。"],
     ["CURRENCY_NOT_JPY", {}, "通貨は日本円のみ扱えます。JPY と書くか、空欄にしてください。"],
-    ["INVALID_PAYMENT_METHOD", { maxLength: 40 }, "支払い方法は credit_card のように、英字で始まり英字・数字・下線（_）が続く2〜40文字で入力してください。"],
+    ["INVALID_PAYMENT_METHOD", { maxLength: 50 }, "支払い方法は credit_card のように、英字で始まり英字・数字・下線（_）が続く1〜50文字で入力してください。"],
     ["INVALID_PAYMENT_STATUS", {}, "支払い状態は completed（完了）か pending（処理待ち）にしてください。"],
     ["ORDER_REJECTED_BY_ROWS", { order: "K-1", firstRow: 2, rows: [4] }, "注文「K-1」は4行目にエラーがあるため取り込まれません（この行自体に問題はありません）。"],
     ["ORDER_REJECTED_BY_ROWS", { order: "K-1", firstRow: 2, rows: [3, 4, 1200] }, "注文「K-1」は3、4、1,200行目にエラーがあるため取り込まれません（この行自体に問題はありません）。"],

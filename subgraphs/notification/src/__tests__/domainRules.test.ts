@@ -4,7 +4,7 @@ import { characterCount, smsEncoding, smsSegments } from "../domain/smsSegments.
 import { formatJapanDate, formatJapanDateTime, formatYen } from "../domain/formatters.js";
 import { renderMessage, renderTemplate } from "../domain/renderTemplate.js";
 import { SAMPLE_ORDER, templateContext } from "../domain/templateContext.js";
-import { documentedVariables } from "../domain/templateVariables.js";
+import { documentedVariables } from "@ops/rules";
 
 describe("normalisePhoneNumber", () => {
   it.each([

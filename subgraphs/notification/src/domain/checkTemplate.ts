@@ -1,14 +1,14 @@
 /**
  * Decides whether a template may be saved: it must compile, its blocks may not nest deeper than
  * the rendering limit (renderLimits.ts), and every variable and helper it uses must be documented
- * (templateVariables.ts). Walks the Handlebars AST with scope, so `{{#each items}}` exposes the
+ * (`@ops/rules`' templateVariables.ts). Walks the Handlebars AST with scope, so `{{#each items}}` exposes the
  * item fields and `../x` climbs back to the order. Pure.
  */
 import Handlebars from "handlebars";
+import { BLOCK_HELPERS, documentedVariables, HELPER_NAMES, ITEM_VARIABLES, ROOT_VARIABLES } from "@ops/rules";
 import { BadUserInputError } from "@ops/service-kit";
 import { RENDER_LIMITS, RenderLimitError } from "./renderLimits.js";
 import { firstTooDeep } from "./templateDepth.js";
-import { BLOCK_HELPERS, documentedVariables, HELPERS, ITEM_VARIABLES, ROOT_VARIABLES } from "./templateVariables.js";
 
 type Shape =
   | { kind: "scalar" }
@@ -31,7 +31,6 @@ const ROOT: Shape = {
   fields: fieldsOf(ROOT_VARIABLES, (name) => (name === "items" ? { kind: "list", of: ITEM } : SCALAR)),
 };
 const EACH_DATA = ["index", "first", "last"];
-const HELPER_NAMES = HELPERS.map((h) => h.name);
 const ROOT_NAMES = ROOT_VARIABLES.map((v) => v.name);
 
 export interface TemplateCheck {

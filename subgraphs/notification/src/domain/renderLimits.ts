@@ -5,11 +5,12 @@
  * above what a shop's e-mail or SMS needs and far below what hurts the service. Pure data and
  * the error that names a limit; the renderer (renderTemplate.ts) enforces them as it goes.
  */
+import { MAX_BLOCK_DEPTH } from "@ops/rules";
 import { BadUserInputError } from "@ops/service-kit";
 
 export const RENDER_LIMITS = {
   /** Blocks (`{{#each}}`, `{{#if}}`, `{{#unless}}`, `{{#with}}`, any other) inside one another; `{{else if}}` adds none. */
-  depth: 4,
+  depth: MAX_BLOCK_DEPTH,
   /** Runs of an `{{#each}}` body in one message, all blocks together. */
   iterations: 10_000,
   /** Characters of a rendered body (e-mail or SMS). */

@@ -1,7 +1,7 @@
 import { BadUserInputError } from "@ops/service-kit";
 import type { NotificationTemplate as TemplateRow } from "../db.js";
 import { checkTemplate } from "../domain/checkTemplate.js";
-import { documentedVariables } from "../domain/templateVariables.js";
+import { documentedVariables } from "@ops/rules";
 
 export const NotificationTemplate = {
   variables: (t: TemplateRow) => {

@@ -2,7 +2,7 @@ import { pageSize, parseId, parseOrderRange } from "@ops/service-kit";
 import type { NotificationContext } from "../context.js";
 import { listNotifications, type NotificationFilter } from "../domain/listNotifications.js";
 import { previewTemplate, type PreviewInput } from "../domain/previewTemplate.js";
-import { documentedVariables } from "../domain/templateVariables.js";
+import { documentedVariables } from "@ops/rules";
 import { notificationStatesByOrderRange } from "../readModel.js";
 
 export const Query = {

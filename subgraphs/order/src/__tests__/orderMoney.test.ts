@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import { Kind, parse, type TypeNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, graphqlRequest, mustQuery, setDefaultHeaders, tempDir, testSecurity } from "@ops/service-kit/testing";
-import { MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "../domain/orderLimits.js";
+import { MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "@ops/rules";
 import { startOrderService, type OrderService } from "../server.js";
 
 let service: OrderService;

@@ -45,7 +45,7 @@ export interface ImportErrorParamsByCode {
    */
   LINE_TOTAL_TOO_LARGE: { max: number };
   CURRENCY_NOT_JPY: Record<string, never>;
-  /** Not an identifier such as credit_card: a letter, then letters, digits or underscores, 2 to `maxLength` characters. */
+  /** Not an identifier such as credit_card: a letter, then letters, digits or underscores, 1 to `maxLength` characters (the API's rule). */
   INVALID_PAYMENT_METHOD: { maxLength: number };
   /** Not completed nor pending. */
   INVALID_PAYMENT_STATUS: Record<string, never>;

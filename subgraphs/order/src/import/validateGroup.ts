@@ -1,17 +1,15 @@
 /**
  * The rules that span the rows of one order (one order_ref, or one row without it): at most
- * MAX_ITEMS rows (as through the API), every row valid, the same customer on all rows, one payment
- * method and status, and a payable total. An order is all-or-nothing: one bad row rejects it, and
+ * MAX_ITEMS rows, every row valid, the same customer on all rows, one payment method and status,
+ * a total within the order limit and, with a payment, a payable one — the item count, total and
+ * amount rules of `@ops/rules`, as through the API. An order is all-or-nothing: one bad row rejects it, and
  * every row of it is reported.
  */
-import { MAX_ITEMS, MAX_ORDER_TOTAL } from "../domain/orderLimits.js";
+import { CURRENCY, itemCountError, MAX_ITEMS, MAX_ORDER_TOTAL, MAX_PAYMENT_AMOUNT, MIN_PAYMENT_AMOUNT, orderTotal, orderTotalError, payableAmountError } from "@ops/rules";
 import type { CodedReason, OrderParams } from "./importErrorCodes.js";
 import type { ImportOptions, StagedRow } from "./importTypes.js";
 
 export { MAX_ITEMS };
-
-export const MIN_PAYMENT = 100;
-export const MAX_PAYMENT = 1_000_000;
 
 export interface GroupRow {
   rowNumber: number;
@@ -44,7 +42,7 @@ export interface ValidOrderGroup {
  * rejected whole (see `tooManyItemsErrors`).
  */
 export function validateGroup(orderKey: string, orderRef: string | null, rows: GroupRow[], options: Pick<ImportOptions, "createPayments">): { ok: true; order: ValidOrderGroup } | { ok: false; errors: GroupError[] } {
-  if (rows.length > MAX_ITEMS) {
+  if (itemCountError(rows.length)) {
     return { ok: false, errors: tooManyItemsErrors(orderRef, rows[0]!.rowNumber, rows.map((r) => r.rowNumber), rows.length) };
   }
   const label = orderLabel(orderRef, rows[0]!.rowNumber);
@@ -75,16 +73,16 @@ export function validateGroup(orderKey: string, orderRef: string | null, rows: G
     }
   }
   const items = rows.map((r) => ({ productName: r.data.productName!, quantity: r.data.quantity!, unitPrice: r.data.unitPrice! }));
-  const totalAmount = items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0);
-  if (totalAmount > MAX_ORDER_TOTAL) {
+  const totalAmount = orderTotal(items);
+  if (orderTotalError(totalAmount)) {
     const reason = `the total of ${label} is ${totalAmount.toLocaleString("en")} JPY, over the limit of ${MAX_ORDER_TOTAL.toLocaleString("en")} JPY per order`;
     errors.push({ rowNumber: rows[0]!.rowNumber, column: null, value: null, reason, code: "ORDER_TOTAL_TOO_LARGE", params: { ...orderParams(orderRef, rows), total: totalAmount, max: MAX_ORDER_TOTAL } });
   }
   const method = first.paymentMethod ?? null;
   const payment = options.createPayments && method ? { method, status: first.paymentStatus === "pending" ? ("PENDING" as const) : ("COMPLETED" as const) } : null;
-  if (payment && (totalAmount < MIN_PAYMENT || totalAmount > MAX_PAYMENT)) {
-    const reason = `the total of ${label} is ${totalAmount} JPY; a payment must be between ${MIN_PAYMENT} and ${MAX_PAYMENT.toLocaleString("en")} JPY`;
-    const params = { ...orderParams(orderRef, rows), total: totalAmount, min: MIN_PAYMENT, max: MAX_PAYMENT };
+  if (payment && payableAmountError(totalAmount, CURRENCY, "orderId")) {
+    const reason = `the total of ${label} is ${totalAmount} JPY; a payment must be between ${MIN_PAYMENT_AMOUNT} and ${MAX_PAYMENT_AMOUNT.toLocaleString("en")} JPY`;
+    const params = { ...orderParams(orderRef, rows), total: totalAmount, min: MIN_PAYMENT_AMOUNT, max: MAX_PAYMENT_AMOUNT };
     for (const r of rows) {
       errors.push({ rowNumber: r.rowNumber, column: "unit_price", value: String(r.data.unitPrice), reason, code: "PAYMENT_AMOUNT_OUT_OF_RANGE", params });
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GraphQLError } from "graphql";
 import { nameKey } from "../nameKey.js";
 import { allowedTransitions, assertTransition } from "../statusMachine.js";
-import { MAX_ITEMS, MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "../orderLimits.js";
+import { MAX_ITEMS, MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "@ops/rules";
 import { validateOrder } from "../validateOrder.js";
 
 function codeOf(fn: () => unknown): { code: unknown; field: unknown; params: unknown } {

@@ -96,7 +96,7 @@ describe("import error codes", () => {
         { rowNumber: 9, column: "quantity", code: "REQUIRED", params: { column: "quantity" } },
         { rowNumber: 9, column: "unit_price", code: "UNIT_PRICE_NOT_POSITIVE_YEN", params: { fraction: true } },
         { rowNumber: 10, column: "currency", code: "CURRENCY_NOT_JPY", params: {} },
-        { rowNumber: 10, column: "payment_method", code: "INVALID_PAYMENT_METHOD", params: { maxLength: 40 } },
+        { rowNumber: 10, column: "payment_method", code: "INVALID_PAYMENT_METHOD", params: { maxLength: 50 } },
         { rowNumber: 10, column: "payment_status", code: "INVALID_PAYMENT_STATUS", params: {} },
         { rowNumber: 10, column: "unit_price", code: "UNIT_PRICE_NOT_POSITIVE_YEN", params: { fraction: false } },
         { rowNumber: 11, column: "quantity", code: "QUANTITY_TOO_LARGE", params: { max: 10_000 } },

@@ -152,7 +152,7 @@ describe("readCsvFile", () => {
       [6, "unit_price", "unit_price must be a whole number of yen greater than 0 (JPY has no fractions)"],
       [7, "unit_price", "unit_price must be a whole number of yen greater than 0"],
       [8, "currency", "currency must be JPY (the services only take JPY)"],
-      [9, "payment_method", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores"],
+      [9, "payment_method", "payment_method must be an identifier such as credit_card: a letter, then up to 49 letters, digits or underscores"],
       [10, "payment_status", "payment_status must be completed or pending"],
       [11, "customer_name", "customer_name is required"],
       [11, "product_name", "product_name is required"],

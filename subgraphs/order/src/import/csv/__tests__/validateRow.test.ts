@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mapHeader, validateRow, type ParsedRow, type RowError } from "../index.js";
-import { MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "../../../domain/orderLimits.js";
+import { MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "@ops/rules";
 
 const HEADER = ["order_ref", "customer_email", "customer_name", "product_name", "quantity", "unit_price", "currency", "payment_method", "payment_status"];
 const { columns } = mapHeader(HEADER);
@@ -83,9 +83,9 @@ describe("validateRow", () => {
     ["price over the limit", { unit_price: "¥10,000,001" }, "unit_price", "¥10,000,001", "unit_price is at most 10,000,000 JPY", "UNIT_PRICE_TOO_LARGE", { max: 10_000_000 }],
     ["line over the order limit", { quantity: "10000", unit_price: "10001" }, null, null, "quantity × unit_price is over the limit of 100,000,000 JPY per order", "LINE_TOTAL_TOO_LARGE", { max: 100_000_000 }],
     ["other currency", { currency: "USD" }, "currency", "USD", "currency must be JPY (the services only take JPY)", "CURRENCY_NOT_JPY", {}],
-    ["method with a space", { payment_method: "credit card" }, "payment_method", "credit card", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores", "INVALID_PAYMENT_METHOD", { maxLength: 40 }],
-    ["one-letter method", { payment_method: "c" }, "payment_method", "c", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores", "INVALID_PAYMENT_METHOD", { maxLength: 40 }],
-    ["method starting with a digit", { payment_method: "3ds" }, "payment_method", "3ds", "payment_method must be an identifier such as credit_card: a letter, then 1 to 39 letters, digits or underscores", "INVALID_PAYMENT_METHOD", { maxLength: 40 }],
+    ["method with a space", { payment_method: "credit card" }, "payment_method", "credit card", "payment_method must be an identifier such as credit_card: a letter, then up to 49 letters, digits or underscores", "INVALID_PAYMENT_METHOD", { maxLength: 50 }],
+    ["method with a hyphen", { payment_method: "pay-easy" }, "payment_method", "pay-easy", "payment_method must be an identifier such as credit_card: a letter, then up to 49 letters, digits or underscores", "INVALID_PAYMENT_METHOD", { maxLength: 50 }],
+    ["method starting with a digit", { payment_method: "3ds" }, "payment_method", "3ds", "payment_method must be an identifier such as credit_card: a letter, then up to 49 letters, digits or underscores", "INVALID_PAYMENT_METHOD", { maxLength: 50 }],
     ["unknown status", { payment_status: "paid" }, "payment_status", "paid", "payment_status must be completed or pending", "INVALID_PAYMENT_STATUS", {}],
   ])("refuses %s", (_label, changes, column, value, reason, code, params) => {
     expect(errorsOf(changes)).toEqual([{ rowNumber: 7, column, value, reason, code, params }]);
@@ -108,10 +108,11 @@ describe("validateRow", () => {
     expect(parsed(row({ customer_name: "佐藤 太郎\r\n", product_name: "\t緑茶" }))).toMatchObject({ customerName: "佐藤 太郎", productName: "緑茶" });
   });
 
-  it("accepts the limits: 200 characters, 40-character method, JPY written as 円 or full-width", () => {
-    expect(parsed(row({ customer_name: "あ".repeat(200), payment_method: "a" + "b".repeat(39), currency: "ＪＰＹ" })).paymentMethod).toHaveLength(40);
+  it("accepts the limits: 200 characters, a method of 1 to 50 characters as the API does, JPY written as 円 or full-width", () => {
+    expect(parsed(row({ customer_name: "あ".repeat(200), payment_method: "a" + "b".repeat(49), currency: "ＪＰＹ" })).paymentMethod).toHaveLength(50);
+    expect(parsed(row({ payment_method: "C" })).paymentMethod).toBe("c");
     expect(parsed(row({ currency: "円" })).currency).toBe("JPY");
-    expect(errorsOf({ payment_method: "a" + "b".repeat(40) })[0]!.column).toBe("payment_method");
+    expect(errorsOf({ payment_method: "a" + "b".repeat(50) })[0]!.column).toBe("payment_method");
   });
 
   it("reads \\ (¥ in a Shift_JIS file) as JPY and as a yen mark in unit_price", () => {

@@ -1,5 +1,5 @@
 /**
- * The e-mail rule orders and imported rows share (no other imports: the import worker loads it).
+ * The e-mail rule orders and imported rows share (the API, the CSV import, the admin UI).
  * What a shop can send to: `local@domain`, the local part a dot-atom of printable ASCII (dots
  * anywhere, since Japanese carriers issued `taro..yamada.@docomo.ne.jp`), the domain host names
  * (Unicode labels allowed for Japanese domains, such as `例え.jp`). Refused: anything that could
@@ -32,7 +32,7 @@ const UNICODE_DOMAIN = /^[\p{L}\p{N}\p{M}-]{1,63}(?:\.[\p{L}\p{N}\p{M}-]{1,63})+
 const HYPHEN_AT_LABEL_END = /(?:^|\.)-|-(?:\.|$)/;
 // A numeric top-level label is an IP address written without brackets (user@192.168.0.1).
 const NUMERIC_TOP_LEVEL = /\.\d+$/;
-// C0, DEL, C1, and the bidirectional controls of service-kit's text rule.
+// C0, DEL, C1, and the bidirectional controls of the text rule (text.ts).
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** The first reason `email` (already trimmed) cannot be an order's address, or null when it can. */

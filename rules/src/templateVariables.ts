@@ -1,6 +1,8 @@
 /**
- * The documented variables templates may use (DESIGN section 3) and the helpers they may call.
- * A template using anything else is refused when saved. Pure data: no database, no GraphQL.
+ * The documented variables templates may use (DESIGN section 3), the helpers they may call and
+ * how deep their blocks may nest. The notification service refuses a template using anything else
+ * when it is saved and renders within the depth; the admin UI flags the same while it is typed.
+ * Pure data: no database, no GraphQL.
  */
 
 export interface TemplateVariable {
@@ -41,6 +43,16 @@ export const HELPERS: readonly TemplateVariable[] = [
 
 /** Block helpers built into Handlebars that templates may use. */
 export const BLOCK_HELPERS = ["if", "unless", "each", "with"] as const;
+
+/** The names of HELPERS, as templates call them. */
+export const HELPER_NAMES: readonly string[] = HELPERS.map((h) => h.name);
+
+/**
+ * Blocks (`{{#each}}`, `{{#if}}`, `{{#unless}}`, `{{#with}}`) inside one another a template may
+ * have; a chained `{{else if}}` adds none. `{{#each}}` blocks nested inside one another multiply
+ * what one message writes, so the renderer stops past this depth.
+ */
+export const MAX_BLOCK_DEPTH = 4;
 
 /** Item fields as `templateVariables` and `NotificationTemplate.variables` name them. */
 export const itemVariableName = (field: string): string => `items.${field}`;

@@ -1,7 +1,7 @@
 /**
- * The numeric limits of one order: `validateOrder` (the API), the CSV import (`validateRow`,
- * `validateGroup`) and the admin UI's order form all read them from here. The module imports
- * nothing, so the UI can import it (as `@ops/order/orderLimits`) without pulling server code.
+ * The limits of one order: the API (`validateOrderInput`), the CSV import (`validateRow`,
+ * `validateGroup`), the admin UI's order form, the demo and benchmark generators and the
+ * database's CHECK backstops all read them from here.
  *
  * Why these numbers. The shop sells to households and small businesses; the largest real orders
  * are a few hundred thousand yen, and a payment is capped at 1,000,000 yen anyway.
@@ -24,3 +24,5 @@ export const MAX_QUANTITY = 10_000;
 export const MAX_UNIT_PRICE = 10_000_000;
 /** Largest order total (the sum of quantity × unit price), whole yen. */
 export const MAX_ORDER_TOTAL = 100_000_000;
+/** Longest customer name and product name, in characters once trimmed. */
+export const MAX_NAME_LENGTH = 200;
