@@ -24,8 +24,8 @@ export function itemsByOrderIds(reader: SqliteReader, orderIds: readonly number[
 
 export function historyByOrderIds(reader: SqliteReader, orderIds: readonly number[]): OrderStatusChange[] {
   return reader
-    .all<{ id: number; order_id: number; from_status: string; to_status: string; reason: string | null; created_at: string }>(
-      "SELECT id, order_id, from_status, to_status, reason, created_at FROM order_status_changes WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+    .all<{ id: number; order_id: number; from_status: string; to_status: string; reason: string | null; actor: string | null; created_at: string }>(
+      "SELECT id, order_id, from_status, to_status, reason, actor, created_at FROM order_status_changes WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY id",
       idList(orderIds),
     )
     .map((r) => ({
@@ -33,6 +33,7 @@ export function historyByOrderIds(reader: SqliteReader, orderIds: readonly numbe
       orderId: r.order_id,
       fromStatus: r.from_status.toUpperCase() as OrderStatus,
       toStatus: r.to_status.toUpperCase() as OrderStatus,
+      actor: r.actor,
       reason: r.reason,
       createdAt: new Date(r.created_at),
     }));

@@ -1,6 +1,6 @@
 /** Per-request context: the database, the read path, the order reader and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
+import { groupBy, type BulkDb, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
 import type { PaymentDb } from "./db.js";
 import type { OrderReader } from "./domain/createPayment.js";
 import {
@@ -64,6 +64,8 @@ export function createLoaders(reader: SqliteReader) {
 export interface PaymentContext {
   identity: Identity | null;
   db: PaymentDb;
+  /** The bulk write connection: every status move goes through the payment gate on it. */
+  bulk: BulkDb;
   /** The plain-SQL read path (aggregates, hot lookups). */
   reader: SqliteReader;
   orders: OrderReader;
@@ -73,6 +75,6 @@ export interface PaymentContext {
 }
 
 /** A fresh context for one request. */
-export function createContext(db: PaymentDb, reader: SqliteReader, orders: OrderReader, identity: Identity | null, events: ServiceEvents): PaymentContext {
-  return { identity, db, reader, orders, events, loaders: createLoaders(reader) };
+export function createContext(db: PaymentDb, bulk: BulkDb, reader: SqliteReader, orders: OrderReader, identity: Identity | null, events: ServiceEvents): PaymentContext {
+  return { identity, db, bulk, reader, orders, events, loaders: createLoaders(reader) };
 }

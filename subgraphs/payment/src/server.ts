@@ -28,7 +28,7 @@ export interface PaymentServiceOptions extends DbOptions {
 
 export interface PaymentService extends RunningServer {
   db: PaymentDb;
-  /** The bulk write connection (imported payments, batch cancellations). */
+  /** The bulk write connection: every status move (the payment gate), imported payments, batch cancellations. */
   bulk: BulkDb;
 }
 
@@ -45,7 +45,7 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext(db, reader, orders, identity, events),
+    context: (_req, identity, events) => createContext(db, bulk, reader, orders, identity, events),
     events: {
       webhookSecret: options.security.webhookSecret,
       destinations: options.webhookUrls,

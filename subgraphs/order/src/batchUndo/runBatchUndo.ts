@@ -8,7 +8,7 @@
  */
 import type Database from "better-sqlite3";
 import { sqlDate } from "@ops/service-kit/lite";
-import { moveOrders } from "../domain/moveOrders.js";
+import { transition } from "../domain/transition.js";
 import type { JobHooks } from "../jobs/jobTypes.js";
 import { CANCELLED_BEFORE_START } from "../jobs/jobTypes.js";
 import { UNDO_CHUNK, type UndoMessageCode, type UndoStatus } from "./batchUndoTypes.js";
@@ -29,6 +29,8 @@ interface UndoRow {
   id: number;
   batch_id: string;
   reason: string;
+  /** Who started the undo (null only on rows older than the column). */
+  actor: string | null;
   status: UndoStatus;
   started_at: string | null;
   total: number;
@@ -39,7 +41,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs (or resumes) undo `undoId` to its end; returns the status it ended with. */
 export async function runBatchUndo(db: Database.Database, undoId: number, hooks: JobHooks = {}, options: UndoOptions = {}): Promise<UndoStatus> {
-  const read = () => db.prepare("SELECT id, batch_id, reason, status, started_at, total, done FROM batch_undos WHERE id = ?").get(undoId) as UndoRow | undefined;
+  const read = () => db.prepare("SELECT id, batch_id, reason, actor, status, started_at, total, done FROM batch_undos WHERE id = ?").get(undoId) as UndoRow | undefined;
   const job = read();
   if (!job) throw new Error(`undo ${undoId} does not exist`);
   if (job.status !== "pending" && job.status !== "running" && job.status !== "cancelling") return job.status;
@@ -84,7 +86,8 @@ export async function runBatchUndo(db: Database.Database, undoId: number, hooks:
     // Nothing left: a cancellation that came after the last chunk changes nothing, so it completed.
     if (ids.length === 0) return "done";
     if (state.status === "cancelling") return "cancelling";
-    const moved = moveOrders(db, { ids, to: "CANCELLED", reason: job.reason });
+    // Orders already shipped, delivered or cancelled are refused by the gate and counted as untouched.
+    const { moved } = transition(db, { ids, to: "CANCELLED", reason: job.reason, actor: job.actor ?? "batch undo" });
     progress.run(ids[ids.length - 1], ids.length, moved.length, ids.length - moved.length, sqlDate(new Date()), undoId);
     return "more";
   });

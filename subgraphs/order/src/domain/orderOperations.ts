@@ -6,10 +6,10 @@ import { BadUserInputError, ConflictError, NotFoundError, requireCleanText } fro
 import type { OrderTx } from "../db.js";
 import type { Order } from "../generated/prisma/client.js";
 import { ORDER_COLUMNS, toOrder, type OrderRow } from "../orderRow.js";
-import { moveOrders } from "./moveOrders.js";
 import { nameKey } from "./nameKey.js";
 import type { SqlConnection } from "./orderEvents.js";
 import { assertTransition, type OrderStatus } from "./statusMachine.js";
+import { transition } from "./transition.js";
 import type { ValidOrder } from "./validateOrder.js";
 
 export async function insertOrder(tx: OrderTx, order: ValidOrder) {
@@ -32,6 +32,8 @@ export interface StatusChange {
   expectedUpdatedAt?: Date | null;
   /** An operator confirming by hand (not the payment flow) must give a reason. */
   manual: boolean;
+  /** Who asks (the identity's name), for the history. */
+  actor: string;
   /** Called with the current status before anything changes (role checks that depend on it). */
   guard?: (from: OrderStatus, to: OrderStatus) => void;
 }
@@ -62,9 +64,10 @@ export function changeStatus(db: SqlConnection, change: StatusChange): Order {
       { field: "input.expectedUpdatedAt", params: { currentUpdatedAt: order.updatedAt.toISOString() } },
     );
   }
-  assertTransition(order.status, change.to);
-  // The caller's transaction holds the write lock: the order is still in the status just read.
-  const [moved] = moveOrders(db, { ids: [order.id], to: change.to, reason });
-  if (!moved) throw new ConflictError(`Order ${order.id} was changed by someone else; reload it and try again`, { field: "input.id" });
-  return moved;
+  // The caller's transaction holds the write lock: the gate sees the status just read.
+  const { moved, refused } = transition(db, { ids: [order.id], to: change.to, reason, actor: change.actor });
+  const [refusedOrder] = refused;
+  if (refusedOrder) assertTransition(refusedOrder.status, change.to);
+  if (!moved[0]) throw new ConflictError(`Order ${order.id} was changed by someone else; reload it and try again`, { field: "input.id" });
+  return moved[0];
 }

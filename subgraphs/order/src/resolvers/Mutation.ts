@@ -18,8 +18,10 @@ const guardFor = (ctx: OrderContext) => (from: OrderStatus, to: OrderStatus) => 
 };
 
 /** Changes the status and writes its event in one transaction (the status gate), then delivers the event. */
-async function move(ctx: OrderContext, change: StatusChange) {
-  const order = await ctx.bulk.write(() => changeStatus(ctx.bulk, change));
+async function move(ctx: OrderContext, change: Omit<StatusChange, "actor">) {
+  // Field roles let no anonymous request this far; the name is what the history records.
+  const actor = ctx.identity?.name ?? "anonymous";
+  const order = await ctx.bulk.write(() => changeStatus(ctx.bulk, { ...change, actor }));
   ctx.events.wake();
   return order;
 }

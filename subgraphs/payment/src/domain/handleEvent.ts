@@ -1,6 +1,7 @@
 /**
  * Events the payment service receives, each applied exactly once (the dedup mark and every
- * effect in one transaction on the bulk connection):
+ * effect in one transaction on the bulk connection); every payment move goes through the payment
+ * gate (paymentGate.ts), which refuses — and the handlers count — the moves the machine forbids:
  *
  * - `import.payments` creates an imported chunk's payments (see importPayments.ts).
  * - `order.cancelled` settles each named order's payment: a COMPLETED one is refunded in full
@@ -20,7 +21,7 @@ import { IMPORT_PAYMENTS, isEvent, ORDER_CANCELLED, ORDER_PAYMENT_REFUSED, type 
 import { sqlDate, type EventEnvelope, type EventHandler, type Logger } from "@ops/service-kit";
 import type { BulkDb } from "@ops/service-kit";
 import { applyImportPayments } from "./importPayments.js";
-import { REFRESH_BATCH_STATUS, refreshBatchStatusParams } from "./paymentBatches.js";
+import { movePayments, SERVICE_ACTOR, type RefundDetail } from "./paymentGate.js";
 import { MAX_REASON_LENGTH, refundAmount } from "./paymentRules.js";
 import { markProcessedSync } from "@ops/service-kit";
 
@@ -56,31 +57,23 @@ interface PaymentToSettle {
 const PAYMENTS_OF_ORDERS = `SELECT p.id, p.order_id, p.amount, p.status, p.batch_id,
   (SELECT MAX(a.created_at) FROM payment_attempts a WHERE a.payment_id = p.id AND +a.status = 'completed') AS completed_at
   FROM payments p WHERE p.order_id IN (SELECT value FROM json_each(?))`;
-const INSERT_REFUNDS = `INSERT INTO refunds (payment_id, amount, reason, status, kind, cause, created_at)
-  SELECT value ->> 0, value ->> 1, value ->> 2, 'completed', value ->> 3, value ->> 4, ? FROM json_each(?)`;
 const INSERT_AUDIT = `INSERT INTO audit_log (at, actor, actor_kind, actor_role, action, object_type, object_id, outcome, error_code, detail)
   VALUES (?, 'payment', 'service', NULL, 'compensationRefund', 'Payment', ?, 'SUCCESS', NULL, ?)`;
-const MARK_REFUNDED = `UPDATE payments SET status = 'refunded', updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'completed'`;
-const INSERT_FAILED_ATTEMPTS = `INSERT INTO payment_attempts (payment_id, transaction_id, status, failure_reason, created_at)
-  SELECT id, transaction_id, 'failed', ?, ? FROM payments WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'`;
-const MARK_FAILED = `UPDATE payments SET status = 'failed', failure_reason = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'`;
-
-/** A refund row to write: payment id, amount, reason, kind, cause (JSON or null). */
-type RefundRow = [number, number, string, "cancellation" | "compensation", string | null];
 
 /**
- * Writes refunds and marks their payments REFUNDED; a compensation also gets its audit entry
- * (the system, not a person, gave the money back — the trail must say why).
+ * Refunds the payments among `payments` that the gate allows (COMPLETED ones) with the detail
+ * `refundOf` gives each; a compensation also gets its audit entry (the system, not a person, gave
+ * the money back — the trail must say why). Returns the ids refunded and how many were refused.
  */
-function writeRefunds(db: BulkDb, refunds: RefundRow[], now: string): void {
-  if (refunds.length === 0) return;
-  // UNIQUE(payment_id) on refunds refuses a second refund: the event fails rather than pay twice.
-  db.statement(INSERT_REFUNDS).run(now, JSON.stringify(refunds));
-  const moved = db.statement(MARK_REFUNDED).run(now, JSON.stringify(refunds.map((r) => r[0]))).changes;
-  if (moved !== refunds.length) throw new Error(`refunded ${moved} of ${refunds.length} payments; rolled back`);
-  for (const [paymentId, amount, , kind, cause] of refunds) {
-    if (kind === "compensation") db.statement(INSERT_AUDIT).run(now, String(paymentId), JSON.stringify({ amount, ...(JSON.parse(cause!) as object) }));
+function refund(db: BulkDb, payments: readonly PaymentToSettle[], refundOf: (p: PaymentToSettle) => RefundDetail): { refunded: Set<number>; refused: number } {
+  const byId = new Map(payments.map((p) => [p.id, p]));
+  const { moved, refused } = movePayments(db, { to: "REFUNDED", ids: [...byId.keys()], actor: SERVICE_ACTOR, refundOf: (p) => refundOf(byId.get(p.id)!) });
+  const now = sqlDate(new Date());
+  for (const p of moved) {
+    const detail = refundOf(byId.get(p.id)!);
+    if (detail.kind === "compensation") db.statement(INSERT_AUDIT).run(now, String(p.id), JSON.stringify({ amount: refundAmount(p), ...(JSON.parse(detail.cause!) as object) }));
   }
+  return { refunded: new Set(moved.map((p) => p.id)), refused: refused.length };
 }
 
 /** True when the payment completed after `cancelledAt` (when its order was cancelled). */
@@ -88,18 +81,27 @@ function completedAfter(p: PaymentToSettle, cancelledAt: string | null | undefin
   return !!p.completed_at && !!cancelledAt && Date.parse(p.completed_at) > Date.parse(cancelledAt);
 }
 
-/** The refund row of a compensation: the system gives back a payment its cancelled order cannot use. */
-function compensationRefund(p: PaymentToSettle, cancelledAt: string | null | undefined): RefundRow {
+/** A compensation: the system gives back a payment its cancelled order cannot use. */
+function compensationRefund(p: PaymentToSettle, cancelledAt: string | null | undefined): RefundDetail {
   const completedAt = p.completed_at ? new Date(p.completed_at).toISOString() : null;
-  return [p.id, refundAmount(p), COMPENSATION_REASON, "compensation", JSON.stringify({ cancelledAt: cancelledAt ?? null, completedAt })];
+  return { reason: COMPENSATION_REASON, kind: "compensation", cause: JSON.stringify({ cancelledAt: cancelledAt ?? null, completedAt }) };
+}
+
+/** What one settling event did: payments refunded and failed, and those the gate refused (already failed or refunded). */
+export interface SettleCounts {
+  refunded: number;
+  failed: number;
+  refused: number;
 }
 
 /**
- * Applies `order.cancelled` for every order it names, inside the caller's transaction on `db`;
- * returns the effect per order id. Refunds add no attempt (as `refundPayment`); failures record
- * the failed attempt (as `failPayment`).
+ * Applies `order.cancelled` for every order it names, inside the caller's transaction on `db`,
+ * through the payment gate: every payment of those orders is offered for a refund (the gate
+ * refunds the COMPLETED ones and refuses the others) and the PENDING ones are failed. Returns the
+ * effect per order id and the counts. Refunds add no attempt (as `refundPayment`); failures
+ * record the failed attempt (as `failPayment`).
  */
-export function applyOrdersCancelled(db: BulkDb, data: { orders: readonly CancelledOrder[] }): Map<number, CancelEffect> {
+export function applyOrdersCancelled(db: BulkDb, data: { orders: readonly CancelledOrder[] }): { effects: Map<number, CancelEffect>; counts: SettleCounts } {
   const orders = Array.isArray(data?.orders) ? data.orders.filter((o) => Number.isSafeInteger(o?.id)) : [];
   // A batch naming an order twice must not settle it twice: the first mention wins.
   const reasons = new Map<number, string | null | undefined>();
@@ -110,48 +112,34 @@ export function applyOrdersCancelled(db: BulkDb, data: { orders: readonly Cancel
     cancelledAt.set(o.id, o.updatedAt);
   }
   const effects = new Map<number, CancelEffect>([...reasons.keys()].map((id) => [id, "none"]));
-  if (reasons.size === 0) return effects;
+  if (reasons.size === 0) return { effects, counts: { refunded: 0, failed: 0, refused: 0 } };
 
   const payments = db.statement(PAYMENTS_OF_ORDERS).all(JSON.stringify([...reasons.keys()])) as PaymentToSettle[];
-  const refunds: RefundRow[] = [];
-  const failed: number[] = [];
+  const pending = payments.filter((p) => p.status === "pending");
+  const others = payments.filter((p) => p.status !== "pending");
+  // Completed after the cancellation (the event was on its way): a compensation, not a cancellation refund.
+  const { refunded, refused } = refund(db, others, (p) => {
+    const at = cancelledAt.get(p.order_id);
+    return completedAfter(p, at) ? compensationRefund(p, at) : { reason: cancellationRefundReason(reasons.get(p.order_id)), kind: "cancellation", cause: null };
+  });
+  const failed = movePayments(db, { to: "FAILED", ids: pending.map((p) => p.id), reason: CANCELLED_REASON, actor: SERVICE_ACTOR });
+  const failedIds = new Set(failed.moved.map((p) => p.id));
   for (const p of payments) {
-    if (p.status === "completed") {
-      // Completed after the cancellation (the event was on its way): a compensation, not a cancellation refund.
-      const at = cancelledAt.get(p.order_id);
-      refunds.push(completedAfter(p, at) ? compensationRefund(p, at) : [p.id, refundAmount(p), cancellationRefundReason(reasons.get(p.order_id)), "cancellation", null]);
-      effects.set(p.order_id, "refunded");
-    } else if (p.status === "pending") {
-      failed.push(p.id);
-      effects.set(p.order_id, "failed");
-    }
+    if (refunded.has(p.id)) effects.set(p.order_id, "refunded");
+    else if (failedIds.has(p.id)) effects.set(p.order_id, "failed");
   }
-  const now = sqlDate(new Date());
-  writeRefunds(db, refunds, now);
-  if (failed.length > 0) {
-    const ids = JSON.stringify(failed);
-    db.statement(INSERT_FAILED_ATTEMPTS).run(CANCELLED_REASON, now, ids);
-    db.statement(MARK_FAILED).run(CANCELLED_REASON, now, ids);
-  }
-  const batches = payments.filter((p) => p.batch_id && (p.status === "completed" || p.status === "pending")).map((p) => p.batch_id!);
-  if (batches.length > 0) db.statement(REFRESH_BATCH_STATUS).run(...refreshBatchStatusParams(batches));
-  return effects;
+  return { effects, counts: { refunded: refunded.size, failed: failedIds.size, refused: refused + failed.refused.length } };
 }
 
-/** Applies `order.payment_refused`: each payment still COMPLETED is refunded as a compensation. */
-export function applyPaymentsRefused(db: BulkDb, data: PaymentRefusedData): number {
+/** Applies `order.payment_refused`: each payment still COMPLETED is refunded as a compensation; the gate refuses the others. */
+export function applyPaymentsRefused(db: BulkDb, data: PaymentRefusedData): SettleCounts {
   const named = Array.isArray(data?.payments) ? data.payments.filter((p) => Number.isSafeInteger(p?.orderId)) : [];
-  if (named.length === 0) return 0;
+  if (named.length === 0) return { refunded: 0, failed: 0, refused: 0 };
   const cancelledAt = new Map(named.map((p) => [p.orderId, p.cancelledAt]));
   const payments = db.statement(PAYMENTS_OF_ORDERS).all(JSON.stringify([...cancelledAt.keys()])) as PaymentToSettle[];
-  const refunds: RefundRow[] = [];
   // The order service saw the completion after the cancellation: a compensation whatever the clocks say.
-  for (const p of payments) if (p.status === "completed") refunds.push(compensationRefund(p, cancelledAt.get(p.order_id)));
-  const now = sqlDate(new Date());
-  writeRefunds(db, refunds, now);
-  const batches = payments.filter((p) => p.batch_id && p.status === "completed").map((p) => p.batch_id!);
-  if (batches.length > 0) db.statement(REFRESH_BATCH_STATUS).run(...refreshBatchStatusParams(batches));
-  return refunds.length;
+  const { refunded, refused } = refund(db, payments, (p) => compensationRefund(p, cancelledAt.get(p.order_id)));
+  return { refunded: refunded.size, failed: 0, refused };
 }
 
 export interface PaymentEventDeps {
@@ -177,10 +165,13 @@ export function createPaymentEventHandler(deps: PaymentEventDeps): EventHandler 
     return bulk.write(() => {
       if (!markProcessedSync(bulk, event)) return "duplicate";
       // Refunds and failures caused by a cancellation produce no event: nothing to wake.
-      if (isEvent(event, ORDER_CANCELLED)) applyOrdersCancelled(bulk, event.data);
-      else if (isEvent(event, ORDER_PAYMENT_REFUSED)) {
-        const refunded = applyPaymentsRefused(bulk, event.data);
-        if (refunded > 0) logger.warn("payments completed after their orders were cancelled were refunded", { refunded, eventId: event.id });
+      if (isEvent(event, ORDER_CANCELLED)) {
+        const { counts } = applyOrdersCancelled(bulk, event.data);
+        // Payments already failed or refunded are skipped by the gate, never settled twice.
+        if (counts.refused > 0) logger.info("order.cancelled: payments already settled were skipped", { ...counts, eventId: event.id });
+      } else if (isEvent(event, ORDER_PAYMENT_REFUSED)) {
+        const counts = applyPaymentsRefused(bulk, event.data);
+        if (counts.refunded > 0) logger.warn("payments completed after their orders were cancelled were refunded", { ...counts, eventId: event.id });
       } else return "ignored";
       return "applied";
     });

@@ -3,7 +3,7 @@
  * other input is CONFLICT. A key is remembered in the transaction that produced its result.
  */
 import crypto from "node:crypto";
-import { BadUserInputError, ConflictError } from "@ops/service-kit";
+import { BadUserInputError, ConflictError, sqlDate, type BulkDb } from "@ops/service-kit";
 import type { PaymentTx } from "../db.js";
 
 export type IdempotentOperation = "createPayment" | "refundPayment";
@@ -52,7 +52,19 @@ export function idempotencyRequest(
  */
 export async function replayedResult(tx: PaymentTx, request: IdempotencyRequest | null): Promise<number | null> {
   if (!request) return null;
-  const row = await tx.idempotencyKey.findUnique({ where: { key: request.key } });
+  return replayOf(request, await tx.idempotencyKey.findUnique({ where: { key: request.key } }));
+}
+
+/** `replayedResult` on the bulk connection, inside the caller's write transaction. */
+export function replayedResultSync(db: BulkDb, request: IdempotencyRequest | null): number | null {
+  if (!request) return null;
+  const row = db.statement("SELECT operation, request_hash AS requestHash, result_id AS resultId FROM idempotency_keys WHERE key = ?").get(request.key) as
+    | { operation: string; requestHash: string; resultId: number }
+    | undefined;
+  return replayOf(request, row ?? null);
+}
+
+function replayOf(request: IdempotencyRequest, row: { operation: string; requestHash: string; resultId: number } | null): number | null {
   if (!row) return null;
   if (row.operation !== request.operation || row.requestHash !== request.hash) {
     throw new ConflictError(
@@ -69,4 +81,16 @@ export async function rememberResult(tx: PaymentTx, request: IdempotencyRequest 
   await tx.idempotencyKey.create({
     data: { key: request.key, operation: request.operation, requestHash: request.hash, resultId },
   });
+}
+
+/** `rememberResult` on the bulk connection, inside the caller's write transaction. */
+export function rememberResultSync(db: BulkDb, request: IdempotencyRequest | null, resultId: number): void {
+  if (!request) return;
+  db.statement("INSERT INTO idempotency_keys (key, operation, request_hash, result_id, created_at) VALUES (?, ?, ?, ?, ?)").run(
+    request.key,
+    request.operation,
+    request.hash,
+    resultId,
+    sqlDate(new Date()),
+  );
 }

@@ -7,24 +7,25 @@
  * - every payment in multi-row INSERTs, `ON CONFLICT(order_id) DO NOTHING`: UNIQUE(order_id)
  *   stays, so an order that already has a payment (paid by hand, or named by another batch) is
  *   skipped, never charged twice;
- * - a `payment_attempts` row per COMPLETED payment, as `completePayment` records one;
  * - the batch's `payment_batches` row, its count and total grown by what this event inserted;
- * - ONE `payment.completed` event for the COMPLETED payments this event inserted (the order
- *   service confirms them in bulk); PENDING ones wait for `completePayment` like any other.
+ * - every payment is inserted PENDING; the ones the file records as paid then move to COMPLETED
+ *   through the payment gate, as `completePayment` moves one: a `payment_attempts` row each (actor
+ *   `payment`) and ONE `payment.completed` event for them (the order service confirms them in
+ *   bulk). PENDING ones wait for `completePayment` like any other.
  *
  * The order service validated every row already; an item that breaks a payment rule anyway is
  * skipped and logged, never allowed to block the rest of its chunk.
  */
 import crypto from "node:crypto";
-import type { CompletedPayment, ImportPaymentItem, ImportPaymentsData } from "@ops/contracts";
+import type { ImportPaymentItem, ImportPaymentsData } from "@ops/contracts";
 import { sqlDate, type EventEnvelope, type Logger } from "@ops/service-kit";
 import type { BulkDb } from "@ops/service-kit";
-import { emitPaymentsCompletedSync } from "./paymentEvents.js";
+import { movePayments, SERVICE_ACTOR } from "./paymentGate.js";
 import { ADD_TO_BATCH, addToBatchParams, REFRESH_BATCH_STATUS, refreshBatchStatusParams } from "./paymentBatches.js";
 import { assertPayableAmount, normalisePaymentMethod } from "./paymentRules.js";
 import { markProcessedSync } from "@ops/service-kit";
 
-/** Rows per multi-row INSERT (6 bound values per row, well under SQLite's 32,766). */
+/** Rows per multi-row INSERT (5 bound values per row, well under SQLite's 32,766). */
 const ROWS_PER_INSERT = 500;
 
 /** An item that could be inserted: amount, currency, method and status checked. */
@@ -111,17 +112,14 @@ export function transactionIds(n: number): string[] {
 
 function insertSql(rows: number): string {
   return `INSERT INTO payments (order_id, amount, currency, status, payment_method, transaction_id, batch_id, created_at, updated_at)
-    VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, @batch, @now, @now)").join(", ")}
-    ON CONFLICT(order_id) DO NOTHING RETURNING id, order_id, amount, status`;
+    VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, 'pending', ?, ?, @batch, @now, @now)").join(", ")}
+    ON CONFLICT(order_id) DO NOTHING RETURNING id, order_id, amount`;
 }
 const FULL_INSERT = insertSql(ROWS_PER_INSERT);
 /** The rest of an event (fewer than ROWS_PER_INSERT rows) goes row by row: one cached statement, not one per size. */
 const ONE_ROW_INSERT = insertSql(1);
 
-type WrittenRow = { id: number; order_id: number; amount: number; status: string };
-
-const INSERT_COMPLETED_ATTEMPTS = `INSERT INTO payment_attempts (payment_id, transaction_id, status, created_at)
-  SELECT id, transaction_id, 'completed', ? FROM payments WHERE id IN (SELECT value FROM json_each(?))`;
+type WrittenRow = { id: number; order_id: number; amount: number };
 
 export interface ImportPaymentsResult {
   status: "applied" | "duplicate";
@@ -150,30 +148,29 @@ export async function applyImportPayments(db: BulkDb, event: EventEnvelope<Impor
     if (!markProcessedSync(db, event)) return { status: "duplicate", inserted: 0, completed: 0, skipped: 0, invalid, events: 0 };
     const now = sqlDate(new Date());
     const named = { batch: data.batchId, now };
-    const completed: CompletedPayment[] = [];
+    const paid = new Set(valid.filter((p) => p.status === "completed").map((p) => p.orderId));
+    const completed: number[] = [];
     let inserted = 0;
     let insertedAmount = 0;
     const record = (written: WrittenRow[]) => {
       inserted += written.length;
       for (const w of written) {
         insertedAmount += w.amount;
-        if (w.status === "completed") completed.push({ paymentId: w.id, orderId: w.order_id, amount: w.amount });
+        if (paid.has(w.order_id)) completed.push(w.id);
       }
     };
-    const rowParams = (p: ValidItem, k: number) => [p.orderId, p.amount, p.currency, p.status, p.paymentMethod, txIds[k]!];
+    const rowParams = (p: ValidItem, k: number) => [p.orderId, p.amount, p.currency, p.paymentMethod, txIds[k]!];
     let start = 0;
     for (; start + ROWS_PER_INSERT <= valid.length; start += ROWS_PER_INSERT) {
       const params = valid.slice(start, start + ROWS_PER_INSERT).flatMap((p, k) => rowParams(p, start + k));
       record(db.statement(FULL_INSERT).all(...params, named) as WrittenRow[]);
     }
     for (let k = start; k < valid.length; k++) record(db.statement(ONE_ROW_INSERT).all(...rowParams(valid[k]!, k), named) as WrittenRow[]);
-    completed.sort((a, b) => a.paymentId - b.paymentId);
-    if (completed.length > 0) db.statement(INSERT_COMPLETED_ATTEMPTS).run(now, JSON.stringify(completed.map((c) => c.paymentId)));
     db.statement(ADD_TO_BATCH).run(...addToBatchParams(data.batchId, inserted, insertedAmount));
     // New payments reopen a batch that was undone before (retrying its failed rows, say).
     if (inserted > 0) db.statement(REFRESH_BATCH_STATUS).run(...refreshBatchStatusParams([data.batchId]));
-    const events = emitPaymentsCompletedSync(db, completed, data.batchId);
-    return { status: "applied", inserted, completed: completed.length, skipped: valid.length - inserted, invalid, events };
+    const paidNow = movePayments(db, { to: "COMPLETED", ids: completed, actor: SERVICE_ACTOR });
+    return { status: "applied", inserted, completed: paidNow.moved.length, skipped: valid.length - inserted, invalid, events: paidNow.events };
   });
   if (result.status === "applied" && invalid.length > 0) {
     logger.warn("import.payments: items skipped", { eventId: event.id, batchId: data.batchId, skipped: invalid.length, first: invalid.slice(0, 5) });

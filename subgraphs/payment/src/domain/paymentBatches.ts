@@ -53,14 +53,3 @@ export function addToBatchParams(batchId: string, count: number, amount: number,
   const at = sqlDate(now);
   return [batchId, count, amount, at, at];
 }
-
-interface RawExecutor {
-  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
-}
-
-/** REFRESH_BATCH_STATUS inside a Prisma transaction (a single refund through the API). */
-export async function refreshBatchStatus(tx: RawExecutor, batchIds: readonly (string | null)[]): Promise<void> {
-  const ids = batchIds.filter((id): id is string => !!id);
-  if (ids.length === 0) return;
-  await tx.$executeRawUnsafe(REFRESH_BATCH_STATUS, ...refreshBatchStatusParams(ids));
-}

@@ -4,8 +4,7 @@
  * import completes a batch of payments with one delivery per destination.
  */
 import { PAYMENT_COMPLETED, type CompletedPayment, type PaymentCompletedData } from "@ops/contracts";
-import { enqueueEvent, enqueueEventSync, newEvent, type SyncDatabase } from "@ops/service-kit";
-import type { Payment, PaymentTx } from "../db.js";
+import { enqueueEventSync, newEvent, type SyncDatabase } from "@ops/service-kit";
 
 /** The producing service's name in every envelope. */
 export const PAYMENT_SOURCE = "payment";
@@ -16,22 +15,9 @@ export const PAYMENT_EVENTS = {
 } as const;
 
 /**
- * Writes one `payment.completed` event for `payments` (just completed) inside the same
- * transaction `tx`; nothing for an empty list. Returns the number of events written.
- */
-export async function emitPaymentsCompleted(tx: PaymentTx, payments: readonly Payment[]): Promise<number> {
-  if (payments.length === 0) return 0;
-  const data: PaymentCompletedData = {
-    payments: payments.map((p) => ({ paymentId: p.id, orderId: p.orderId, amount: p.amount })),
-  };
-  const route = PAYMENT_EVENTS.completed;
-  await enqueueEvent(tx, newEvent(PAYMENT_SOURCE, route.type, data), route.destinations);
-  return 1;
-}
-
-/**
- * `emitPaymentsCompleted` for the bulk path: one `payment.completed` event for every payment in
- * `payments` (written on the better-sqlite3 connection, inside the caller's transaction).
+ * Writes one `payment.completed` event for every payment in `payments` (just completed by the
+ * payment gate) on the bulk connection, inside the caller's transaction; nothing for an empty
+ * list. Returns the number of events written.
  */
 export function emitPaymentsCompletedSync(db: SyncDatabase, payments: CompletedPayment[], batchId?: string): number {
   if (payments.length === 0) return 0;

@@ -1,12 +1,15 @@
 /**
  * Payment operations. Each runs inside the transaction it is given, so a caller can write more
- * (an outbox event, an audit entry) atomically with the change.
+ * (an outbox event, an audit entry) atomically with the change. Status moves run on the bulk
+ * connection, through the payment gate (paymentGate.ts), like every other payment move.
  */
 import crypto from "node:crypto";
-import { ConflictError, isUniqueViolationOn, NotFoundError } from "@ops/service-kit";
-import type { Payment, PaymentTx, Prisma } from "../db.js";
+import { ConflictError, isUniqueViolationOn, NotFoundError, type BulkDb } from "@ops/service-kit";
+import type { Payment, PaymentTx } from "../db.js";
+import { PAYMENT_SELECT, toPayment, type PaymentRow } from "../paymentRow.js";
 import { rememberResult, replayedResult, type IdempotencyRequest } from "./idempotency.js";
-import { assertNotStale, assertPaymentMove, normaliseReason, type PaymentStatus } from "./paymentRules.js";
+import { movePayments, type PaymentMove } from "./paymentGate.js";
+import { assertNotStale, assertPaymentMove, normaliseReason } from "./paymentRules.js";
 
 export interface NewPayment {
   orderId: number;
@@ -62,63 +65,52 @@ export async function insertPayment(tx: PaymentTx, payment: NewPayment, idempote
 }
 
 /** The payment with `id`, or NOT_FOUND naming `field`. */
-export async function loadPayment(tx: PaymentTx, id: number, field: string): Promise<Payment> {
-  const payment = await tx.payment.findUnique({ where: { id } });
-  if (!payment) throw new NotFoundError(`Payment ${id} does not exist`, { field, params: { id } });
-  return payment;
-}
-
-/**
- * Moves `payment` to `to` if the machine allows it. The status/updatedAt guard makes a
- * concurrent move fail here instead of being overwritten.
- */
-export async function movePayment(
-  tx: PaymentTx,
-  payment: Payment,
-  to: PaymentStatus,
-  data: Omit<Prisma.PaymentUpdateManyMutationInput, "status">,
-  field: string,
-): Promise<void> {
-  assertPaymentMove(payment.id, payment.status, to, field);
-  const updated = await tx.payment.updateMany({
-    where: { id: payment.id, status: payment.status, updatedAt: payment.updatedAt },
-    data: { ...data, status: to },
-  });
-  if (updated.count !== 1) {
-    throw new ConflictError(`Payment ${payment.id} was changed by someone else; reload it and try again`, { field, params: { id: payment.id } });
-  }
+export function loadPayment(db: BulkDb, id: number, field: string): Payment {
+  const row = db.statement(`${PAYMENT_SELECT} WHERE id = ?`).get(id) as PaymentRow | undefined;
+  if (!row) throw new NotFoundError(`Payment ${id} does not exist`, { field, params: { id } });
+  return toPayment(row);
 }
 
 export interface StatusChange {
   id: number;
   expectedUpdatedAt?: Date | null;
+  /** Who asks (the identity's name), for the attempt or refund row. */
+  actor: string;
 }
 
-/** PENDING → COMPLETED, recording the successful attempt. */
-export async function completePayment(tx: PaymentTx, change: StatusChange): Promise<Payment> {
-  const payment = await loadPayment(tx, change.id, "id");
-  assertNotStale(payment.id, payment.updatedAt, change.expectedUpdatedAt, "expectedUpdatedAt");
-  await movePayment(tx, payment, "COMPLETED", { failureReason: null }, "id");
-  await tx.paymentAttempt.create({ data: { paymentId: payment.id, transactionId: payment.transactionId, status: "COMPLETED" } });
-  return tx.payment.findUniqueOrThrow({ where: { id: payment.id } });
+/** Where a move's errors point in the mutation's input. */
+interface Fields {
+  id: string;
+  expectedUpdatedAt: string;
+}
+
+/**
+ * One payment through the payment gate, inside the caller's write transaction on `db`: NOT_FOUND,
+ * CONFLICT for a stale `expectedUpdatedAt`, CONFLICT naming the status when the machine forbids
+ * the move.
+ */
+export function moveOnePayment(db: BulkDb, change: StatusChange, move: PaymentMove, fields: Fields): Payment {
+  const payment = loadPayment(db, change.id, fields.id);
+  assertNotStale(payment.id, payment.updatedAt, change.expectedUpdatedAt, fields.expectedUpdatedAt);
+  const { moved, refused } = movePayments(db, move);
+  const [refusedPayment] = refused;
+  if (refusedPayment) assertPaymentMove(refusedPayment.id, refusedPayment.status, move.to, fields.id);
+  // The caller's transaction holds the write lock: the payment read above cannot have gone.
+  return moved[0]!;
+}
+
+/** PENDING → COMPLETED, recording the successful attempt and writing `payment.completed`. */
+export function completePayment(db: BulkDb, change: StatusChange): Payment {
+  return moveOnePayment(db, change, { to: "COMPLETED", ids: [change.id], actor: change.actor }, { id: "id", expectedUpdatedAt: "expectedUpdatedAt" });
 }
 
 /** PENDING → FAILED with a reason, kept on the payment and on the recorded attempt. */
-export async function failPayment(tx: PaymentTx, change: StatusChange & { reason: string }): Promise<Payment> {
+export function failPayment(db: BulkDb, change: StatusChange & { reason: string }): Payment {
   const reason = normaliseReason(change.reason, "input.reason");
-  const payment = await loadPayment(tx, change.id, "input.id");
-  assertNotStale(payment.id, payment.updatedAt, change.expectedUpdatedAt, "input.expectedUpdatedAt");
-  await movePayment(tx, payment, "FAILED", { failureReason: reason }, "input.id");
-  await tx.paymentAttempt.create({
-    data: { paymentId: payment.id, transactionId: payment.transactionId, status: "FAILED", failureReason: reason },
-  });
-  return tx.payment.findUniqueOrThrow({ where: { id: payment.id } });
+  return moveOnePayment(db, change, { to: "FAILED", ids: [change.id], reason, actor: change.actor }, { id: "input.id", expectedUpdatedAt: "input.expectedUpdatedAt" });
 }
 
 /** FAILED → PENDING with a new transaction id; the failed attempt stays in payment_attempts. */
-export async function retryPayment(tx: PaymentTx, change: StatusChange): Promise<Payment> {
-  const payment = await loadPayment(tx, change.id, "id");
-  assertNotStale(payment.id, payment.updatedAt, change.expectedUpdatedAt, "expectedUpdatedAt");
-  await movePayment(tx, payment, "PENDING", { transactionId: crypto.randomUUID(), failureReason: null }, "id");
-  return tx.payment.findUniqueOrThrow({ where: { id: payment.id } });
+export function retryPayment(db: BulkDb, change: StatusChange): Payment {
+  return moveOnePayment(db, change, { to: "PENDING", ids: [change.id], actor: change.actor }, { id: "id", expectedUpdatedAt: "expectedUpdatedAt" });
 }

@@ -1,8 +1,7 @@
 import { parseId } from "@ops/service-kit";
 import type { PaymentContext } from "../context.js";
+import type { Payment } from "../db.js";
 import { createPayment, type CreatePaymentRequest } from "../domain/createPayment.js";
-import { refreshBatchStatus } from "../domain/paymentBatches.js";
-import { emitPaymentsCompleted } from "../domain/paymentEvents.js";
 import { completePayment, failPayment, retryPayment } from "../domain/paymentOperations.js";
 import { refundPayment } from "../domain/refundPayment.js";
 
@@ -22,42 +21,35 @@ interface RefundInput {
   expectedUpdatedAt?: Date | null;
 }
 
+/** The name the attempt and refund rows record; field roles let no anonymous request this far. */
+const actorOf = (ctx: PaymentContext) => ctx.identity?.name ?? "anonymous";
+
+/**
+ * Runs one status move through the payment gate in one write transaction on the bulk connection
+ * (with its attempt or refund, the batch's status and `payment.completed`), then delivers events.
+ */
+async function move(ctx: PaymentContext, work: () => Payment): Promise<Payment> {
+  const payment = await ctx.bulk.write(work);
+  ctx.events.wake();
+  return payment;
+}
+
 export const Mutation = {
   createPayment: (_: unknown, { input }: { input: CreatePaymentRequest }, ctx: PaymentContext) => createPayment(ctx, input),
-  /** Completes the payment and writes `payment.completed` in one transaction, then delivers it. */
-  completePayment: async (_: unknown, args: StatusArgs, ctx: PaymentContext) => {
+  completePayment: (_: unknown, args: StatusArgs, ctx: PaymentContext) => {
     const id = parseId(args.id);
-    const payment = await ctx.db.$transaction(async (tx) => {
-      const completed = await completePayment(tx, { id, expectedUpdatedAt: args.expectedUpdatedAt });
-      await emitPaymentsCompleted(tx, [completed]);
-      return completed;
-    });
-    ctx.events.wake();
-    return payment;
+    return move(ctx, () => completePayment(ctx.bulk, { id, expectedUpdatedAt: args.expectedUpdatedAt, actor: actorOf(ctx) }));
   },
-  // A move of an imported payment can settle (or reopen) its batch: its status follows in the same transaction.
   failPayment: (_: unknown, { input }: { input: FailInput }, ctx: PaymentContext) => {
     const id = parseId(input.id, "input.id");
-    return ctx.db.$transaction(async (tx) => {
-      const payment = await failPayment(tx, { id, reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt });
-      await refreshBatchStatus(tx, [payment.batchId]);
-      return payment;
-    });
+    return move(ctx, () => failPayment(ctx.bulk, { id, reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, actor: actorOf(ctx) }));
   },
   retryPayment: (_: unknown, args: StatusArgs, ctx: PaymentContext) => {
     const id = parseId(args.id);
-    return ctx.db.$transaction(async (tx) => {
-      const payment = await retryPayment(tx, { id, expectedUpdatedAt: args.expectedUpdatedAt });
-      await refreshBatchStatus(tx, [payment.batchId]);
-      return payment;
-    });
+    return move(ctx, () => retryPayment(ctx.bulk, { id, expectedUpdatedAt: args.expectedUpdatedAt, actor: actorOf(ctx) }));
   },
   refundPayment: (_: unknown, { input }: { input: RefundInput }, ctx: PaymentContext) => {
     const paymentId = parseId(input.paymentId, "input.paymentId");
-    return ctx.db.$transaction(async (tx) => {
-      const payment = await refundPayment(tx, { ...input, paymentId });
-      await refreshBatchStatus(tx, [payment.batchId]);
-      return payment;
-    });
+    return move(ctx, () => refundPayment(ctx.bulk, { ...input, paymentId, actor: actorOf(ctx) }));
   },
 };

@@ -94,6 +94,10 @@ describe("undoing a batch as a job", () => {
     expect(sqlCount("SELECT COUNT(*) AS n FROM orders WHERE batch_id = ? AND status = 'cancelled' AND cancel_reason = '誤った取り込み'", batchId)).toBe(4_999);
     expect(cancelledTwice(batchId)).toEqual([]);
     expect(sqlCount("SELECT COUNT(*) AS n FROM order_status_changes WHERE to_status = 'cancelled' AND reason = '誤った取り込み'")).toBe(4_999);
+    // Through the status gate: every history row names who started the undo; the shipped order was refused, with no row.
+    expect(world.sql("SELECT actor, COUNT(*) AS n FROM order_status_changes WHERE reason = '誤った取り込み' GROUP BY actor")).toEqual([{ actor: "test-admin", n: 4_999 }]);
+    expect(sqlCount("SELECT COUNT(*) AS n FROM order_status_changes WHERE order_id = ? AND to_status = 'cancelled'", shipped!.id)).toBe(0);
+    expect(world.sql("SELECT status FROM orders WHERE id = ?", shipped!.id)).toEqual([{ status: "shipped" }]);
     // One event per chunk, to both services, naming each cancelled order once with its items.
     const events = cancelEvents("誤った取り込み");
     // The shipped order is the batch's first: the first chunk cancels 1,999.
