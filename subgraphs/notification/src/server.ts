@@ -1,12 +1,14 @@
-/** Builds and starts the notification subgraph over a given database file. */
+/** Builds and starts the notification subgraph over a given database (SQLite or PostgreSQL). */
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
 import { IMPORT_CONFIRMATIONS, isEvent } from "@ops/contracts";
-import { createLogger, openBulkDb, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import { createLogger, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import type { DatabaseTarget, QueryEvent } from "@ops/service-kit/data";
 import { DEFAULT_MAIL_FROM } from "./config.js";
 import { createContext } from "./context.js";
-import { createNotificationDb, type DbOptions, type NotificationDb } from "./db.js";
+import { openNotificationDatabase, type NotificationDatabase } from "./db/database.js";
 import { NotificationDelivery } from "./domain/notificationDelivery.js";
 import { applyImportConfirmations } from "./domain/importConfirmations.js";
 import { applyOrderEvent } from "./domain/orderEvents.js";
@@ -19,8 +21,13 @@ import { createTransport } from "./transport/routeTransport.js";
 
 export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../schema.graphql"), "utf8");
 
-export interface NotificationServiceOptions extends DbOptions {
-  dbPath: string;
+export interface NotificationServiceOptions {
+  /** Where the data lives (see `databaseTarget("notification")`). */
+  database?: DatabaseTarget;
+  /** Shorthand for `database: { kind: "sqlite", path: dbPath }`. */
+  dbPath?: string;
+  /** Every SQL statement the service runs (tests count them). */
+  onQuery?: (event: QueryEvent) => void;
   port: number;
   /** Router secret, caller verification and this service's identity towards the others. */
   security: ServiceSecurity;
@@ -43,7 +50,15 @@ export interface NotificationServiceOptions extends DbOptions {
 }
 
 export interface NotificationService extends RunningServer {
-  db: NotificationDb;
+  /** The service's database (tests read rows through it). */
+  database: NotificationDatabase;
+}
+
+/** The database the options name: `database`, else the SQLite file `dbPath`. */
+export function notificationTarget(options: Pick<NotificationServiceOptions, "database" | "dbPath">): DatabaseTarget {
+  if (options.database) return options.database;
+  if (options.dbPath) return { kind: "sqlite", path: options.dbPath };
+  throw new Error("startNotificationService needs `database` (or `dbPath` for a SQLite file).");
 }
 
 /**
@@ -52,17 +67,16 @@ export interface NotificationService extends RunningServer {
  */
 export async function startNotificationService(options: NotificationServiceOptions): Promise<NotificationService> {
   const logger = createLogger("notification", options.logLevel ?? "info");
-  const db = await createNotificationDb(options.dbPath, options);
-  const added = await seedTemplates(db);
+  const target = notificationTarget(options);
+  const database = await openNotificationDatabase(target, options.onQuery ? { onQuery: options.onQuery } : {});
+  // The sweeper looks every few seconds on a handle of its own, outside the service's query log.
+  const sweeperDatabase = await openNotificationDatabase(target, { poolSize: 1, applicationName: "ops-notification-sweeper" });
+  const added = await seedTemplates(database);
   if (added > 0) logger.info("seeded default templates", { added });
   const configured = createTransport({ outboxDir: options.outboxDir, smtpUrl: options.smtpUrl, mailFrom: options.mailFrom ?? DEFAULT_MAIL_FROM, logger });
-  const reader = new SqliteReader(options.dbPath, options.onQuery);
-  // The bulk write path (import confirmations, order events with thousands of orders). Its
-  // transactions show in the query log as BEGIN IMMEDIATE … COMMIT (tests bracket inserts with them).
-  const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery, reportTransactions: true });
   const transport = options.transport ?? configured;
-  const delivery = new NotificationDelivery({ db, transport, bulk }, { logger });
-  const services = { db, reader, orders: createOrderReader(options.orderServiceUrl, options.security.serviceHeaders), transport, delivery };
+  const delivery = new NotificationDelivery({ database, transport }, { logger });
+  const services = { database, orders: createOrderReader(options.orderServiceUrl, options.security.serviceHeaders), transport, delivery };
   let sweeper: PendingSweeper | undefined;
   const server = await startSubgraphServer({
     name: "notification",
@@ -76,10 +90,10 @@ export async function startNotificationService(options: NotificationServiceOptio
       tuning: options.outbox,
       // Order events and import confirmations: stored in one transaction, acknowledged, then
       // delivered in the background (a slow mail server never delays the producer; the sweeper
-      // covers a crash in between). The hand-over claims the ids right after the commit, before any
-      // timer or I/O callback (the sweeper) can run.
+      // covers a crash in between). The hand-over registers the ids right after the commit,
+      // before any timer or I/O callback (the sweeper) can run.
       handle: () => async (event) => {
-        const applied = isEvent(event, IMPORT_CONFIRMATIONS) ? await applyImportConfirmations(bulk, event) : await applyOrderEvent(bulk, event);
+        const applied = isEvent(event, IMPORT_CONFIRMATIONS) ? await applyImportConfirmations(database, event) : await applyOrderEvent(database, event);
         const { result, toDeliver, stored, skipped } = applied;
         void delivery.deliverMessages(toDeliver);
         if (result === "applied") logger.info("order event applied", { eventId: event.id, type: event.type, notifications: stored, toSend: toDeliver.length, alreadyConfirmed: skipped });
@@ -87,10 +101,10 @@ export async function startNotificationService(options: NotificationServiceOptio
       },
     },
     ready: async () => {
-      await db.$queryRawUnsafe("SELECT 1");
+      await sql`SELECT 1`.execute(database.db);
     },
     security: options.security.security,
-    dbPath: options.dbPath,
+    dbPath: target.kind === "sqlite" ? target.path : "",
     logger,
     host: options.host,
     port: options.port,
@@ -98,11 +112,10 @@ export async function startNotificationService(options: NotificationServiceOptio
       await sweeper?.stop();
       await delivery.stop();
       configured.close();
-      reader.close();
-      bulk.close();
-      await db.$disconnect();
+      await sweeperDatabase.close();
+      await database.close();
     },
   });
-  sweeper = startPendingSweeper(options.dbPath, delivery, logger, options.sweeper);
-  return { ...server, db };
+  sweeper = startPendingSweeper(sweeperDatabase, delivery, logger, options.sweeper);
+  return { ...server, database };
 }
