@@ -17,9 +17,8 @@
  * The event's data is `ImportConfirmationsData` (`@ops/contracts`), checked by the receiver.
  */
 import type { ImportConfirmationsData } from "@ops/contracts";
-import type { EventEnvelope } from "@ops/service-kit";
+import { markProcessed, type EventEnvelope } from "@ops/service-kit";
 import type { NotificationDatabase } from "../db/database.js";
-import { markProcessed } from "../db/processedEvents.js";
 import { CONFIRMATION_TEMPLATE, ordersToNotify, storeRendered, type AppliedEvent } from "./orderEvents.js";
 
 /** Applies one `import.confirmations` event exactly once; the caller delivers `toDeliver` after it resolves. */

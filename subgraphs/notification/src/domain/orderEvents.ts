@@ -16,10 +16,9 @@
  * reason: throwing instead would make the producer retry an event that can never succeed.
  */
 import { isEvent, ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_SHIPPED, type OrderEventData, type OrderEventType, type OrderSnapshot } from "@ops/contracts";
-import type { EventEnvelope } from "@ops/service-kit";
+import { markProcessed, type EventEnvelope } from "@ops/service-kit";
 import { insertNotifications, ordersWithTemplate } from "../db/bulkNotifications.js";
 import type { NotificationDatabase, NotificationTx } from "../db/database.js";
-import { markProcessed } from "../db/processedEvents.js";
 import { templateByName } from "../db/templates.js";
 import type { NewNotificationRow, PendingMessage } from "./notification.js";
 import { renderNotifications, type RenderOptions } from "./renderNotifications.js";
