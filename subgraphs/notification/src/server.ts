@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { IMPORT_CONFIRMATIONS, isEvent } from "@ops/contracts";
 import { createLogger, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
-import type { DatabaseTarget, QueryEvent } from "@ops/service-kit/data";
+import { describeTarget, type DatabaseTarget, type QueryEvent } from "@ops/service-kit/data";
 import { DEFAULT_MAIL_FROM } from "./config.js";
 import { createContext } from "./context.js";
 import { openNotificationDatabase, type NotificationDatabase } from "./db/database.js";
@@ -71,6 +71,7 @@ export async function startNotificationService(options: NotificationServiceOptio
   const database = await openNotificationDatabase(target, options.onQuery ? { onQuery: options.onQuery } : {});
   // The sweeper looks every few seconds on a handle of its own, outside the service's query log.
   const sweeperDatabase = await openNotificationDatabase(target, { poolSize: 1, applicationName: "ops-notification-sweeper" });
+  logger.info("database", { database: describeTarget(target) });
   const added = await seedTemplates(database);
   if (added > 0) logger.info("seeded default templates", { added });
   const configured = createTransport({ outboxDir: options.outboxDir, smtpUrl: options.smtpUrl, mailFrom: options.mailFrom ?? DEFAULT_MAIL_FROM, logger });
