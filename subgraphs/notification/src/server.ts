@@ -2,7 +2,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { sql } from "kysely";
 import { IMPORT_CONFIRMATIONS, isEvent } from "@ops/contracts";
 import { createLogger, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { describeTarget, type DatabaseTarget, type QueryEvent } from "@ops/service-kit/data";
@@ -69,8 +68,10 @@ export async function startNotificationService(options: NotificationServiceOptio
   const logger = createLogger("notification", options.logLevel ?? "info");
   const target = notificationTarget(options);
   const database = await openNotificationDatabase(target, options.onQuery ? { onQuery: options.onQuery } : {});
-  // The sweeper looks every few seconds on a handle of its own, outside the service's query log.
-  const sweeperDatabase = await openNotificationDatabase(target, { poolSize: 1, applicationName: "ops-notification-sweeper" });
+  // Background work on connections of its own: the outbox dispatcher's polls, the audit trail and
+  // the sweeper's looks stay out of the request path's statement caches and out of the
+  // per-request SQL counts tests take (onQuery).
+  const background = await openNotificationDatabase(target, { poolSize: 2, applicationName: "ops-notification-background" });
   logger.info("database", { database: describeTarget(target) });
   const added = await seedTemplates(database);
   if (added > 0) logger.info("seeded default templates", { added });
@@ -101,11 +102,9 @@ export async function startNotificationService(options: NotificationServiceOptio
         return result;
       },
     },
-    ready: async () => {
-      await sql`SELECT 1`.execute(database.db);
-    },
+    // Its audit log, its outbox and /ready's SELECT 1.
+    database: background,
     security: options.security.security,
-    dbPath: target.kind === "sqlite" ? target.path : "",
     logger,
     host: options.host,
     port: options.port,
@@ -113,10 +112,10 @@ export async function startNotificationService(options: NotificationServiceOptio
       await sweeper?.stop();
       await delivery.stop();
       configured.close();
-      await sweeperDatabase.close();
+      await background.close();
       await database.close();
     },
   });
-  sweeper = startPendingSweeper(sweeperDatabase, delivery, logger, options.sweeper);
+  sweeper = startPendingSweeper(background, delivery, logger, options.sweeper);
   return { ...server, database };
 }
