@@ -18,6 +18,9 @@ import { resolvers } from "./resolvers/index.js";
 import type { NotificationTransport } from "./transport/NotificationTransport.js";
 import { createTransport } from "./transport/routeTransport.js";
 
+/** Notifications handed to the transport at the same time (one at a time for SMTP). */
+const DELIVERY_CONCURRENCY = 8;
+
 export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../schema.graphql"), "utf8");
 
 export interface NotificationServiceOptions {
@@ -77,7 +80,10 @@ export async function startNotificationService(options: NotificationServiceOptio
   if (added > 0) logger.info("seeded default templates", { added });
   const configured = createTransport({ outboxDir: options.outboxDir, smtpUrl: options.smtpUrl, mailFrom: options.mailFrom ?? DEFAULT_MAIL_FROM, logger });
   const transport = options.transport ?? configured;
-  const delivery = new NotificationDelivery({ database, transport }, { logger });
+  // Hand-overs on a pool of their own: on PostgreSQL each holds its claim's connection while the
+  // transport runs (a slow mail server), which must never starve the requests of connections.
+  const deliveryDatabase = await openNotificationDatabase(target, { poolSize: DELIVERY_CONCURRENCY + 1, applicationName: "ops-notification-delivery" });
+  const delivery = new NotificationDelivery({ database: deliveryDatabase, transport }, { logger, concurrency: DELIVERY_CONCURRENCY });
   const services = { database, orders: createOrderReader(options.orderServiceUrl, options.security.serviceHeaders), transport, delivery };
   let sweeper: PendingSweeper | undefined;
   const server = await startSubgraphServer({
@@ -112,6 +118,7 @@ export async function startNotificationService(options: NotificationServiceOptio
       await sweeper?.stop();
       await delivery.stop();
       configured.close();
+      await deliveryDatabase.close();
       await background.close();
       await database.close();
     },
