@@ -1,8 +1,9 @@
 /**
- * One notification at a time: read by id or idempotency key, store one, record one delivery,
- * reopen one for a resend. Each takes the executor it runs on (the caller opens the transaction).
+ * One notification at a time: read by id or idempotency key, store one, reopen one for a resend
+ * (deliveries are recorded by the claims, deliveryClaims.ts). Each takes the executor it runs on
+ * (the caller opens the transaction).
  */
-import type { Channel, DeliveryOutcome, Notification, NotificationStatus } from "../domain/notification.js";
+import type { Channel, Notification, NotificationStatus } from "../domain/notification.js";
 import type { NotificationExecutor } from "./database.js";
 import { at, NOTIFICATION_COLUMNS, stored, toNotification } from "./rows.js";
 
@@ -50,25 +51,6 @@ export async function insertNotification(db: NotificationExecutor, n: NewNotific
     .returning(NOTIFICATION_COLUMNS)
     .executeTakeFirstOrThrow();
   return toNotification(row);
-}
-
-/**
- * Records one attempt of notification `id` if it is still PENDING: SENT with `sent_at`, or FAILED
- * with the reason (the last failure reason is kept after a later success, as history). Null when
- * it was no longer PENDING.
- */
-export async function recordDelivery(db: NotificationExecutor, id: number, outcome: DeliveryOutcome): Promise<Notification | null> {
-  const row = await db
-    .updateTable("notifications")
-    .set((eb) => ({
-      attempt_count: eb("attempt_count", "+", 1),
-      ...(outcome.ok ? { status: "sent" as const, sent_at: at(outcome.at) } : { status: "failed" as const, failure_reason: outcome.reason }),
-    }))
-    .where("id", "=", id)
-    .where("status", "=", "pending")
-    .returning(NOTIFICATION_COLUMNS)
-    .executeTakeFirst();
-  return row ? toNotification(row) : null;
 }
 
 /** Moves notification `id` from FAILED back to PENDING; null when it was not FAILED any more. */
