@@ -3,7 +3,7 @@
  * sender address for SMTP. Read once at start; fails with a message that says how to fix it.
  */
 import { ConfigError, readStackConfig, type LogLevel } from "@ops/service-kit";
-import { databaseTarget, type DatabaseTarget } from "@ops/service-kit/data";
+import type { DatabaseTarget } from "@ops/service-kit/data";
 
 export interface NotificationConfig {
   /** SQLite in DATA_DIR, or PostgreSQL when NOTIFICATION_DATABASE_URL is set. */
@@ -39,7 +39,7 @@ export function readNotificationConfig(env: NodeJS.ProcessEnv = process.env): No
   }
   const self = stack.services.notification;
   return {
-    database: databaseTarget("notification", env),
+    database: self.database,
     port: self.port,
     host: stack.host,
     logLevel: stack.logLevel,
