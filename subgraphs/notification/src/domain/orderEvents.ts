@@ -23,8 +23,6 @@ import { templateByName } from "../db/templates.js";
 import type { NewNotificationRow, PendingMessage } from "./notification.js";
 import { renderNotifications, type RenderOptions } from "./renderNotifications.js";
 
-export { snapshotToOrderData } from "./renderNotifications.js";
-
 export const CONFIRMATION_TEMPLATE = "ORDER_CONFIRMATION";
 
 /** Which template each order event sends. */
