@@ -3,9 +3,11 @@
  * sender address for SMTP. Read once at start; fails with a message that says how to fix it.
  */
 import { ConfigError, readStackConfig, type LogLevel } from "@ops/service-kit";
+import type { DatabaseTarget } from "@ops/service-kit/data";
 
 export interface NotificationConfig {
-  dbPath: string;
+  /** SQLite in DATA_DIR, or PostgreSQL when NOTIFICATION_DATABASE_URL is set. */
+  database: DatabaseTarget;
   port: number;
   host: string;
   logLevel: LogLevel;
@@ -37,7 +39,7 @@ export function readNotificationConfig(env: NodeJS.ProcessEnv = process.env): No
   }
   const self = stack.services.notification;
   return {
-    dbPath: self.dbPath,
+    database: self.database,
     port: self.port,
     host: stack.host,
     logLevel: stack.logLevel,

@@ -1,12 +1,13 @@
-/** Builds and starts the notification subgraph over a given database file. */
+/** Builds and starts the notification subgraph over a given database (SQLite or PostgreSQL). */
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { IMPORT_CONFIRMATIONS, isEvent } from "@ops/contracts";
-import { createLogger, openBulkDb, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import { createLogger, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import { describeTarget, type DatabaseTarget, type QueryEvent } from "@ops/service-kit/data";
 import { DEFAULT_MAIL_FROM } from "./config.js";
 import { createContext } from "./context.js";
-import { createNotificationDb, type DbOptions, type NotificationDb } from "./db.js";
+import { openNotificationDatabase, type NotificationDatabase } from "./db/database.js";
 import { NotificationDelivery } from "./domain/notificationDelivery.js";
 import { applyImportConfirmations } from "./domain/importConfirmations.js";
 import { applyOrderEvent } from "./domain/orderEvents.js";
@@ -17,10 +18,18 @@ import { resolvers } from "./resolvers/index.js";
 import type { NotificationTransport } from "./transport/NotificationTransport.js";
 import { createTransport } from "./transport/routeTransport.js";
 
+/** Notifications handed to the transport at the same time (one at a time for SMTP). */
+const DELIVERY_CONCURRENCY = 8;
+
 export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../schema.graphql"), "utf8");
 
-export interface NotificationServiceOptions extends DbOptions {
-  dbPath: string;
+export interface NotificationServiceOptions {
+  /** Where the data lives (see `databaseTarget("notification")`). */
+  database?: DatabaseTarget;
+  /** Shorthand for `database: { kind: "sqlite", path: dbPath }`. */
+  dbPath?: string;
+  /** Every SQL statement the service runs (tests count them). */
+  onQuery?: (event: QueryEvent) => void;
   port: number;
   /** Router secret, caller verification and this service's identity towards the others. */
   security: ServiceSecurity;
@@ -43,7 +52,15 @@ export interface NotificationServiceOptions extends DbOptions {
 }
 
 export interface NotificationService extends RunningServer {
-  db: NotificationDb;
+  /** The service's database (tests read rows through it). */
+  database: NotificationDatabase;
+}
+
+/** The database the options name: `database`, else the SQLite file `dbPath`. */
+export function notificationTarget(options: Pick<NotificationServiceOptions, "database" | "dbPath">): DatabaseTarget {
+  if (options.database) return options.database;
+  if (options.dbPath) return { kind: "sqlite", path: options.dbPath };
+  throw new Error("startNotificationService needs `database` (or `dbPath` for a SQLite file).");
 }
 
 /**
@@ -52,17 +69,22 @@ export interface NotificationService extends RunningServer {
  */
 export async function startNotificationService(options: NotificationServiceOptions): Promise<NotificationService> {
   const logger = createLogger("notification", options.logLevel ?? "info");
-  const db = await createNotificationDb(options.dbPath, options);
-  const added = await seedTemplates(db);
+  const target = notificationTarget(options);
+  const database = await openNotificationDatabase(target, options.onQuery ? { onQuery: options.onQuery } : {});
+  // Background work on connections of its own: the outbox dispatcher's polls, the audit trail and
+  // the sweeper's looks stay out of the request path's statement caches and out of the
+  // per-request SQL counts tests take (onQuery).
+  const background = await openNotificationDatabase(target, { poolSize: 2, applicationName: "ops-notification-background" });
+  logger.info("database", { database: describeTarget(target) });
+  const added = await seedTemplates(database);
   if (added > 0) logger.info("seeded default templates", { added });
   const configured = createTransport({ outboxDir: options.outboxDir, smtpUrl: options.smtpUrl, mailFrom: options.mailFrom ?? DEFAULT_MAIL_FROM, logger });
-  const reader = new SqliteReader(options.dbPath, options.onQuery);
-  // The bulk write path (import confirmations, order events with thousands of orders). Its
-  // transactions show in the query log as BEGIN IMMEDIATE … COMMIT (tests bracket inserts with them).
-  const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery, reportTransactions: true });
   const transport = options.transport ?? configured;
-  const delivery = new NotificationDelivery({ db, transport, bulk }, { logger });
-  const services = { db, reader, orders: createOrderReader(options.orderServiceUrl, options.security.serviceHeaders), transport, delivery };
+  // Hand-overs on a pool of their own: on PostgreSQL each holds its claim's connection while the
+  // transport runs (a slow mail server), which must never starve the requests of connections.
+  const deliveryDatabase = await openNotificationDatabase(target, { poolSize: DELIVERY_CONCURRENCY + 1, applicationName: "ops-notification-delivery" });
+  const delivery = new NotificationDelivery({ database: deliveryDatabase, transport }, { logger, concurrency: DELIVERY_CONCURRENCY });
+  const services = { database, orders: createOrderReader(options.orderServiceUrl, options.security.serviceHeaders), transport, delivery };
   let sweeper: PendingSweeper | undefined;
   const server = await startSubgraphServer({
     name: "notification",
@@ -76,21 +98,19 @@ export async function startNotificationService(options: NotificationServiceOptio
       tuning: options.outbox,
       // Order events and import confirmations: stored in one transaction, acknowledged, then
       // delivered in the background (a slow mail server never delays the producer; the sweeper
-      // covers a crash in between). The hand-over claims the ids right after the commit, before any
-      // timer or I/O callback (the sweeper) can run.
+      // covers a crash in between). The hand-over registers the ids right after the commit,
+      // before any timer or I/O callback (the sweeper) can run.
       handle: () => async (event) => {
-        const applied = isEvent(event, IMPORT_CONFIRMATIONS) ? await applyImportConfirmations(bulk, event) : await applyOrderEvent(bulk, event);
+        const applied = isEvent(event, IMPORT_CONFIRMATIONS) ? await applyImportConfirmations(database, event) : await applyOrderEvent(database, event);
         const { result, toDeliver, stored, skipped } = applied;
         void delivery.deliverMessages(toDeliver);
         if (result === "applied") logger.info("order event applied", { eventId: event.id, type: event.type, notifications: stored, toSend: toDeliver.length, alreadyConfirmed: skipped });
         return result;
       },
     },
-    ready: async () => {
-      await db.$queryRawUnsafe("SELECT 1");
-    },
+    // Its audit log, its outbox and /ready's SELECT 1.
+    database: background,
     security: options.security.security,
-    dbPath: options.dbPath,
     logger,
     host: options.host,
     port: options.port,
@@ -98,11 +118,11 @@ export async function startNotificationService(options: NotificationServiceOptio
       await sweeper?.stop();
       await delivery.stop();
       configured.close();
-      reader.close();
-      bulk.close();
-      await db.$disconnect();
+      await deliveryDatabase.close();
+      await background.close();
+      await database.close();
     },
   });
-  sweeper = startPendingSweeper(options.dbPath, delivery, logger, options.sweeper);
-  return { ...server, db };
+  sweeper = startPendingSweeper(background, delivery, logger, options.sweeper);
+  return { ...server, database };
 }

@@ -1,6 +1,7 @@
 /** Federation: entity references, Order.notifications newest first, and constant SQL per batch. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mustQuery } from "@ops/service-kit/testing";
+import { findNotifications, plantNotification } from "./rows.js";
 import { startWorld, type World } from "./world.js";
 
 let world: World;
@@ -13,11 +14,13 @@ beforeAll(async () => {
       channel: "EMAIL" as const,
       templateName,
       recipient: `c${orderId}@example.jp`,
+      subject: null,
+      body: null,
       status: "SENT" as const,
       createdAt: new Date(Date.UTC(2026, 10, 25, 0, orderId, k)),
     })),
   );
-  await world.notification.db.notification.createMany({ data: rows });
+  for (const row of rows) await plantNotification(world.notification.database, row);
 });
 afterAll(() => world.stop());
 
@@ -60,7 +63,7 @@ describe("Order entity", () => {
 
 describe("Notification entity", () => {
   it("resolves Notification references in one query", async () => {
-    const ids = (await world.notification.db.notification.findMany({ select: { id: true }, take: 10 })).map((n) => String(n.id));
+    const ids = (await findNotifications(world.notification.database)).slice(0, 10).map((n) => String(n.id));
     world.queries.reset();
     const data = await mustQuery(
       world.notification.url,

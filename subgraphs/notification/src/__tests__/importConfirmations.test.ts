@@ -11,10 +11,12 @@ import { newEvent, type EventEnvelope } from "@ops/service-kit";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
 // The producer's contract: these tests build their events with the contract's types.
 import { EVENT_ORDERS, type OrderSnapshot, type SendConfirmations } from "@ops/contracts";
-import type { Prisma } from "../db.js";
 import type { NotificationTransport, OutgoingMessage } from "../transport/NotificationTransport.js";
 import { orderEvent, outboxLines, postEvent, sendsPerNotification, snapshot, waitFor } from "./eventHelpers.js";
+import { countNotifications, findNotifications, processedCount, type NotificationWhere } from "./rows.js";
 import { startWorld, type World } from "./world.js";
+import { openNotificationDatabase } from "../db/database.js";
+import { insertNotification } from "../db/notifications.js";
 
 const NAMES = ["山田 花子", "佐藤 健太", "鈴木 一郎", "高橋 美咲", "田中 翔太"];
 const CREATED = "2026-11-25T01:30:00.000Z";
@@ -40,8 +42,8 @@ function imported(id: number): OrderSnapshot {
 }
 
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
-/** Orders `ids[0]..ids[ids.length - 1]` (consecutive) as a Prisma condition: no 2,000-parameter IN list. */
-const idRange = (ids: number[]) => ({ gte: ids[0]!, lte: ids[ids.length - 1]! });
+/** Orders `ids[0]..ids[ids.length - 1]` (consecutive): no 2,000-parameter IN list. */
+const idRange = (ids: number[]) => [ids[0]!, ids[ids.length - 1]!] as const;
 
 function importEvent(batchId: string, sendConfirmations: SendConfirmations, orderIds: number[], importId = 1): EventEnvelope {
   return newEvent("order", "import.confirmations", { batchId, importId, sendConfirmations, orders: orderIds.map(imported) });
@@ -56,11 +58,15 @@ beforeAll(async () => {
 });
 afterAll(() => world.stop());
 
-const db = () => world.notification.db;
-const ofBatch = (batchId: string) => db().notification.findMany({ where: { batchId }, orderBy: { orderId: "asc" } });
-const countWhere = (where: Prisma.NotificationWhereInput) => db().notification.count({ where });
+const db = () => world.notification.database;
+const ofBatch = (batchId: string) => findNotifications(db(), { batchId });
+const countWhere = (where: NotificationWhere) => countNotifications(db(), where);
 
 const EACH_IDS = range(100_001, 2000);
+const isInsert = (s: string) => /^insert into "notifications"/i.test(s);
+const isConfirmedLookup = (s: string) => /^select distinct "order_id" from "notifications"/i.test(s);
+/** INSERT statements for 2,000 notifications: SQLite 500 rows each, PostgreSQL one unnest. */
+const insertsPer2000 = () => (world.notification.database.dialect === "sqlite" ? 4 : 1);
 const NONE_IDS = range(200_001, 2000);
 
 describe("import.confirmations with sendConfirmations: EACH", () => {
@@ -73,12 +79,12 @@ describe("import.confirmations with sendConfirmations: EACH", () => {
     expect(answer).toMatchObject({ status: 200, json: { status: "applied" } });
     // Committed before the acknowledgement.
     expect(await countWhere({ batchId: "batch-each" })).toBe(2000);
-    // 500 notifications per INSERT, one cached statement.
-    const inserts = world.queries.statements.filter((s) => /INSERT INTO notifications/.test(s));
-    expect(inserts).toHaveLength(4);
+    // A few multi-row INSERTs (SQLite 500 rows each, PostgreSQL one unnest), one cached statement.
+    const inserts = world.queries.statements.filter(isInsert);
+    expect(inserts).toHaveLength(insertsPer2000());
     expect(new Set(inserts).size).toBe(1);
     // One SELECT for the orders already confirmed, for the whole event.
-    expect(world.queries.statements.filter((s) => /SELECT DISTINCT order_id FROM notifications/.test(s))).toHaveLength(1);
+    expect(world.queries.statements.filter(isConfirmedLookup)).toHaveLength(1);
 
     await waitFor("2,000 confirmations to be SENT", async () => (await countWhere({ batchId: "batch-each", status: "SENT" })) === 2000);
     const stored = await ofBatch("batch-each");
@@ -114,7 +120,7 @@ describe("import.confirmations with sendConfirmations: EACH", () => {
     const lines = outboxLines(world).length;
     const again = await Promise.all([postEvent(world, body), postEvent(world, body)]);
     expect(again.map((a) => a.json.status)).toEqual(["duplicate", "duplicate"]);
-    expect(await countWhere({ orderId: idRange(EACH_IDS) })).toBe(2000);
+    expect(await countWhere({ orderRange: idRange(EACH_IDS) })).toBe(2000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(outboxLines(world)).toHaveLength(lines);
   });
@@ -165,11 +171,11 @@ describe("exactly one confirmation per order", () => {
     const answer = await postEvent(world, JSON.stringify(orderEvent("order.confirmed", confirmed)));
     expect(answer.json.status).toBe("applied");
     // One SELECT for the 2,000 orders, not one per order.
-    expect(world.queries.statements.filter((s) => /SELECT DISTINCT order_id FROM notifications/.test(s))).toHaveLength(1);
-    await waitFor("the new orders' confirmations", async () => (await countWhere({ orderId: { in: fresh }, status: "SENT" })) === 3);
-    expect(await countWhere({ orderId: idRange(EACH_IDS) })).toBe(2000);
-    expect(await countWhere({ orderId: idRange(NONE_IDS) })).toBe(2000);
-    expect(await countWhere({ orderId: { in: fresh }, batchId: null, templateName: "ORDER_CONFIRMATION" })).toBe(3);
+    expect(world.queries.statements.filter(isConfirmedLookup)).toHaveLength(1);
+    await waitFor("the new orders' confirmations", async () => (await countWhere({ orderIds: fresh, status: "SENT" })) === 3);
+    expect(await countWhere({ orderRange: idRange(EACH_IDS) })).toBe(2000);
+    expect(await countWhere({ orderRange: idRange(NONE_IDS) })).toBe(2000);
+    expect(await countWhere({ orderIds: fresh, batchId: null, templateName: "ORDER_CONFIRMATION" })).toBe(3);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(outboxLines(world).length - lines).toBe(3);
   });
@@ -180,24 +186,23 @@ describe("exactly one confirmation per order", () => {
     const answer = await postEvent(world, JSON.stringify(importEvent("batch-late", "EACH", ids)));
     expect(answer.json.status).toBe("applied");
     await waitFor("the batch to be sent", async () => (await countWhere({ batchId: "batch-late", status: "SENT" })) === 6);
-    const all = await db().notification.findMany({ where: { orderId: { in: ids } } });
+    const all = await findNotifications(db(), { orderIds: ids });
     expect(all).toHaveLength(10);
     expect(all.filter((n) => n.batchId === "batch-late").map((n) => n.orderId).sort()).toEqual(ids.slice(4));
     const sends = sendsPerNotification(world);
     expect(all.every((n) => sends.get(n.id) === 1)).toBe(true);
   });
 
-  it("a full order event (EVENT_ORDERS orders) takes the same bulk path: one transaction, one append, 2,000 SENT", async () => {
+  it("a full order event (EVENT_ORDERS orders) takes the same bulk path: a few INSERTs, one append, 2,000 SENT", async () => {
     const ids = range(800_001, EVENT_ORDERS);
     const lines = outboxLines(world).length;
     world.queries.reset();
     const answer = await postEvent(world, JSON.stringify(orderEvent("order.shipped", ids.map((id) => snapshot(id)))));
     expect(answer.json.status).toBe("applied");
-    const statements = world.queries.statements;
-    const firstInsert = statements.findIndex((s) => /INSERT INTO notifications/.test(s));
-    const commit = statements.indexOf("COMMIT", firstInsert);
-    expect(statements.slice(firstInsert, commit).filter((s) => /INSERT INTO notifications/.test(s))).toHaveLength(EVENT_ORDERS / 500);
-    await waitFor("2,000 SENT", async () => (await countWhere({ orderId: idRange(ids), templateName: "ORDER_SHIPPED", status: "SENT" })) === EVENT_ORDERS);
+    // Committed before the acknowledgement, all together.
+    expect(await countWhere({ orderRange: idRange(ids), templateName: "ORDER_SHIPPED" })).toBe(EVENT_ORDERS);
+    expect(world.queries.statements.filter(isInsert)).toHaveLength(insertsPer2000());
+    await waitFor("2,000 SENT", async () => (await countWhere({ orderRange: idRange(ids), templateName: "ORDER_SHIPPED", status: "SENT" })) === EVENT_ORDERS);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const added = outboxLines(world).slice(lines);
     expect(added).toHaveLength(EVENT_ORDERS);
@@ -211,20 +216,22 @@ describe("exactly one confirmation per order", () => {
     const reply = await postEvent(world, JSON.stringify(event));
     expect(reply.status).toBe(422);
     expect(reply.json.problems).toEqual([{ path: "sendConfirmations", problem: 'must be one of EACH, NONE, got "SOME"' }]);
-    expect(await db().notification.count({ where: { orderId: { in: range(950_001, 3) } } })).toBe(0);
-    expect(await db().processedEvent.count({ where: { eventId: event.id } })).toBe(0);
+    expect(await countWhere({ orderIds: range(950_001, 3) })).toBe(0);
+    expect(await processedCount(db(), event.id)).toBe(0);
   });
 });
 
 describe("waiting for the write lock", () => {
-  it("waits for a Prisma transaction holding the lock without freezing the event loop, then applies", async () => {
+  it("waits for another connection's write transaction without freezing the event loop, then applies", async () => {
     let ticks = 0;
     const ticker = setInterval(() => (ticks += 1), 10);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    // Prisma writes first, then keeps its transaction open across an await (as an interactive transaction does).
-    const prisma = db().$transaction(async (tx) => {
-      await tx.notification.create({ data: { orderId: 900_000, channel: "EMAIL", templateName: "X", recipient: "x@example.jp", status: "SENT" } });
+    // Another connection to the same database (a second replica, a script) writes first, then keeps
+    // its transaction open across an await: on SQLite it holds the file's write lock.
+    const other = await openNotificationDatabase(world.notificationTarget);
+    const writing = other.transaction(async (trx) => {
+      await insertNotification(trx, { orderId: 900_000, channel: "EMAIL", templateName: "X", recipient: "x@example.jp", subject: null, body: null, status: "SENT" });
       await held;
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -232,7 +239,8 @@ describe("waiting for the write lock", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const ticksWhileWaiting = ticks;
     release();
-    await prisma;
+    await writing;
+    await other.close();
     const answer = await posting;
     clearInterval(ticker);
     expect(answer.json.status).toBe("applied");
@@ -286,7 +294,7 @@ describe("the ImportBatch entity", () => {
       expect(answer.json.status).toBe("applied");
     }
     // Their deliveries (which write on the bulk connection) are over before counting.
-    await waitFor("the small batches to be sent", async () => (await countWhere({ batchId: { startsWith: "small-" }, status: "PENDING" })) === 0);
+    await waitFor("the small batches to be sent", async () => (await countWhere({ batchIdPrefix: "small-", status: "PENDING" })) === 0);
     const measure = async (count: number) => {
       const r = Array.from({ length: count }, (_, k) => ({ __typename: "ImportBatch", batchId: `small-${k}` }));
       world.queries.reset();
@@ -330,9 +338,9 @@ describe("bulk hand-over outcomes", () => {
   it("records FAILED with the reason for the whole chunk when the append fails (and a FAILED one can be resent)", async () => {
     const ids = range(600_001, 50);
     await postEvent(other, JSON.stringify(importEvent("batch-disk-full", "EACH", ids)));
-    await waitFor("the chunk to be FAILED", async () => (await other.notification.db.notification.count({ where: { batchId: "batch-disk-full", status: "FAILED" } })) === 50);
+    await waitFor("the chunk to be FAILED", async () => (await countNotifications(other.notification.database, { batchId: "batch-disk-full", status: "FAILED" })) === 50);
     expect(transport.bulkCalls).toBe(1);
-    const failed = await other.notification.db.notification.findMany({ where: { batchId: "batch-disk-full" } });
+    const failed = await findNotifications(other.notification.database, { batchId: "batch-disk-full" });
     expect(failed.every((n) => n.failureReason === "ENOSPC: no space left on device, write" && n.attemptCount === 1 && n.sentAt === null)).toBe(true);
     const resent = await mustQuery(other.notification.url, `mutation { resendNotification(id: "${failed[0]!.id}") { status attemptCount } }`);
     expect(resent.resendNotification).toEqual({ status: "SENT", attemptCount: 2 });
@@ -344,7 +352,7 @@ describe("bulk hand-over outcomes", () => {
       const ids = range(700_001, 40);
       transport.single.length = 0;
       await postEvent(plain, JSON.stringify(importEvent("batch-smtp", "EACH", ids)));
-      await waitFor("40 SENT", async () => (await plain.notification.db.notification.count({ where: { batchId: "batch-smtp", status: "SENT" } })) === 40);
+      await waitFor("40 SENT", async () => (await countNotifications(plain.notification.database, { batchId: "batch-smtp", status: "SENT" })) === 40);
       expect(transport.single).toHaveLength(40);
       expect(new Set(transport.single.map((m) => m.notificationId)).size).toBe(40);
     } finally {

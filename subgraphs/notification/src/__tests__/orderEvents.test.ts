@@ -9,6 +9,7 @@ import { enqueueEvent, signWebhook } from "@ops/service-kit";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
 import { DEFAULT_TEMPLATES } from "../domain/defaultTemplates.js";
 import { orderEvent, orderEventsDelivered, outboxLines, postEvent, sendsPerNotification, snapshot, waitFor } from "./eventHelpers.js";
+import { countNotifications, findNotifications, plantTemplate, processedCount, removeTemplate } from "./rows.js";
 import { startWorld, TEST_ORDER, type World } from "./world.js";
 
 let world: World;
@@ -17,11 +18,12 @@ beforeAll(async () => {
 });
 afterAll(() => world.stop());
 
-const db = () => world.notification.db;
-const forOrder = (orderId: number) => db().notification.findMany({ where: { orderId }, orderBy: { id: "asc" } });
-const allSent = (orderIds: number[]) => async () =>
-  (await db().notification.count({ where: { orderId: { in: orderIds }, status: { not: "SENT" } } })) === 0 &&
-  (await db().notification.count({ where: { orderId: { in: orderIds } } })) > 0;
+const db = () => world.notification.database;
+const forOrder = (orderId: number) => findNotifications(db(), { orderId });
+const allSent = (orderIds: number[]) => async () => {
+  const stored = await findNotifications(db(), { orderIds });
+  return stored.length > 0 && stored.every((n) => n.status === "SENT");
+};
 
 const UPDATE = `mutation ($input: UpdateOrderStatusInput!) { updateOrderStatus(input: $input) { id status } }`;
 const SUBJECTS: Record<string, (id: number) => string> = {
@@ -90,21 +92,13 @@ describe("the order-event webhook", () => {
     const answer = await postEvent(world, body);
     expect(answer).toMatchObject({ status: 200, json: { status: "applied" } });
     // Committed together before the acknowledgement: all 200 are there at once.
-    expect(await db().notification.count({ where: { orderId: { in: ids } } })).toBe(200);
-    // The bulk path: one prepared INSERT, run once per order, inside ONE transaction.
-    const statements = world.queries.statements;
-    const isInsert = (s: string) => /INSERT INTO [`"]?(main[`"]?\.)?[`"]?notifications/i.test(s);
-    const inserts = statements.filter(isInsert);
-    expect(inserts).toHaveLength(200);
-    expect(new Set(inserts).size).toBe(1);
-    const firstInsert = statements.findIndex(isInsert);
-    const begin = statements.lastIndexOf("BEGIN IMMEDIATE", firstInsert);
-    const commit = statements.indexOf("COMMIT", firstInsert);
-    expect(begin).toBeGreaterThanOrEqual(0);
-    expect(statements.slice(begin, commit).filter(isInsert)).toHaveLength(200);
+    expect(await countNotifications(db(), { orderIds: ids })).toBe(200);
+    // The bulk path: ONE multi-row INSERT for the 200 orders (SQLite VALUES, PostgreSQL unnest).
+    const inserts = world.queries.statements.filter((s) => /^insert into "notifications"/i.test(s));
+    expect(inserts).toHaveLength(1);
 
     await waitFor("200 notifications to be sent", allSent(ids), 20_000);
-    const stored = await db().notification.findMany({ where: { orderId: { in: ids } } });
+    const stored = await findNotifications(db(), { orderIds: ids });
     expect(new Set(stored.map((n) => n.orderId)).size).toBe(200);
     expect(stored.every((n) => n.templateName === "ORDER_CONFIRMATION" && n.subject === SUBJECTS.ORDER_CONFIRMATION!(n.orderId))).toBe(true);
     const sends = sendsPerNotification(world);
@@ -123,15 +117,15 @@ describe("the order-event webhook", () => {
     // A body changed after signing does not match either.
     const tampered = await postEvent(world, body.replace("9100", "9101"), signWebhook(secret, body));
     expect(tampered.status).toBe(401);
-    expect(await db().notification.count({ where: { orderId: { in: [9100, 9101] } } })).toBe(0);
-    expect(await db().processedEvent.count({ where: { eventId: event.id } })).toBe(0);
+    expect(await countNotifications(db(), { orderIds: [9100, 9101] })).toBe(0);
+    expect(await processedCount(db(), event.id)).toBe(0);
   });
 
   it("records and ignores an event type it does not handle", async () => {
     const event = orderEvent("order.delivered", [snapshot(9200)]);
     expect((await postEvent(world, JSON.stringify(event))).json.status).toBe("ignored");
-    expect(await db().processedEvent.count({ where: { eventId: event.id } })).toBe(1);
-    expect(await db().notification.count({ where: { orderId: 9200 } })).toBe(0);
+    expect(await processedCount(db(), event.id)).toBe(1);
+    expect(await countNotifications(db(), { orderId: 9200 })).toBe(0);
   });
 
   it("refuses an event whose data is malformed for good (422, the problems named) and applies none of it", async () => {
@@ -141,8 +135,8 @@ describe("the order-event webhook", () => {
     const reply = await postEvent(world, JSON.stringify(event));
     expect(reply.status).toBe(422);
     expect(reply.json.problems).toEqual([{ path: "orders[2].customerEmail", problem: "must be a string, got missing" }]);
-    expect(await db().notification.count({ where: { orderId: { in: [9400, 9401, 9402] } } })).toBe(0);
-    expect(await db().processedEvent.count({ where: { eventId: event.id } })).toBe(0);
+    expect(await countNotifications(db(), { orderIds: [9400, 9401, 9402] })).toBe(0);
+    expect(await processedCount(db(), event.id)).toBe(0);
   });
 
   it("makes the order service dead-letter a malformed event at once, without retrying", async () => {
@@ -164,8 +158,8 @@ describe("the order-event webhook", () => {
     expect(Number(dead.attempts)).toBe(1);
     expect(dead.last_error).toContain('orders[0].status: must be one of PENDING, CONFIRMED, SHIPPED, DELIVERED, CANCELLED, got "cancelled"');
     expect(dead.last_error).toContain("orders[0].updatedAt: must be an ISO 8601 date-time");
-    expect(await db().notification.count({ where: { orderId: 9500 } })).toBe(0);
-    expect(await db().processedEvent.count({ where: { eventId: event.id } })).toBe(0);
+    expect(await countNotifications(db(), { orderId: 9500 })).toBe(0);
+    expect(await processedCount(db(), event.id)).toBe(0);
     const figures = await mustQuery(world.order.url, `{ orderOutbox(status: DEAD) { eventId attempts lastError } }`);
     expect(figures.orderOutbox).toContainEqual({ eventId: event.id, attempts: 1, lastError: dead.last_error });
   });
@@ -173,17 +167,17 @@ describe("the order-event webhook", () => {
   it("stores FAILED with the reason when the template is missing or does not render, and acknowledges", async () => {
     const shipped = DEFAULT_TEMPLATES.find((t) => t.name === "ORDER_SHIPPED")!;
     try {
-      await db().notificationTemplate.delete({ where: { name: "ORDER_SHIPPED" } });
+      await removeTemplate(db(), "ORDER_SHIPPED");
       const missing = await postEvent(world, JSON.stringify(orderEvent("order.shipped", [snapshot(9301), snapshot(9302)])));
       expect(missing.json.status).toBe("applied");
-      await db().notificationTemplate.create({ data: { ...shipped, bodyTemplate: "{{#if customer_name}}閉じていない" } });
+      await plantTemplate(db(), { ...shipped, bodyTemplate: "{{#if customer_name}}閉じていない" });
       const broken = await postEvent(world, JSON.stringify(orderEvent("order.shipped", [snapshot(9303)])));
       expect(broken.json.status).toBe("applied");
     } finally {
-      await db().notificationTemplate.deleteMany({ where: { name: "ORDER_SHIPPED" } });
-      await db().notificationTemplate.create({ data: shipped });
+      await removeTemplate(db(), "ORDER_SHIPPED");
+      await plantTemplate(db(), shipped);
     }
-    const failed = await db().notification.findMany({ where: { orderId: { in: [9301, 9302, 9303] } }, orderBy: { orderId: "asc" } });
+    const failed = await findNotifications(db(), { orderIds: [9301, 9302, 9303] });
     expect(failed.map((n) => [n.orderId, n.status, n.templateName, n.recipient, n.attemptCount])).toEqual([
       [9301, "FAILED", "ORDER_SHIPPED", "customer9301@example.jp", 0],
       [9302, "FAILED", "ORDER_SHIPPED", "customer9302@example.jp", 0],

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotificationDelivery } from "../domain/notificationDelivery.js";
 import type { NotificationTransport } from "../transport/NotificationTransport.js";
 import { outboxLines, sendsPerNotification, waitFor } from "./eventHelpers.js";
+import { countNotifications, getNotification, plantNotification } from "./rows.js";
 import { startWorld, type World } from "./world.js";
 
 const SWEEP = { intervalMs: 100, olderThanMs: 1500 };
@@ -18,20 +19,18 @@ beforeAll(async () => {
 afterAll(() => world.stop());
 
 const leftPending = (orderId: number, ageMs: number) =>
-  world.notification.db.notification.create({
-    data: {
-      orderId,
-      channel: "EMAIL",
-      templateName: "ORDER_CONFIRMATION",
-      recipient: `customer${orderId}@example.jp`,
-      subject: `ご注文確認 — 注文番号 #${orderId}`,
-      body: "本文",
-      status: "PENDING",
-      createdAt: new Date(Date.now() - ageMs),
-    },
+  plantNotification(world.notification.database, {
+    orderId,
+    channel: "EMAIL",
+    templateName: "ORDER_CONFIRMATION",
+    recipient: `customer${orderId}@example.jp`,
+    subject: `ご注文確認 — 注文番号 #${orderId}`,
+    body: "本文",
+    status: "PENDING",
+    createdAt: new Date(Date.now() - ageMs),
   });
 
-const statusOf = async (id: number) => (await world.notification.db.notification.findUniqueOrThrow({ where: { id } })).status;
+const statusOf = async (id: number) => (await getNotification(world.notification.database, id)).status;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the sweeper of notifications left PENDING", () => {
@@ -40,7 +39,7 @@ describe("the sweeper of notifications left PENDING", () => {
     await waitFor("the sweeper to send it", async () => (await statusOf(left.id)) === "SENT");
     // Several more sweeps: it is not sent again.
     await pause(SWEEP.intervalMs * 5);
-    const after = await world.notification.db.notification.findUniqueOrThrow({ where: { id: left.id } });
+    const after = await getNotification(world.notification.database, left.id);
     expect(after).toMatchObject({ status: "SENT", attemptCount: 1, failureReason: null });
     expect(outboxLines(world).filter((l) => l.notificationId === left.id)).toEqual([
       expect.objectContaining({ channel: "EMAIL", recipient: "customer7001@example.jp", subject: "ご注文確認 — 注文番号 #7001", body: "本文" }),
@@ -59,7 +58,7 @@ describe("the sweeper of notifications left PENDING", () => {
   it("delivers a whole batch left behind, each once", async () => {
     const rows = await Promise.all(Array.from({ length: 60 }, (_, i) => leftPending(7100 + i, 30_000)));
     const ids = rows.map((r) => r.id);
-    await waitFor("the batch to be sent", async () => (await world.notification.db.notification.count({ where: { id: { in: ids }, status: "SENT" } })) === 60);
+    await waitFor("the batch to be sent", async () => (await countNotifications(world.notification.database, { ids, status: "SENT" })) === 60);
     await pause(SWEEP.intervalMs * 3);
     const sends = sendsPerNotification(world);
     expect(ids.every((id) => sends.get(id) === 1)).toBe(true);
@@ -75,7 +74,7 @@ describe("one hand-over per notification", () => {
         sent.push(message.notificationId!);
       },
     };
-    const delivery = new NotificationDelivery({ db: world.notification.db, transport: slow }, { concurrency: 2 });
+    const delivery = new NotificationDelivery({ database: world.notification.database, transport: slow }, { concurrency: 2 });
     // Young rows: the service's own sweeper leaves them alone during this test.
     const rows = await Promise.all([8001, 8002, 8003].map((orderId) => leftPending(orderId, 0)));
     const ids = rows.map((r) => r.id);

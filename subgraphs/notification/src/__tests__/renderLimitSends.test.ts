@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newEvent } from "@ops/service-kit";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
 import { orderEvent, postEvent, sendsPerNotification, snapshot, waitFor } from "./eventHelpers.js";
+import { changeTemplate, countNotifications, findNotifications } from "./rows.js";
 import { NOTIFICATION_FIELDS, startWorld, type World } from "./world.js";
 
 let world: World;
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.stop());
 
-const db = () => world.notification.db;
+const db = () => world.notification.database;
 const itemsOf = (count: number) => Array.from({ length: count }, (_, i) => ({ productName: `商品${i + 1}`, quantity: 1, unitPrice: 100 + i }));
 /** Every item beside every other: 100 + 100² = 10,100 runs for a 100-item order, 6 for a 2-item one. */
 const PAIRS = "{{customer_name}} 様\n{{#each items}}{{product_name}}: {{#each @root.items}}{{product_name}} {{/each}}\n{{/each}}";
@@ -38,7 +39,7 @@ describe("sendNotification", () => {
     // The same request again is the same notification, not a second row.
     const again = (await mustQuery(url, SEND, { input: { orderId: huge, templateName: "PAIRS", idempotencyKey: "pairs-huge" } })).sendNotification;
     expect(again.id).toBe(failed.id);
-    expect(await db().notification.count({ where: { orderId: Number(huge) } })).toBe(1);
+    expect(await countNotifications(db(), { orderId: Number(huge) })).toBe(1);
     // Nothing was rendered, so there is nothing to resend.
     const resend = await graphqlRequest(url, `mutation { resendNotification(id: "${failed.id}") { id } }`);
     expect(resend.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", params: { reason: "NOT_RENDERED" } });
@@ -59,8 +60,8 @@ describe("bulk rendering", () => {
     const answer = await postEvent(world, JSON.stringify(event));
     expect(answer).toMatchObject({ status: 200, json: { status: "applied" } });
 
-    await waitFor("the two usual orders to be SENT", async () => (await db().notification.count({ where: { batchId: "batch-huge", status: "SENT" } })) === 2);
-    const stored = await db().notification.findMany({ where: { batchId: "batch-huge" }, orderBy: { orderId: "asc" } });
+    await waitFor("the two usual orders to be SENT", async () => (await countNotifications(db(), { batchId: "batch-huge", status: "SENT" })) === 2);
+    const stored = await findNotifications(db(), { batchId: "batch-huge" });
     expect(stored.map((n) => [n.orderId, n.status])).toEqual([
       [7001, "SENT"],
       [7002, "FAILED"],
@@ -76,10 +77,10 @@ describe("bulk rendering", () => {
   it("an order event with a stored template nested too deep: every notification FAILED naming the depth, the event acknowledged", async () => {
     // Written straight into the database, as a template saved before the limit existed would be.
     const deep = `{{#each items}}${"{{#each @root.items}}".repeat(12)}x${"{{/each}}".repeat(13)}`;
-    await db().notificationTemplate.update({ where: { name: "ORDER_SHIPPED" }, data: { bodyTemplate: deep } });
+    await changeTemplate(db(), "ORDER_SHIPPED", { bodyTemplate: deep });
     const answer = await postEvent(world, JSON.stringify(orderEvent("order.shipped", [snapshot(7101), snapshot(7102)])));
     expect(answer).toMatchObject({ status: 200, json: { status: "applied" } });
-    const stored = await db().notification.findMany({ where: { orderId: { in: [7101, 7102] } }, orderBy: { orderId: "asc" } });
+    const stored = await findNotifications(db(), { orderIds: [7101, 7102] });
     expect(stored.map((n) => [n.orderId, n.templateName, n.status, n.body])).toEqual([
       [7101, "ORDER_SHIPPED", "FAILED", null],
       [7102, "ORDER_SHIPPED", "FAILED", null],

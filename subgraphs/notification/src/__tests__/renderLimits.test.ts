@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
+import { countTemplates, plantTemplate } from "./rows.js";
+import { templateByName } from "../db/templates.js";
 import { startWorld, type World } from "./world.js";
 
 let world: World;
@@ -114,9 +116,7 @@ describe("each rendering limit, named in the error", () => {
 
   it("a stored template is held to the limits when it renders, even one saved before them", async () => {
     // Written straight into the database, as a template saved before the limit existed would be.
-    await world.notification.db.notificationTemplate.create({
-      data: { name: "LEGACY_DEEP", subjectTemplate: "#{{order_id}}", bodyTemplate: nestedEach(13, "x"), channel: "EMAIL", language: "ja" },
-    });
+    await plantTemplate(world.notification.database, { name: "LEGACY_DEEP", subjectTemplate: "#{{order_id}}", bodyTemplate: nestedEach(13, "x"), channel: "EMAIL" });
     const res = await graphqlRequest(url, PREVIEW, { input: { templateName: "LEGACY_DEEP", orderId: small } }, viewer);
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.templateName", params: { limit: "depth", max: 4 } });
   });
@@ -130,13 +130,13 @@ describe("saving", () => {
     const created = await graphqlRequest(url, CREATE, { input: { ...template, bodyTemplate: five } });
     expect(created.data).toBeNull();
     expect(created.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.bodyTemplate", params: { limit: "depth", max: 4, line: 1 } });
-    expect(await world.notification.db.notificationTemplate.count({ where: { name: "TOO_DEEP" } })).toBe(0);
+    expect(await countTemplates(world.notification.database, "TOO_DEEP")).toBe(0);
 
     const four = nestedEach(4, "{{product_name}}");
     expect((await mustQuery(url, CREATE, { input: { ...template, bodyTemplate: four } })).createNotificationTemplate.bodyTemplate).toBe(four);
     const updated = await graphqlRequest(url, UPDATE, { input: { name: "TOO_DEEP", bodyTemplate: five } });
     expect(updated.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.bodyTemplate", params: { limit: "depth", max: 4 } });
-    const stored = await world.notification.db.notificationTemplate.findUniqueOrThrow({ where: { name: "TOO_DEEP" } });
+    const stored = (await templateByName(world.notification.database.db, "TOO_DEEP"))!;
     expect(stored.bodyTemplate).toBe(four);
   });
 });

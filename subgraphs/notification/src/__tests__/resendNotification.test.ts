@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
 import type { NotificationTransport, OutgoingMessage } from "../transport/NotificationTransport.js";
+import { changeTemplate, countNotifications } from "./rows.js";
 import { NOTIFICATION_FIELDS, startWorld, TEST_ORDER, type World } from "./world.js";
 
 class SwitchableTransport implements NotificationTransport {
@@ -28,15 +29,17 @@ describe("failed delivery and resend", () => {
     });
     const failed = sent.sendNotification;
     expect(failed).toMatchObject({ status: "FAILED", failureReason: "550 5.1.1 mailbox unavailable", sentAt: null, attemptCount: 1 });
-    const [row] = await world.notification.db.$queryRawUnsafe<Record<string, unknown>[]>(
-      "SELECT status, failure_reason, sent_at, subject, body FROM notifications WHERE id = ?",
-      Number(failed.id),
-    );
+    // The stored values themselves (lower-case enum), not the service's reading of them.
+    const row = await world.notification.database.db
+      .selectFrom("notifications")
+      .select(["status", "failure_reason", "sent_at", "subject", "body"])
+      .where("id", "=", Number(failed.id))
+      .executeTakeFirst();
     expect(row).toMatchObject({ status: "failed", failure_reason: "550 5.1.1 mailbox unavailable", sent_at: null, subject: failed.subject });
     expect(transport.delivered).toHaveLength(0);
 
     // The template changes in between: a resend still sends what was rendered the first time.
-    await world.notification.db.notificationTemplate.update({ where: { name: "ORDER_SHIPPED" }, data: { subjectTemplate: "changed {{order_id}}" } });
+    await changeTemplate(world.notification.database, "ORDER_SHIPPED", { subjectTemplate: "changed {{order_id}}" });
     transport.failWith = null;
     const resent = (await mustQuery(world.notification.url, `mutation { resendNotification(id: "${failed.id}") { ${NOTIFICATION_FIELDS} } }`)).resendNotification;
     expect(resent).toMatchObject({ id: failed.id, status: "SENT", attemptCount: 2, subject: `発送のお知らせ — 注文番号 #${orderId}`, body: failed.body });
@@ -70,7 +73,7 @@ describe("failed delivery and resend", () => {
     expect(b.sendNotification.id).toBe(a.sendNotification.id);
     expect(again.sendNotification).toEqual({ id: a.sendNotification.id, status: "SENT" });
     expect(transport.delivered.length - before).toBe(1);
-    expect(await world.notification.db.notification.count({ where: { orderId: Number(orderId) } })).toBe(1);
+    expect(await countNotifications(world.notification.database, { orderId: Number(orderId) })).toBe(1);
 
     const other = await graphqlRequest(world.notification.url, SEND, { input: { ...input, templateName: "ORDER_CANCELLED" } });
     expect(other.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "input.idempotencyKey", params: { notificationId: Number(a.sendNotification.id) } });

@@ -3,6 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
+import { countNotifications, findNotifications, getNotification } from "./rows.js";
+import type { Notification } from "../domain/notification.js";
 import { NOTIFICATION_FIELDS, startWorld, TEST_ORDER, type World } from "./world.js";
 
 let world: World;
@@ -33,10 +35,12 @@ describe("sendNotification", () => {
     expect(n.body).toContain("合計金額：¥4,640");
     expect(Date.parse(n.sentAt)).toBeGreaterThanOrEqual(before - 1000);
 
-    const rows = await world.notification.db.$queryRawUnsafe<Record<string, unknown>[]>(
-      "SELECT status, channel, recipient, subject, sent_at, attempt_count FROM notifications WHERE id = ?",
-      Number(n.id),
-    );
+    // The stored values themselves (lower-case enums), not the service's reading of them.
+    const rows = await world.notification.database.db
+      .selectFrom("notifications")
+      .select(["status", "channel", "recipient", "subject", "sent_at", "attempt_count"])
+      .where("id", "=", Number(n.id))
+      .execute();
     expect(rows[0]).toMatchObject({ status: "sent", channel: "email", recipient: TEST_ORDER.customerEmail, subject: n.subject });
     expect(rows[0]!.sent_at).not.toBeNull();
 
@@ -52,13 +56,13 @@ describe("sendNotification", () => {
   });
 
   it("refuses SMS without a phone number or with a bad one, storing nothing", async () => {
-    const count = await world.notification.db.notification.count();
+    const count = await countNotifications(world.notification.database);
     const missing = await graphqlRequest(url, SEND, { input: { orderId, templateName: "ORDER_SHIPPED", channel: "SMS" } });
     expect(missing.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.phoneNumber" });
     const bad = await graphqlRequest(url, SEND, { input: { orderId, templateName: "ORDER_SHIPPED", channel: "SMS", phoneNumber: "03-1234-5678" } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.phoneNumber", params: { value: "03-1234-5678" } });
     expect(bad.data).toBeNull();
-    expect(await world.notification.db.notification.count()).toBe(count);
+    expect(await countNotifications(world.notification.database)).toBe(count);
   });
 
   it("refuses an unknown order or template with NOT_FOUND", async () => {
@@ -66,14 +70,14 @@ describe("sendNotification", () => {
     expect(order.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "input.orderId", params: { id: 987654 } });
     const template = await graphqlRequest(url, SEND, { input: { orderId, templateName: "NO_SUCH" } });
     expect(template.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "input.templateName" });
-    expect(await world.notification.db.notification.count({ where: { orderId: 987654 } })).toBe(0);
+    expect(await countNotifications(world.notification.database, { orderId: 987654 })).toBe(0);
   });
 
   it("refuses to resend a SENT notification with CONFLICT", async () => {
-    const sent = await world.notification.db.notification.findFirstOrThrow({ where: { status: "SENT" } });
+    const [sent] = (await findNotifications(world.notification.database, { status: "SENT" })) as [Notification];
     const res = await graphqlRequest(url, `mutation { resendNotification(id: "${sent.id}") { id status } }`);
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", params: { status: "SENT", allowed: ["FAILED"] } });
-    const after = await world.notification.db.notification.findUniqueOrThrow({ where: { id: sent.id } });
+    const after = await getNotification(world.notification.database, sent.id);
     expect(after.attemptCount).toBe(1);
     const missing = await graphqlRequest(url, `mutation { resendNotification(id: "424242") { id } }`);
     expect(missing.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
@@ -104,7 +108,7 @@ describe("reading notifications", () => {
   });
 
   it("reads one notification with its order reference", async () => {
-    const sent = await world.notification.db.notification.findFirstOrThrow({ orderBy: { id: "asc" } });
+    const sent = (await findNotifications(world.notification.database)).sort((a, b) => a.id - b.id)[0]!;
     const data = await mustQuery(url, `{ notification(id: "${sent.id}") { id order { id } } missing: notification(id: "99999") { id } }`);
     expect(data).toEqual({ notification: { id: String(sent.id), order: { id: orderId } }, missing: null });
   });

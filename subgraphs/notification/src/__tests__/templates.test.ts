@@ -1,6 +1,8 @@
 /** Templates over HTTP: list, read, create, update, delete, refusals, variables and previews. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
+import { countTemplates } from "./rows.js";
+import { templateByName } from "../db/templates.js";
 import { startWorld, TEST_ORDER, type World } from "./world.js";
 
 let world: World;
@@ -64,7 +66,7 @@ describe("templates", () => {
   it("refuses a duplicate name with CONFLICT and missing templates with NOT_FOUND", async () => {
     const dup = await graphqlRequest(url, CREATE, { input: { ...delayed, name: "ORDER_SHIPPED" } });
     expect(dup.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "input.name", params: { name: "ORDER_SHIPPED" } });
-    expect(await world.notification.db.notificationTemplate.count({ where: { name: "ORDER_SHIPPED" } })).toBe(1);
+    expect(await countTemplates(world.notification.database, "ORDER_SHIPPED")).toBe(1);
     const upd = await graphqlRequest(url, UPDATE, { input: { name: "NOPE", channel: "SMS" } });
     expect(upd.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "input.name" });
     const del = await graphqlRequest(url, `mutation { deleteNotificationTemplate(name: "NOPE") }`);
@@ -76,7 +78,7 @@ describe("templates", () => {
     const res = await graphqlRequest(url, CREATE, { input: { ...delayed, name: "BROKEN", bodyTemplate: "{{#each items}}{{product_name}}" } });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.bodyTemplate", params: { reason: expect.stringContaining("Parse error") } });
     expect(res.errors?.[0]?.message).toContain("does not compile");
-    expect(await world.notification.db.notificationTemplate.count({ where: { name: "BROKEN" } })).toBe(0);
+    expect(await countTemplates(world.notification.database, "BROKEN")).toBe(0);
   });
 
   it("refuses an unknown variable on create and on update, and keeps the stored template", async () => {
@@ -88,7 +90,7 @@ describe("templates", () => {
     });
     const upd = await graphqlRequest(url, UPDATE, { input: { name: "ORDER_SHIPPED", bodyTemplate: "{{#each items}}{{tracking_number}}{{/each}}" } });
     expect(upd.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.bodyTemplate", params: { variable: "tracking_number" } });
-    const stored = await world.notification.db.notificationTemplate.findUniqueOrThrow({ where: { name: "ORDER_SHIPPED" } });
+    const stored = (await templateByName(world.notification.database.db, "ORDER_SHIPPED"))!;
     expect(stored.bodyTemplate).not.toContain("tracking_number");
   });
 });

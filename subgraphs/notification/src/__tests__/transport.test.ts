@@ -117,12 +117,18 @@ describe("readNotificationConfig", () => {
     const config = readNotificationConfig({ DATA_DIR: "/tmp/x", ORDER_PORT: "5001", NOTIFICATION_PORT: "5003" });
     expect(config).toMatchObject({
       port: 5003,
-      dbPath: "/tmp/x/notification_service.db",
+      database: { kind: "sqlite", path: "/tmp/x/notification_service.db" },
       orderServiceUrl: "http://127.0.0.1:5001/graphql",
       outboxDir: "/tmp/x/outbox",
       smtpUrl: undefined,
       mailFrom: "Order Operations <no-reply@localhost>",
     });
+  });
+
+  it("runs on PostgreSQL when NOTIFICATION_DATABASE_URL is set, and fails at start on another scheme", () => {
+    const url = "postgres://ops:secret@db.example:5432/notification_service";
+    expect(readNotificationConfig({ NOTIFICATION_DATABASE_URL: url }).database).toEqual({ kind: "postgres", url, poolSize: 10 });
+    expect(() => readNotificationConfig({ NOTIFICATION_DATABASE_URL: "mysql://db.example/notification" })).toThrow(/NOTIFICATION_DATABASE_URL/);
   });
 
   it("fails at start on a bad SMTP_URL or MAIL_FROM, saying how to fix it", () => {

@@ -1,11 +1,13 @@
 /**
  * A suite's world: its own temp directory and databases, the real order service and the
- * notification service on free ports, talking HTTP. Not a test file itself.
+ * notification service on free ports, talking HTTP. The notification service runs on
+ * `freshTarget()`: SQLite, or PostgreSQL under `npm run test:pg`. Not a test file itself.
  */
 import path from "node:path";
 import { QueryCounter, webhookUrl, type OutboxTuning } from "@ops/service-kit";
-import { freshDatabase, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
+import { freshDatabase, freshTarget, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
 import { startOrderService, type OrderService } from "../../../order/src/server.js";
+import type { DatabaseTarget } from "@ops/service-kit/data";
 import type { SweeperTuning } from "../domain/pendingSweeper.js";
 import { startNotificationService, type NotificationService } from "../server.js";
 import type { NotificationTransport } from "../transport/NotificationTransport.js";
@@ -19,6 +21,8 @@ export interface World {
   webhookUrl: string;
   order: OrderService;
   notification: NotificationService;
+  /** The notification service's database (SQLite file or PostgreSQL database). */
+  notificationTarget: DatabaseTarget;
   /** Every SQL statement the notification service sent. */
   queries: QueryCounter;
   /** Creates an order through the order service's GraphQL API and returns its id. */
@@ -71,8 +75,9 @@ export async function startWorld(options: { transport?: NotificationTransport; s
     consistency: { autoStart: false },
     outbox: TEST_OUTBOX,
   });
+  const notificationTarget = await freshTarget("notification", dir);
   const notification = await startNotificationService({
-    dbPath: await freshDatabase("notification", dir),
+    database: notificationTarget,
     port: 0,
     logLevel: "silent",
     security: security.forService("notification"),
@@ -95,6 +100,7 @@ export async function startWorld(options: { transport?: NotificationTransport; s
     webhookUrl: destinations.notification,
     order,
     notification,
+    notificationTarget,
     queries,
     security,
     async createOrder(overrides = {}) {

@@ -7,8 +7,8 @@
  *   NONE → the same notification rendered but stored NOT_SENT and never handed to a transport, so
  *          the history shows the decision.
  * Every notification carries the import's `batch_id`. This is a bulk path at the database's
- * speed: in ONE transaction on the bulk connection the event is marked processed, the template
- * compiled once, every order rendered and every row inserted with one prepared statement.
+ * speed: in ONE transaction the event is marked processed, the template compiled once, every
+ * order rendered and every row inserted with a few multi-row statements (ids in order).
  *
  * Exactly one confirmation per order: an order that already has an ORDER_CONFIRMATION (its
  * `order.confirmed` overtook this event, e.g. after an outage) is skipped here, as
@@ -17,25 +17,23 @@
  * The event's data is `ImportConfirmationsData` (`@ops/contracts`), checked by the receiver.
  */
 import type { ImportConfirmationsData } from "@ops/contracts";
-import { markProcessedSync, type BulkDb, type EventEnvelope } from "@ops/service-kit";
-import { insertNotifications, ordersWithTemplate, renderNotifications } from "./bulkNotifications.js";
-import { CONFIRMATION_TEMPLATE, distinctOrders, type AppliedEvent } from "./orderEvents.js";
+import { markProcessed, type EventEnvelope } from "@ops/service-kit";
+import type { NotificationDatabase } from "../db/database.js";
+import { CONFIRMATION_TEMPLATE, ordersToNotify, storeRendered, type AppliedEvent } from "./orderEvents.js";
 
 /** Applies one `import.confirmations` event exactly once; the caller delivers `toDeliver` after it resolves. */
-export async function applyImportConfirmations(bulk: BulkDb, event: EventEnvelope<ImportConfirmationsData>): Promise<AppliedEvent> {
+export async function applyImportConfirmations(database: NotificationDatabase, event: EventEnvelope<ImportConfirmationsData>): Promise<AppliedEvent> {
   const data = event.data;
-  return bulk.write(() => {
-    if (!markProcessedSync(bulk, event)) return { result: "duplicate", toDeliver: [], stored: 0, skipped: 0 };
-    const distinct = distinctOrders(data.orders);
-    const confirmed = ordersWithTemplate(bulk, distinct.map((o) => o.id), CONFIRMATION_TEMPLATE);
-    const orders = distinct.filter((o) => !confirmed.has(o.id));
+  return database.transaction(async (trx) => {
+    if (!(await markProcessed(trx, event))) return { result: "duplicate", toDeliver: [], stored: 0, skipped: 0 };
+    const orders = await ordersToNotify(database, trx, CONFIRMATION_TEMPLATE, data.orders);
     const skipped = data.orders.length - orders.length;
     if (orders.length === 0) return { result: "applied", toDeliver: [], stored: 0, skipped };
-    const rows = renderNotifications(bulk, CONFIRMATION_TEMPLATE, orders, {
+    const { rows, toDeliver } = await storeRendered(trx, CONFIRMATION_TEMPLATE, orders, {
       eventType: event.type,
       batchId: data.batchId,
       deliver: data.sendConfirmations === "EACH",
     });
-    return { result: "applied", toDeliver: insertNotifications(bulk, rows), stored: rows.length, skipped };
+    return { result: "applied", toDeliver, stored: rows.length, skipped };
   });
 }

@@ -1,6 +1,9 @@
 /** The notification list: filters, newest first, keyset pagination and a total count. */
-import { decodeCursor, encodeCursor, parseId, type SqliteReader } from "@ops/service-kit";
-import type { Channel, NotificationDb, NotificationStatus, Prisma } from "../db.js";
+import { BadUserInputError, decodeCursor, encodeCursor, parseId } from "@ops/service-kit";
+import type { NotificationExecutor } from "../db/database.js";
+import { countNotifications, notificationPage, type NotificationListFilter } from "../db/notificationList.js";
+import type { Keyset } from "../db/notificationReads.js";
+import type { Channel, NotificationStatus } from "./notification.js";
 
 export interface NotificationFilter {
   orderId?: string | null;
@@ -10,64 +13,30 @@ export interface NotificationFilter {
   batchId?: string | null;
 }
 
-/** The Prisma condition for a filter; an absent or empty field does not filter. */
-export function notificationWhere(filter: NotificationFilter | null | undefined): Prisma.NotificationWhereInput {
-  const where: Prisma.NotificationWhereInput = {};
-  if (!filter) return where;
-  if (filter.orderId != null) where.orderId = parseId(filter.orderId, "filter.orderId");
-  if (filter.status?.length) where.status = { in: filter.status };
-  if (filter.channel) where.channel = filter.channel;
-  if (filter.templateName?.trim()) where.templateName = filter.templateName.trim();
-  if (filter.batchId?.trim()) where.batchId = filter.batchId.trim();
-  return where;
+/** The checked filter; an absent or empty field does not filter. */
+export function listFilter(filter: NotificationFilter | null | undefined): NotificationListFilter {
+  const out: NotificationListFilter = {};
+  if (!filter) return out;
+  if (filter.orderId != null) out.orderId = parseId(filter.orderId, "filter.orderId");
+  if (filter.status?.length) out.statuses = filter.status;
+  if (filter.channel) out.channel = filter.channel;
+  if (filter.templateName?.trim()) out.templateName = filter.templateName.trim();
+  if (filter.batchId?.trim()) out.batchId = filter.batchId.trim();
+  return out;
 }
 
-function afterWhere(after: string): Prisma.NotificationWhereInput {
-  const { sortValue, id } = decodeCursor(after);
+/** The keyset position a cursor of this list names; BAD_USER_INPUT for one this API did not issue. */
+export function keysetOf(after: string, field = "after"): Keyset {
+  const { sortValue, id } = decodeCursor(after, field);
   const createdAt = new Date(String(sortValue));
-  return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
-}
-
-/**
- * How many notifications a filter matches. Without an order, from notification_figures (counts
- * per status, channel, template and batch, kept by triggers): a few rows, not a million; an
- * order's notifications are few and counted directly.
- */
-function countMatching(db: NotificationDb, reader: SqliteReader, filter: NotificationFilter | null | undefined, where: Prisma.NotificationWhereInput): Promise<number> | number {
-  if (filter?.orderId != null) return db.notification.count({ where });
-  const conditions: string[] = [];
-  const params: string[] = [];
-  if (filter?.status?.length) {
-    conditions.push("status IN (SELECT value FROM json_each(?))");
-    params.push(JSON.stringify(filter.status.map((s) => s.toLowerCase())));
-  }
-  if (filter?.channel) {
-    conditions.push("channel = ?");
-    params.push(filter.channel.toLowerCase());
-  }
-  if (filter?.templateName?.trim()) {
-    conditions.push("template_name = ?");
-    params.push(filter.templateName.trim());
-  }
-  if (filter?.batchId?.trim()) {
-    conditions.push("batch_id = ?");
-    params.push(filter.batchId.trim());
-  }
-  const sql = `SELECT COALESCE(SUM(count), 0) AS n FROM notification_figures${conditions.length ? ` WHERE ${conditions.join(" AND ")}` : ""}`;
-  return reader.get<{ n: number }>(sql, ...params)!.n;
+  if (Number.isNaN(createdAt.getTime())) throw new BadUserInputError(`"${after}" is not a cursor this API issued`, { field });
+  return { createdAt, id };
 }
 
 /** One page of notifications, newest first, with `first` already clamped by the caller. */
-export async function listNotifications(db: NotificationDb, reader: SqliteReader, args: { first: number; after?: string | null; filter?: NotificationFilter | null }) {
-  const where = notificationWhere(args.filter);
-  const [rows, totalCount] = await Promise.all([
-    db.notification.findMany({
-      where: args.after ? { AND: [where, afterWhere(args.after)] } : where,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: args.first + 1,
-    }),
-    countMatching(db, reader, args.filter, where),
-  ]);
+export async function listNotifications(db: NotificationExecutor, args: { first: number; after?: string | null; filter?: NotificationFilter | null }) {
+  const filter = listFilter(args.filter);
+  const [rows, totalCount] = await Promise.all([notificationPage(db, filter, args.first + 1, args.after ? keysetOf(args.after) : null), countNotifications(db, filter)]);
   const page = rows.slice(0, args.first);
   const cursor = (n: (typeof page)[number]) => encodeCursor(n.createdAt.toISOString(), n.id);
   const last = page[page.length - 1];

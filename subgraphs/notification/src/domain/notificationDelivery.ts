@@ -1,29 +1,30 @@
 /**
- * The one way a PENDING notification reaches a transport in this process: sending, resending, the
- * order-event flows and the sweeper all go through `NotificationDelivery`, which
- * - runs at most one attempt per notification at a time (a second caller shares the first's),
- * - re-reads the notification first and leaves it alone unless it is still PENDING,
- * - then uses `deliverNotification` (SENT, or FAILED with the reason; its PENDING guard on the
- *   update is the last line of defence),
+ * The one way a PENDING notification reaches a transport: sending, resending, the order-event
+ * flows and the sweeper all go through `NotificationDelivery`, which
+ * - runs at most one attempt per notification at a time in this process (a second caller shares
+ *   the first's),
+ * - claims the notifications in the database first (`db/deliveryClaims.ts`: on PostgreSQL
+ *   `FOR UPDATE SKIP LOCKED`, so another replica never sends them too) and leaves alone those no
+ *   longer PENDING,
+ * - records SENT, or FAILED with the reason, only on rows still PENDING,
  * so a notification committed PENDING is handed to the transport once, whoever finds it first.
  *
  * Many at once (`deliverMessages`, `deliverAll`): when the transport has `sendMany` (the file
- * transport) and the bulk connection is given, a whole event's notifications are handed over in
- * ONE `sendMany` and recorded SENT (or FAILED with the reason) in ONE statement; otherwise (SMTP)
- * one message at a time through `deliver`, at most `concurrency` at once. A bulk hand-over takes
- * one slot and claims its ids like a single attempt does, so nothing overtakes or repeats it.
+ * transport), a whole event's notifications are claimed with one SELECT, handed over in ONE
+ * `sendMany` and recorded in ONE statement; otherwise (SMTP) one message at a time through
+ * `deliver`, at most `concurrency` at once. A bulk hand-over takes one slot and registers its ids
+ * like a single attempt does, so nothing overtakes or repeats it.
  */
-import type { BulkDb, Logger } from "@ops/service-kit";
-import type { Notification, NotificationDb } from "../db.js";
+import type { Logger } from "@ops/service-kit";
+import type { NotificationDatabase } from "../db/database.js";
+import { deliverClaimed } from "../db/deliveryClaims.js";
+import { notificationById } from "../db/notifications.js";
 import type { NotificationTransport } from "../transport/NotificationTransport.js";
-import { pendingMessages, recordBulkDelivery, type BulkOutcome, type PendingMessage } from "./bulkNotifications.js";
-import { deliverNotification } from "./sendNotification.js";
+import type { DeliveryOutcome, Notification, PendingMessage } from "./notification.js";
 
 export interface DeliveryDeps {
-  db: NotificationDb;
+  database: NotificationDatabase;
   transport: NotificationTransport;
-  /** The bulk connection: with it (and a transport that has `sendMany`) many go out at once. */
-  bulk?: BulkDb;
 }
 
 const MAX_REASON = 1000;
@@ -54,10 +55,18 @@ function slots(max: number): Slots {
   };
 }
 
+/** What a transport's failure records: its message, or a reason that says it gave none. */
+function failure(err: unknown): DeliveryOutcome {
+  const reason = (err instanceof Error ? err.message : String(err)) || "the transport gave no reason";
+  return { ok: false, reason: reason.slice(0, MAX_REASON) };
+}
+
+const outgoing = (m: PendingMessage) => ({ channel: m.channel, recipient: m.recipient, subject: m.subject, body: m.body, notificationId: m.id });
+
 /** Delivers PENDING notifications, never two attempts for one notification at once. */
 export class NotificationDelivery {
   private readonly inFlight = new Map<number, Promise<Notification | null>>();
-  /** Ids claimed by a running bulk hand-over, all sharing its promise. */
+  /** Ids registered by a running bulk hand-over, all sharing its promise. */
   private readonly bulkInFlight = new Map<number, Promise<void>>();
   private readonly run: Slots;
   private stopped = false;
@@ -77,30 +86,35 @@ export class NotificationDelivery {
   deliver(id: number): Promise<Notification | null> {
     const running = this.inFlight.get(id);
     if (running) return running;
+    const { database, transport } = this.deps;
     // Part of a bulk hand-over: join it, then answer with the notification as it is afterwards.
     const bulk = this.bulkInFlight.get(id);
-    if (bulk) return bulk.then(() => this.deps.db.notification.findUnique({ where: { id } }));
+    if (bulk) return bulk.then(() => notificationById(database.db, id));
     // Registered before any await: whoever asks for `id` from now on joins this attempt, and one
-    // that asks after it settled re-reads a status that is no longer PENDING.
+    // that asks after it settled finds a status that is no longer PENDING.
     const attempt = this.run(async () => {
       if (this.stopped) return null;
-      const current = await this.deps.db.notification.findUnique({ where: { id } });
-      if (current?.status !== "PENDING") return current;
-      return deliverNotification(this.deps, current);
+      await deliverClaimed(database, [id], async ([message]) => {
+        try {
+          await transport.send(outgoing(message!));
+          return { ok: true, at: new Date() };
+        } catch (err) {
+          return failure(err);
+        }
+      });
+      return notificationById(database.db, id);
     }).finally(() => this.inFlight.delete(id));
     this.inFlight.set(id, attempt);
     return attempt;
   }
 
   /**
-   * Delivers every notification of `ids` still PENDING: in one bulk hand-over when possible (one
-   * SELECT reads them), otherwise one at a time (at most `concurrency` at once); logs failures to record.
+   * Delivers every notification of `ids` still PENDING: in one bulk hand-over when the transport
+   * can, otherwise one at a time (at most `concurrency` at once); logs failures to record.
    */
   async deliverAll(ids: readonly number[]): Promise<void> {
-    const { bulk } = this.deps;
-    if (bulk && this.deps.transport.sendMany) {
-      // Read and claimed without an await in between: no other attempt can start in the gap.
-      await this.deliverMessages(pendingMessages(bulk, ids.filter((id) => !this.isInFlight(id))));
+    if (this.deps.transport.sendMany) {
+      await this.deliverMany(ids);
       return;
     }
     await Promise.all(
@@ -113,29 +127,30 @@ export class NotificationDelivery {
   }
 
   /**
-   * Hands notifications just committed PENDING to the transport, with the rendered messages the
-   * caller already holds (no re-read): ONE `sendMany` then ONE statement recording SENT, or
-   * FAILED with the reason for all of them when the hand-over fails. Without `sendMany` or the
-   * bulk connection, one at a time through `deliver`. Call it right after the commit, without an
-   * await in between, so the ids are claimed before anyone else can see them. Never rejects.
+   * Hands notifications just committed PENDING to the transport: ONE claim, ONE `sendMany`, then
+   * ONE statement recording SENT, or FAILED with the reason for all of them when the hand-over
+   * fails. Without `sendMany`, one at a time through `deliver`. Call it right after the commit,
+   * without an await in between, so the ids are registered before this process's sweeper can
+   * look at them. Never rejects.
    */
   deliverMessages(messages: readonly PendingMessage[]): Promise<void> {
-    const { bulk, transport } = this.deps;
-    if (!bulk || !transport.sendMany) return this.deliverAll(messages.map((m) => m.id));
-    const claimed = messages.filter((m) => !this.isInFlight(m.id));
-    if (claimed.length === 0) return Promise.resolve();
-    const ids = claimed.map((m) => m.id);
+    return this.deliverAll(messages.map((m) => m.id));
+  }
+
+  private deliverMany(all: readonly number[]): Promise<void> {
+    const ids = all.filter((id) => !this.isInFlight(id));
+    if (ids.length === 0) return Promise.resolve();
+    const { database, transport } = this.deps;
     const attempt: Promise<void> = this.run(async () => {
       if (this.stopped) return;
-      let outcome: BulkOutcome;
-      try {
-        await transport.sendMany!(claimed.map((m) => ({ channel: m.channel, recipient: m.recipient, subject: m.subject, body: m.body, notificationId: m.id })));
-        outcome = { ok: true, at: new Date() };
-      } catch (err) {
-        const reason = (err instanceof Error ? err.message : String(err)) || "the transport gave no reason";
-        outcome = { ok: false, reason: reason.slice(0, MAX_REASON) };
-      }
-      await recordBulkDelivery(bulk, ids, outcome);
+      await deliverClaimed(database, ids, async (messages) => {
+        try {
+          await transport.sendMany!(messages.map(outgoing));
+          return { ok: true, at: new Date() };
+        } catch (err) {
+          return failure(err);
+        }
+      });
     })
       .catch((err: unknown) => {
         this.options.logger?.error("bulk notification delivery not recorded", { count: ids.length, firstId: ids[0], error: err instanceof Error ? err.message : String(err) });

@@ -3,9 +3,9 @@
  * and `order.cancelled` each send the customer an e-mail, rendered from the order snapshot the
  * event carries (no call back to the order service). One event may carry thousands of orders (a
  * bulk import's payments confirm them in bulk): the event is marked processed, the template
- * compiled once and every notification inserted with one prepared statement, all in ONE
- * transaction on the bulk connection (so a redelivered event adds nothing); the caller hands the
- * PENDING ones to the transport after the commit, in bulk when the transport can.
+ * compiled once and every notification inserted with a few multi-row statements, all in ONE
+ * transaction (so a redelivered event adds nothing); the caller hands the PENDING ones to the
+ * transport after the commit, in bulk when the transport can.
  *
  * Exactly one confirmation per order: an imported order got its ORDER_CONFIRMATION (or NOT_SENT
  * record) from `import.confirmations` (importConfirmations.ts); when its payment completes,
@@ -16,10 +16,12 @@
  * reason: throwing instead would make the producer retry an event that can never succeed.
  */
 import { isEvent, ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_SHIPPED, type OrderEventData, type OrderEventType, type OrderSnapshot } from "@ops/contracts";
-import { markProcessedSync, type BulkDb, type EventEnvelope } from "@ops/service-kit";
-import { insertNotifications, ordersWithTemplate, renderNotifications, type PendingMessage } from "./bulkNotifications.js";
-
-export { snapshotToOrderData } from "./bulkNotifications.js";
+import { markProcessed, type EventEnvelope } from "@ops/service-kit";
+import { insertNotifications, ordersWithTemplate } from "../db/bulkNotifications.js";
+import type { NotificationDatabase, NotificationTx } from "../db/database.js";
+import { templateByName } from "../db/templates.js";
+import type { NewNotificationRow, PendingMessage } from "./notification.js";
+import { renderNotifications, type RenderOptions } from "./renderNotifications.js";
 
 export const CONFIRMATION_TEMPLATE = "ORDER_CONFIRMATION";
 
@@ -54,26 +56,38 @@ export function distinctOrders<T extends { id: number }>(orders: readonly T[]): 
 }
 
 /**
+ * The orders of `snapshots` that have no `templateName` notification yet (one SELECT for all),
+ * each once. Only confirmations are deduplicated: a shipment or cancellation may be told twice.
+ */
+export async function ordersToNotify<T extends OrderSnapshot>(database: NotificationDatabase, trx: NotificationTx, templateName: string, snapshots: readonly T[]): Promise<T[]> {
+  if (templateName !== CONFIRMATION_TEMPLATE) return [...snapshots];
+  const distinct = distinctOrders(snapshots);
+  const confirmed = await ordersWithTemplate(trx, database.helpers, distinct.map((o) => o.id), CONFIRMATION_TEMPLATE);
+  return distinct.filter((o) => !confirmed.has(o.id));
+}
+
+/** Renders `templateName` (read once) for `orders` and stores the rows: the PENDING ones come back as messages. */
+export async function storeRendered(trx: NotificationTx, templateName: string, orders: readonly OrderSnapshot[], options: RenderOptions): Promise<{ rows: NewNotificationRow[]; toDeliver: PendingMessage[] }> {
+  const template = await templateByName(trx, templateName);
+  const rows = renderNotifications(templateName, template, orders, options);
+  return { rows, toDeliver: await insertNotifications(trx, rows) };
+}
+
+/**
  * Applies one order event exactly once, in one transaction: records its id and stores a
  * notification per order (PENDING, or FAILED when the template is missing or does not render).
  * Unknown event types are recorded and ignored. The caller delivers `toDeliver` after this resolves.
  */
-export async function applyOrderEvent(bulk: BulkDb, event: EventEnvelope): Promise<AppliedEvent> {
+export async function applyOrderEvent(database: NotificationDatabase, event: EventEnvelope): Promise<AppliedEvent> {
   const templateName = isOrderEvent(event) ? EVENT_TEMPLATES[event.type] : undefined;
-  const snapshots = isOrderEvent(event) ? event.data.orders : [];
-  return bulk.write(() => {
-    if (!markProcessedSync(bulk, event)) return nothing("duplicate");
+  const snapshots: OrderSnapshot[] = isOrderEvent(event) ? event.data.orders : [];
+  return database.transaction(async (trx) => {
+    if (!(await markProcessed(trx, event))) return nothing("duplicate");
     if (!templateName) return nothing("ignored");
-    let orders: OrderSnapshot[] = snapshots;
-    let skipped = 0;
-    if (templateName === CONFIRMATION_TEMPLATE) {
-      const distinct = distinctOrders(snapshots);
-      const confirmed = ordersWithTemplate(bulk, distinct.map((o) => o.id), CONFIRMATION_TEMPLATE);
-      orders = distinct.filter((o) => !confirmed.has(o.id));
-      skipped = snapshots.length - orders.length;
-    }
+    const orders = await ordersToNotify(database, trx, templateName, snapshots);
+    const skipped = snapshots.length - orders.length;
     if (orders.length === 0) return { ...nothing("applied"), skipped };
-    const rows = renderNotifications(bulk, templateName, orders, { eventType: event.type, batchId: null, deliver: true });
-    return { result: "applied", toDeliver: insertNotifications(bulk, rows), stored: rows.length, skipped };
+    const { rows, toDeliver } = await storeRendered(trx, templateName, orders, { eventType: event.type, batchId: null, deliver: true });
+    return { result: "applied", toDeliver, stored: rows.length, skipped };
   });
 }

@@ -2,13 +2,12 @@
  * Nothing lost on a crash: a notification committed PENDING whose delivery never happened (the
  * process was killed between the commit and the transport) is delivered by this sweeper, which
  * every few seconds hands PENDING notifications older than a threshold to NotificationDelivery.
- * That one attempt per notification at a time, re-reading the status first, so a notification a
- * request or an event is delivering right now is never sent a second time.
- *
- * It reads on its own connection (no Prisma, not in the service's query log) and only touches
- * Prisma when there is something to deliver.
+ * That claims each notification in the database before handing it over, so one a request, an
+ * event or another replica is delivering right now is never sent a second time.
  */
-import { SqliteReader, sqlDate, type Logger } from "@ops/service-kit";
+import type { Logger } from "@ops/service-kit";
+import { pendingIdsBefore } from "../db/bulkNotifications.js";
+import type { NotificationDatabase } from "../db/database.js";
 import type { NotificationDelivery } from "./notificationDelivery.js";
 
 export interface SweeperTuning {
@@ -29,22 +28,15 @@ export interface PendingSweeper {
   stop(): Promise<void>;
 }
 
-/** Starts sweeping the notifications in `dbPath` through `delivery`. */
-export function startPendingSweeper(dbPath: string, delivery: NotificationDelivery, logger: Logger, tuning: Partial<SweeperTuning> = {}): PendingSweeper {
+/** Starts sweeping the notifications of `database` through `delivery`. */
+export function startPendingSweeper(database: NotificationDatabase, delivery: NotificationDelivery, logger: Logger, tuning: Partial<SweeperTuning> = {}): PendingSweeper {
   const t = { ...DEFAULT_SWEEPER, ...tuning };
-  const reader = new SqliteReader(dbPath);
   let running: Promise<number> | undefined;
   let stopped = false;
 
   const look = async (): Promise<number> => {
-    const cutoff = sqlDate(new Date(Date.now() - t.olderThanMs));
-    // julianday: rows written by Prisma and by SQL defaults store different date texts.
-    const rows = reader.all<{ id: number }>(
-      `SELECT id FROM notifications WHERE status = 'pending' AND julianday(created_at) < julianday(?) ORDER BY id LIMIT ?`,
-      cutoff,
-      t.batchSize,
-    );
-    const ids = rows.map((r) => r.id).filter((id) => !delivery.isInFlight(id));
+    const found = await pendingIdsBefore(database.db, new Date(Date.now() - t.olderThanMs), t.batchSize);
+    const ids = found.filter((id) => !delivery.isInFlight(id));
     if (ids.length === 0) return 0;
     logger.warn("delivering notifications left pending", { count: ids.length, olderThanMs: t.olderThanMs });
     await delivery.deliverAll(ids);
@@ -74,7 +66,6 @@ export function startPendingSweeper(dbPath: string, delivery: NotificationDelive
       stopped = true;
       clearInterval(timer);
       await running;
-      reader.close();
     },
   };
 }

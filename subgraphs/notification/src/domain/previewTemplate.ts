@@ -1,6 +1,8 @@
 /** A preview of a stored or inline template against sample data or a real order. */
 import { BadUserInputError, NotFoundError, parseId } from "@ops/service-kit";
-import type { Channel, NotificationDb } from "../db.js";
+import type { NotificationExecutor } from "../db/database.js";
+import { templateByName } from "../db/templates.js";
+import type { Channel } from "./notification.js";
 import type { OrderReader } from "../orderClient.js";
 import { checkTemplate } from "./checkTemplate.js";
 import { renderMessage } from "./renderTemplate.js";
@@ -23,13 +25,13 @@ export interface TemplatePreview {
   smsSegments: number | null;
 }
 
-async function chooseSource(db: NotificationDb, input: PreviewInput) {
+async function chooseSource(db: NotificationExecutor, input: PreviewInput) {
   const inline = input.subjectTemplate != null || input.bodyTemplate != null;
   if (input.templateName != null) {
     if (inline) {
       throw new BadUserInputError("Give either templateName or subjectTemplate and bodyTemplate, not both", { field: "input.templateName" });
     }
-    const template = await db.notificationTemplate.findUnique({ where: { name: input.templateName } });
+    const template = await templateByName(db, input.templateName);
     if (!template) throw new NotFoundError(`There is no template named "${input.templateName}"`, { field: "input.templateName", params: { name: input.templateName } });
     return { source: template, channel: input.channel ?? template.channel };
   }
@@ -52,8 +54,8 @@ async function chooseSource(db: NotificationDb, input: PreviewInput) {
  * are held to the limits of saving (length, nesting, documented variables); every rendering to the
  * rendering limits (renderLimits.ts).
  */
-export async function previewTemplate(deps: { db: NotificationDb; orders: OrderReader }, input: PreviewInput): Promise<TemplatePreview> {
-  const { source, channel } = await chooseSource(deps.db, input);
+export async function previewTemplate(deps: { database: { db: NotificationExecutor }; orders: OrderReader }, input: PreviewInput): Promise<TemplatePreview> {
+  const { source, channel } = await chooseSource(deps.database.db, input);
   let order = SAMPLE_ORDER;
   if (input.orderId != null) {
     const id = parseId(input.orderId, "input.orderId");

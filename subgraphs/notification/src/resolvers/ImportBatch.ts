@@ -5,7 +5,7 @@
  */
 import { encodeCursor, pageSize } from "@ops/service-kit";
 import type { NotificationContext } from "../context.js";
-import type { Notification } from "../db.js";
+import type { Notification } from "../domain/notification.js";
 
 interface BatchRef {
   batchId: string;

@@ -6,12 +6,10 @@ import { validateTemplate, type TemplateInput } from "../domain/validateTemplate
 export const Mutation = {
   createNotificationTemplate: (_: unknown, args: { input: TemplateInput }, ctx: NotificationContext) => {
     const template = validateTemplate(args.input);
-    return ctx.db.$transaction((tx) => createTemplate(tx, template));
+    return createTemplate(ctx.database, template);
   },
-  updateNotificationTemplate: (_: unknown, args: { input: TemplatePatch }, ctx: NotificationContext) =>
-    ctx.db.$transaction((tx) => updateTemplate(tx, args.input)),
-  deleteNotificationTemplate: (_: unknown, args: { name: string }, ctx: NotificationContext) =>
-    ctx.db.$transaction((tx) => deleteTemplate(tx, args.name)),
+  updateNotificationTemplate: (_: unknown, args: { input: TemplatePatch }, ctx: NotificationContext) => updateTemplate(ctx.database, args.input),
+  deleteNotificationTemplate: (_: unknown, args: { name: string }, ctx: NotificationContext) => deleteTemplate(ctx.database, args.name),
   sendNotification: (_: unknown, args: { input: SendInput }, ctx: NotificationContext) => sendNotification(ctx, args.input),
   resendNotification: (_: unknown, args: { id: string }, ctx: NotificationContext) => resendNotification(ctx, args.id),
 };

@@ -1,5 +1,5 @@
 import type { NotificationContext } from "../context.js";
-import type { Notification as NotificationRow } from "../db.js";
+import type { Notification as NotificationRow } from "../domain/notification.js";
 
 export const Notification = {
   __resolveReference: (ref: { id: string }, ctx: NotificationContext) => {

@@ -1,5 +1,5 @@
 import { BadUserInputError } from "@ops/service-kit";
-import type { NotificationTemplate as TemplateRow } from "../db.js";
+import type { NotificationTemplate as TemplateRow } from "../domain/notification.js";
 import { checkTemplate } from "../domain/checkTemplate.js";
 import { documentedVariables } from "@ops/rules";
 

@@ -11,7 +11,10 @@ export class SmtpTransport implements NotificationTransport {
     private readonly from: string,
     private readonly logger?: Logger,
   ) {
-    this.mailer = nodemailer.createTransport(smtpUrl);
+    // Bounded waits: a hand-over holds its notifications' claim (on PostgreSQL a connection and
+    // row locks) until the server answers, so a stalled server must fail it within seconds, not
+    // after nodemailer's defaults of 2 and 10 minutes.
+    this.mailer = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   }
 
   async send(message: OutgoingMessage): Promise<void> {
