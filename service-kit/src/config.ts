@@ -128,6 +128,15 @@ function readDatabaseTarget(service: ServiceName, env: NodeJS.ProcessEnv, dbPath
   return { kind: "postgres", url: raw, poolSize };
 }
 
+/**
+ * What a service's `main.ts` passes its start function about its database: the target, and the
+ * SQLite path for a service that still takes `dbPath` (spread it: `...serviceDatabaseOptions(…)`).
+ * A service on the data kit uses `database`; `dbPath` goes once every service does.
+ */
+export function serviceDatabaseOptions(endpoint: ServiceEndpoint): { database: DatabaseTarget; dbPath: string } {
+  return { database: endpoint.database, dbPath: endpoint.dbPath };
+}
+
 /** Reads and validates the stack configuration. Throws ConfigError with a fix-it message. */
 export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const dataDir = path.resolve(env.DATA_DIR ?? path.join(REPO_ROOT, "data"));
