@@ -2,8 +2,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, SqliteReader, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import { createLogger, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import type { DatabaseTarget } from "@ops/service-kit/data";
 import { createContext } from "./context.js";
+import { openPaymentDatabase, ping, type PaymentDatabase } from "./db/database.js";
 import { openBulkDb, type BulkDb } from "@ops/service-kit";
 import { createPaymentDb, type DbOptions, type PaymentDb } from "./db.js";
 import { createPaymentEventHandler } from "./domain/handleEvent.js";
@@ -13,7 +15,10 @@ import { resolvers } from "./resolvers/index.js";
 export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../schema.graphql"), "utf8");
 
 export interface PaymentServiceOptions extends DbOptions {
-  dbPath: string;
+  /** SQLite file or PostgreSQL database (`databaseTarget("payment")`). */
+  database?: DatabaseTarget;
+  /** Shorthand for `database: { kind: "sqlite", path: dbPath }`. */
+  dbPath?: string;
   port: number;
   /** Router secret, caller verification and this service's identity towards the others. */
   security: ServiceSecurity;
@@ -27,6 +32,8 @@ export interface PaymentServiceOptions extends DbOptions {
 }
 
 export interface PaymentService extends RunningServer {
+  /** The payment database, for tests and tools that read rows. */
+  database: PaymentDatabase;
   db: PaymentDb;
   /** The bulk write connection: every status move (the payment gate), imported payments, batch cancellations. */
   bulk: BulkDb;
@@ -35,17 +42,21 @@ export interface PaymentService extends RunningServer {
 /** Opens the database and starts the payment subgraph; resolves once it listens (port 0 picks a free one). */
 export async function startPaymentService(options: PaymentServiceOptions): Promise<PaymentService> {
   const logger = createLogger("payment", options.logLevel ?? "info");
-  const db = await createPaymentDb(options.dbPath, options);
-  const reader = new SqliteReader(options.dbPath, options.onQuery);
+  const target = options.database ?? (options.dbPath ? { kind: "sqlite" as const, path: options.dbPath } : undefined);
+  if (!target) throw new Error("startPaymentService needs `database` (or `dbPath`).");
+  if (target.kind !== "sqlite") throw new Error("The payment service runs on SQLite until its writes move to the data kit.");
+  const dbPath = target.path;
+  const database = await openPaymentDatabase(target, options.onQuery ? { onQuery: options.onQuery } : {});
+  const db = await createPaymentDb(dbPath, options);
   // Events touch thousands of payments at once: they are written on a better-sqlite3 connection.
-  const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery });
+  const bulk = openBulkDb(dbPath, { onQuery: options.onQuery });
   const orders = createOrderClient(options.orderServiceUrl, options.security.serviceHeaders);
   const server = await startSubgraphServer({
     name: "payment",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext(db, bulk, reader, orders, identity, events),
+    context: (_req, identity, events) => createContext(database, db, bulk, orders, identity, events),
     events: {
       webhookSecret: options.security.webhookSecret,
       destinations: options.webhookUrls,
@@ -53,18 +64,18 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
       handle: (events) => createPaymentEventHandler({ bulk, logger, wake: () => events.wake() }),
     },
     ready: async () => {
-      await db.$queryRawUnsafe("SELECT 1");
+      await ping(database.db);
     },
     security: options.security.security,
-    dbPath: options.dbPath,
+    dbPath,
     logger,
     host: options.host,
     port: options.port,
     onStop: async () => {
-      reader.close();
       bulk.close();
       await db.$disconnect();
+      await database.close();
     },
   });
-  return { ...server, db, bulk };
+  return { ...server, database, db, bulk };
 }

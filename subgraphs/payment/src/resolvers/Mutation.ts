@@ -1,6 +1,6 @@
 import { parseId } from "@ops/service-kit";
 import type { PaymentContext } from "../context.js";
-import type { Payment } from "../db.js";
+import type { Payment } from "../domain/paymentTypes.js";
 import { createPayment, type CreatePaymentRequest } from "../domain/createPayment.js";
 import { completePayment, failPayment, retryPayment } from "../domain/paymentOperations.js";
 import { refundPayment } from "../domain/refundPayment.js";
