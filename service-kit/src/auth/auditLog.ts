@@ -4,6 +4,7 @@
  * service). Written on its own connection after the mutation, so failed attempts are kept too.
  */
 import Database from "better-sqlite3";
+import type { Kysely, Transaction } from "kysely";
 import { BUSY_TIMEOUT_MS } from "../db.js";
 import { decodeCursor, encodeCursor, pageSize } from "../pagination.js";
 import type { Logger } from "../logger.js";
@@ -52,6 +53,49 @@ function detail(args: Record<string, unknown>): string {
   return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
 }
 
+/** The audit table every service's migrations create, as far as the kit writes it. */
+export interface AuditTables {
+  audit_log: { actor: string; actor_kind: string; action: string; object_type: string; outcome: string };
+}
+
+interface AuditInsert {
+  at: string;
+  actor: string;
+  actor_kind: string;
+  actor_role: string | null;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  outcome: string;
+  error_code: string | null;
+  detail: string | null;
+}
+
+/** The row `r` becomes (secrets redacted, the detail capped). */
+function auditRow(r: AuditRecord): AuditInsert {
+  return {
+    // Prisma's DateTime text: SQLite compares it as text, PostgreSQL parses it into `timestamp` (UTC).
+    at: sqlDate(r.at),
+    actor: r.identity?.name ?? "anonymous",
+    actor_kind: r.identity?.kind ?? "anonymous",
+    actor_role: r.identity?.role ?? null,
+    action: r.action,
+    object_type: r.objectType,
+    object_id: r.objectId,
+    outcome: r.outcome.toLowerCase(),
+    error_code: r.errorCode,
+    detail: detail(r.args),
+  };
+}
+
+/**
+ * Writes one audit entry on `trx` (a service's Kysely transaction or its `db`, SQLite or
+ * PostgreSQL). Throws what the database throws: the caller decides whether a lost line matters.
+ */
+export async function writeAudit<DB extends AuditTables>(trx: Kysely<DB> | Transaction<DB>, entry: AuditRecord): Promise<void> {
+  await (trx as unknown as Kysely<{ audit_log: AuditInsert }>).insertInto("audit_log").values(auditRow(entry)).execute();
+}
+
 export class AuditLog {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
@@ -71,18 +115,8 @@ export class AuditLog {
   /** Never throws: losing an audit line is logged loudly, but does not undo a committed change. */
   record(r: AuditRecord): void {
     try {
-      this.insert.run(
-        sqlDate(r.at),
-        r.identity?.name ?? "anonymous",
-        r.identity?.kind ?? "anonymous",
-        r.identity?.role ?? null,
-        r.action,
-        r.objectType,
-        r.objectId,
-        r.outcome.toLowerCase(),
-        r.errorCode,
-        detail(r.args),
-      );
+      const row = auditRow(r);
+      this.insert.run(row.at, row.actor, row.actor_kind, row.actor_role, row.action, row.object_type, row.object_id, row.outcome, row.error_code, row.detail);
     } catch (err) {
       this.logger.error("audit entry not written", { action: r.action, error: err instanceof Error ? err.message : String(err) });
     }
