@@ -1,7 +1,6 @@
 /** Per-request context: the database, the order reader and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy, type BulkDb, type Identity, type ServiceEvents } from "@ops/service-kit";
-import type { PaymentDb } from "./db.js";
+import { groupBy, type Identity, type ServiceEvents } from "@ops/service-kit";
 import type { PaymentDatabase, Queries } from "./db/database.js";
 import { batchesByIds } from "./db/batches.js";
 import { attemptsByPaymentIds, refundsByPaymentIds } from "./db/history.js";
@@ -60,9 +59,6 @@ export interface PaymentContext {
   identity: Identity | null;
   /** The payment database (SQLite or PostgreSQL): reads on `database.db`, writes in `database.transaction`. */
   database: PaymentDatabase;
-  db: PaymentDb;
-  /** The bulk write connection: every status move goes through the payment gate on it. */
-  bulk: BulkDb;
   orders: OrderReader;
   /** The outbox dispatcher: `wake()` after committing a transaction that wrote events. */
   events: ServiceEvents;
@@ -70,6 +66,6 @@ export interface PaymentContext {
 }
 
 /** A fresh context for one request. */
-export function createContext(database: PaymentDatabase, db: PaymentDb, bulk: BulkDb, orders: OrderReader, identity: Identity | null, events: ServiceEvents): PaymentContext {
-  return { identity, database, db, bulk, orders, events, loaders: createLoaders(database.db) };
+export function createContext(database: PaymentDatabase, orders: OrderReader, identity: Identity | null, events: ServiceEvents): PaymentContext {
+  return { identity, database, orders, events, loaders: createLoaders(database.db) };
 }

@@ -1,20 +1,18 @@
-/** Builds and starts the payment subgraph over a given database file. */
+/** Builds and starts the payment subgraph over its database (SQLite or PostgreSQL). */
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
-import type { DatabaseTarget } from "@ops/service-kit/data";
+import type { DatabaseTarget, QueryEvent } from "@ops/service-kit/data";
 import { createContext } from "./context.js";
 import { openPaymentDatabase, ping, type PaymentDatabase } from "./db/database.js";
-import { openBulkDb, type BulkDb } from "@ops/service-kit";
-import { createPaymentDb, type DbOptions, type PaymentDb } from "./db.js";
 import { createPaymentEventHandler } from "./domain/handleEvent.js";
 import { createOrderClient } from "./orderClient.js";
 import { resolvers } from "./resolvers/index.js";
 
 export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../schema.graphql"), "utf8");
 
-export interface PaymentServiceOptions extends DbOptions {
+export interface PaymentServiceOptions {
   /** SQLite file or PostgreSQL database (`databaseTarget("payment")`). */
   database?: DatabaseTarget;
   /** Shorthand for `database: { kind: "sqlite", path: dbPath }`. */
@@ -29,14 +27,13 @@ export interface PaymentServiceOptions extends DbOptions {
   logLevel?: LogLevel;
   /** The order subgraph's GraphQL URL: payments read the order's total from it. */
   orderServiceUrl: string;
+  /** Every SQL statement the service runs (tests count them). */
+  onQuery?: (event: QueryEvent) => void;
 }
 
 export interface PaymentService extends RunningServer {
   /** The payment database, for tests and tools that read rows. */
   database: PaymentDatabase;
-  db: PaymentDb;
-  /** The bulk write connection: every status move (the payment gate), imported payments, batch cancellations. */
-  bulk: BulkDb;
 }
 
 /** Opens the database and starts the payment subgraph; resolves once it listens (port 0 picks a free one). */
@@ -44,24 +41,22 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
   const logger = createLogger("payment", options.logLevel ?? "info");
   const target = options.database ?? (options.dbPath ? { kind: "sqlite" as const, path: options.dbPath } : undefined);
   if (!target) throw new Error("startPaymentService needs `database` (or `dbPath`).");
-  if (target.kind !== "sqlite") throw new Error("The payment service runs on SQLite until its writes move to the data kit.");
+  // Until the kit's audit log and outbox dispatcher take the ServiceDb (branch wt/kitshared), they open the SQLite file.
+  if (target.kind !== "sqlite") throw new Error("The payment service's audit log and outbox still need a SQLite file.");
   const dbPath = target.path;
   const database = await openPaymentDatabase(target, options.onQuery ? { onQuery: options.onQuery } : {});
-  const db = await createPaymentDb(dbPath, options);
-  // Events touch thousands of payments at once: they are written on a better-sqlite3 connection.
-  const bulk = openBulkDb(dbPath, { onQuery: options.onQuery });
   const orders = createOrderClient(options.orderServiceUrl, options.security.serviceHeaders);
   const server = await startSubgraphServer({
     name: "payment",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext(database, db, bulk, orders, identity, events),
+    context: (_req, identity, events) => createContext(database, orders, identity, events),
     events: {
       webhookSecret: options.security.webhookSecret,
       destinations: options.webhookUrls,
       tuning: options.outbox,
-      handle: (events) => createPaymentEventHandler({ bulk, logger, wake: () => events.wake() }),
+      handle: (events) => createPaymentEventHandler({ database, logger, wake: () => events.wake() }),
     },
     ready: async () => {
       await ping(database.db);
@@ -72,10 +67,8 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
     host: options.host,
     port: options.port,
     onStop: async () => {
-      bulk.close();
-      await db.$disconnect();
       await database.close();
     },
   });
-  return { ...server, database, db, bulk };
+  return { ...server, database };
 }
