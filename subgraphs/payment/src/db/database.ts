@@ -4,7 +4,7 @@
  * use case opened with `PaymentDatabase.transaction` — so the caller decides the unit of work.
  */
 import { PostgresAdapter, sql, type Kysely } from "kysely";
-import { dialectHelpers, openDatabase, type DatabaseTarget, type DialectHelpers, type OpenDatabaseOptions, type ServiceDb } from "@ops/service-kit/data";
+import { dialectHelpers, openDatabase, type DatabaseTarget, type DialectHelpers, type DialectName, type OpenDatabaseOptions, type ServiceDb } from "@ops/service-kit/data";
 import { sqlDate } from "@ops/service-kit";
 import type { DB } from "../generated/kysely/types.js";
 
@@ -18,9 +18,14 @@ export function openPaymentDatabase(target: DatabaseTarget, options: OpenDatabas
   return openDatabase<DB>(target, { applicationName: "ops-payment", ...options });
 }
 
+/** The database `q` runs on. */
+export function dialectOf(q: Queries): DialectName {
+  return q.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
+}
+
 /** The kit's dialect helpers (`inIds`, `japanDay`, …) for the database `q` runs on. */
 export function helpersOf(q: Queries): DialectHelpers {
-  return dialectHelpers(q.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite");
+  return dialectHelpers(dialectOf(q));
 }
 
 /**

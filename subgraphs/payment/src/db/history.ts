@@ -1,7 +1,7 @@
 /** What payment moves leave behind: `payment_attempts` (completions, failures) and `refunds`. */
 import { insertMany, readTimestamp } from "@ops/service-kit/data";
 import type { PaymentAttempt, Refund } from "../domain/paymentTypes.js";
-import { helpersOf, stamp, type Queries } from "./database.js";
+import { dialectOf, helpersOf, stamp, type Queries } from "./database.js";
 import { statusOf } from "./paymentRows.js";
 
 /** The refunds of these payments, oldest first. */
@@ -70,6 +70,8 @@ export async function insertAttempts(
       actor: outcome.actor,
       created_at: now,
     })),
+    // SQLite: 2,000 attempts (an import event's) in one statement of 12,000 values.
+    dialectOf(trx) === "sqlite" ? { chunkSize: 2_000 } : {},
   );
 }
 

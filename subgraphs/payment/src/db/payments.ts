@@ -6,7 +6,7 @@ import { sql } from "kysely";
 import { insertMany, readTimestamp } from "@ops/service-kit/data";
 import { ORDER_RANGE_ROWS_MAX, type OrderIdRange } from "@ops/service-kit";
 import type { Payment, PaymentCursor, PaymentFilter } from "../domain/paymentTypes.js";
-import { helpersOf, stamp, type Queries } from "./database.js";
+import { dialectOf, helpersOf, stamp, type Queries } from "./database.js";
 import { PAYMENT_COLUMNS, statusOf, toPayment, type PaymentRow } from "./paymentRows.js";
 
 /** The payments with these ids, in id order (missing ids are left out). */
@@ -143,6 +143,10 @@ export async function ordersWithPayments(q: Queries, orderIds: readonly number[]
   return new Set(rows.map((r) => Number(r.order_id)));
 }
 
+// SQLite: an event's 2,000 payments in 2 statements of 9,000 values rather than 10 of the kit's
+// default (throughput within noise, fewer statements); PostgreSQL sends one unnest statement.
+const SQLITE_IMPORT_ROWS = 1_000;
+
 export interface ImportedPayment {
   orderId: number;
   amount: number;
@@ -173,7 +177,10 @@ export async function insertImportedPayments(
     created_at: now,
     updated_at: now,
   }));
-  const written = await insertMany(trx, "payments", rows, { returning: ["id", "order_id", "amount"] });
+  const written = await insertMany(trx, "payments", rows, {
+    returning: ["id", "order_id", "amount"],
+    ...(dialectOf(trx) === "sqlite" ? { chunkSize: SQLITE_IMPORT_ROWS } : {}),
+  });
   return written.map((w) => ({ id: Number(w.id), orderId: Number(w.order_id), amount: Number(w.amount) }));
 }
 
