@@ -75,3 +75,11 @@ export async function serviceDatabase(dialect: DialectName, service: ServiceName
   }
   return freshTarget(service, dir, { [PG_ADMIN_URL_VARIABLE]: adminUrl });
 }
+
+/** The admin URL of this run's PostgreSQL cluster (test:pg's, or one this file starts). */
+export async function pgAdminUrl(): Promise<string> {
+  const adminUrl = process.env[PG_ADMIN_URL_VARIABLE];
+  if (adminUrl) return adminUrl;
+  cluster ??= startPgCluster();
+  return (await cluster).adminUrl;
+}
