@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { createLogger, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import type { DatabaseTarget, QueryEvent } from "@ops/service-kit/data";
 import { createContext } from "./context.js";
-import { openPaymentDatabase, ping, type PaymentDatabase } from "./db/database.js";
+import { openPaymentDatabase, type PaymentDatabase } from "./db/database.js";
 import { createPaymentEventHandler } from "./domain/handleEvent.js";
 import { createOrderClient } from "./orderClient.js";
 import { resolvers } from "./resolvers/index.js";
@@ -41,10 +41,10 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
   const logger = createLogger("payment", options.logLevel ?? "info");
   const target = options.database ?? (options.dbPath ? { kind: "sqlite" as const, path: options.dbPath } : undefined);
   if (!target) throw new Error("startPaymentService needs `database` (or `dbPath`).");
-  // Until the kit's audit log and outbox dispatcher take the ServiceDb (branch wt/kitshared), they open the SQLite file.
-  if (target.kind !== "sqlite") throw new Error("The payment service's audit log and outbox still need a SQLite file.");
-  const dbPath = target.path;
   const database = await openPaymentDatabase(target, options.onQuery ? { onQuery: options.onQuery } : {});
+  // The audit trail and the outbox dispatcher (which polls) on connections of their own, as
+  // before: `onQuery` counts what requests and events cost, not the background delivery.
+  const infrastructure = await openPaymentDatabase(target, { poolSize: 2, applicationName: "ops-payment-outbox" });
   const orders = createOrderClient(options.orderServiceUrl, options.security.serviceHeaders);
   const server = await startSubgraphServer({
     name: "payment",
@@ -58,16 +58,15 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
       tuning: options.outbox,
       handle: (events) => createPaymentEventHandler({ database, logger, wake: () => events.wake() }),
     },
-    ready: async () => {
-      await ping(database.db);
-    },
     security: options.security.security,
-    dbPath,
+    // Its audit_log and outbox, and /ready's SELECT 1.
+    database: infrastructure,
     logger,
     host: options.host,
     port: options.port,
     onStop: async () => {
       await database.close();
+      await infrastructure.close();
     },
   });
   return { ...server, database };

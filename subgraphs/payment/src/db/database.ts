@@ -3,7 +3,7 @@
  * `db/` takes the `Queries` it runs on — the database outside a transaction, or the transaction a
  * use case opened with `PaymentDatabase.transaction` — so the caller decides the unit of work.
  */
-import { PostgresAdapter, sql, type Kysely } from "kysely";
+import { PostgresAdapter, type Kysely } from "kysely";
 import { dialectHelpers, openDatabase, type DatabaseTarget, type DialectHelpers, type DialectName, type OpenDatabaseOptions, type ServiceDb } from "@ops/service-kit/data";
 import { sqlDate } from "@ops/service-kit";
 import type { DB } from "../generated/kysely/types.js";
@@ -34,9 +34,4 @@ export function helpersOf(q: Queries): DialectHelpers {
  */
 export function stamp(date: Date = new Date()): string {
   return sqlDate(date);
-}
-
-/** Resolves when the database answers (`/ready`). */
-export async function ping(q: Queries): Promise<void> {
-  await sql`SELECT 1`.execute(q);
 }
