@@ -6,7 +6,7 @@ import { startPaymentService } from "./server.js";
 usePrivateUmask();
 const config = readStackConfig();
 const service = await startPaymentService({
-  dbPath: config.services.payment.dbPath,
+  database: config.services.payment.database,
   port: config.services.payment.port,
   security: serviceSecurityFromConfig("payment", config),
   webhookUrls: () => ({ order: webhookUrl(config.services.order.url) }),
