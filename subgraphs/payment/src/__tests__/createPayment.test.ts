@@ -1,8 +1,8 @@
 /** createPayment through HTTP, with the real order service behind it. */
-import { paymentOf, countOf } from "./rows.js";
-import { findIdempotencyKey } from "../db/idempotencyKeys.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
+import { findIdempotencyKey } from "../db/idempotencyKeys.js";
+import { paymentOf, countOf } from "./rows.js";
 import { CREATE_PAYMENT, startWorld, type TestWorld } from "./testWorld.js";
 
 let world: TestWorld;

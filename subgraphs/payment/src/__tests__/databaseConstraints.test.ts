@@ -20,11 +20,6 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-const db = {
-  $executeRawUnsafe: (text: string, ...params: unknown[]) => run(database, text, ...params),
-  $queryRawUnsafe: <T>(text: string, ...params: unknown[]) => rowsOf<T>(database, text, ...params) as Promise<T>,
-};
-
 /** Expects `write` to be refused with `kind` on `column` (when given). */
 async function refused(write: Promise<unknown>, kind: DatabaseErrorKind, column?: string) {
   const err = await write.then(
@@ -35,17 +30,17 @@ async function refused(write: Promise<unknown>, kind: DatabaseErrorKind, column?
 }
 
 const insertPayment = (orderId: number, amount: number, transactionId: string) =>
-  db.$executeRawUnsafe(`INSERT INTO payments (order_id, amount, transaction_id) VALUES (?, ?, ?)`, orderId, amount, transactionId);
+  run(database, `INSERT INTO payments (order_id, amount, transaction_id) VALUES (?, ?, ?)`, orderId, amount, transactionId);
 
 async function paymentId(transactionId: string): Promise<number> {
-  const rows = await db.$queryRawUnsafe<{ id: number }[]>(`SELECT id FROM payments WHERE transaction_id = ?`, transactionId);
+  const rows = await rowsOf<{ id: number }>(database, `SELECT id FROM payments WHERE transaction_id = ?`, transactionId);
   return rows[0]!.id;
 }
 
 describe("payments", () => {
   it("fills the seed's defaults: pending, JPY, credit_card, timestamps", async () => {
     await insertPayment(1, 1500, "tx-defaults");
-    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM payments WHERE transaction_id = 'tx-defaults'`);
+    const rows = await rowsOf<Record<string, unknown>>(database, `SELECT * FROM payments WHERE transaction_id = 'tx-defaults'`);
     expect(rows[0]).toMatchObject({ order_id: 1, amount: 1500, status: "pending", currency: "JPY", payment_method: "credit_card", failure_reason: null });
     expect(rows[0]!.created_at).toBeTruthy();
     expect(rows[0]!.updated_at).toBeTruthy();
@@ -69,8 +64,8 @@ describe("payments", () => {
   });
 
   it("refuses NULL in required columns", async () => {
-    await refused(db.$executeRawUnsafe(`INSERT INTO payments (order_id, amount) VALUES (7, 500)`), "notNull", "transaction_id");
-    await refused(db.$executeRawUnsafe(`INSERT INTO payments (amount, transaction_id) VALUES (500, 'tx-no-order')`), "notNull", "order_id");
+    await refused(run(database, `INSERT INTO payments (order_id, amount) VALUES (7, 500)`), "notNull", "transaction_id");
+    await refused(run(database, `INSERT INTO payments (amount, transaction_id) VALUES (500, 'tx-no-order')`), "notNull", "order_id");
   });
 });
 
@@ -78,37 +73,37 @@ describe("refunds", () => {
   it("defaults status to 'completed' and references payments", async () => {
     await insertPayment(10, 2000, "tx-refund");
     const id = await paymentId("tx-refund");
-    await db.$executeRawUnsafe(`INSERT INTO refunds (payment_id, amount, reason) VALUES (?, 2000, '返品')`, id);
-    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM refunds WHERE payment_id = ?`, id);
+    await run(database, `INSERT INTO refunds (payment_id, amount, reason) VALUES (?, 2000, '返品')`, id);
+    const rows = await rowsOf<Record<string, unknown>>(database, `SELECT * FROM refunds WHERE payment_id = ?`, id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ amount: 2000, reason: "返品", status: "completed" });
     expect(rows[0]!.created_at).toBeTruthy();
   });
 
   it("refuses a refund of a payment that does not exist (foreign key)", async () => {
-    await refused(db.$executeRawUnsafe(`INSERT INTO refunds (payment_id, amount, reason) VALUES (99999, 500, 'x')`), "foreignKey");
+    await refused(run(database, `INSERT INTO refunds (payment_id, amount, reason) VALUES (99999, 500, 'x')`), "foreignKey");
   });
 
   it("allows at most one refund per payment", async () => {
     await insertPayment(11, 3000, "tx-refund-once");
     const id = await paymentId("tx-refund-once");
-    await db.$executeRawUnsafe(`INSERT INTO refunds (payment_id, amount, reason) VALUES (?, 3000, 'a')`, id);
-    await refused(db.$executeRawUnsafe(`INSERT INTO refunds (payment_id, amount, reason) VALUES (?, 3000, 'b')`, id), "unique", "payment_id");
+    await run(database, `INSERT INTO refunds (payment_id, amount, reason) VALUES (?, 3000, 'a')`, id);
+    await refused(run(database, `INSERT INTO refunds (payment_id, amount, reason) VALUES (?, 3000, 'b')`, id), "unique", "payment_id");
   });
 
   it("keeps a refunded payment from being deleted (RESTRICT)", async () => {
     const id = await paymentId("tx-refund-once");
-    const write = db.$executeRawUnsafe(`DELETE FROM payments WHERE id = ?`, id);
+    const write = run(database, `DELETE FROM payments WHERE id = ?`, id);
     // SQLite reports a RESTRICT as SQLITE_CONSTRAINT_TRIGGER, which the kit does not classify yet.
     if (database.dialect === "sqlite") await expect(write).rejects.toThrow(/FOREIGN KEY constraint failed/);
     else await refused(write, "foreignKey");
-    expect(await db.$queryRawUnsafe<{ id: number }[]>(`SELECT id FROM payments WHERE id = ?`, id)).toHaveLength(1);
+    expect(await rowsOf<{ id: number }>(database, `SELECT id FROM payments WHERE id = ?`, id)).toHaveLength(1);
   });
 });
 
 describe("indexes", () => {
   it("has the unique indexes of the seed and the rules migration, the import's batch index and the day figures' indexes", async () => {
-    const indexes = await db.$queryRawUnsafe<{ name: string }[]>(
+    const indexes = await rowsOf<{ name: string }>(database, 
       database.dialect === "sqlite"
         ? `SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('payments', 'refunds', 'payment_attempts')`
         : `SELECT indexname AS name FROM pg_indexes WHERE tablename IN ('payments', 'refunds', 'payment_attempts') AND indexname NOT LIKE '%_pkey'`,

@@ -1,7 +1,7 @@
 /** Entities, references, queries and batching as the gateway and API clients see them. */
-import { stamp } from "../db/database.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
+import { stamp } from "../db/database.js";
 import { startWorld, type TestWorld } from "./testWorld.js";
 
 let world: TestWorld;

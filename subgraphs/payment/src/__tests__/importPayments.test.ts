@@ -14,8 +14,8 @@ import { batchesByIds, recountBatch } from "../db/batches.js";
 import { paymentsByOrderIds } from "../db/payments.js";
 import { attemptsByPaymentIds, refundsByPaymentIds } from "../db/history.js";
 import { openPaymentDatabase, stamp, type PaymentDatabase } from "../db/database.js";
-import { countOf, paymentOfOrder } from "./rows.js";
 import { startPaymentService, type PaymentService } from "../server.js";
+import { countOf, paymentOfOrder } from "./rows.js";
 import { cancelledSnapshot, chunks, outboxRows, postEvent } from "./eventHelpers.js";
 import { CREATE_PAYMENT, startWorld, TEST_OUTBOX, UNUSED_URL, type TestWorld } from "./testWorld.js";
 

@@ -3,12 +3,12 @@
  * confirms the order, order.cancelled refunds or fails the payment, exactly once whatever the
  * redeliveries, and the webhook refuses what is not signed by a peer.
  */
-import { attemptsOf, countOf, paymentOf, refundsOf, run } from "./rows.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_PAYMENTS } from "@ops/contracts";
 import { enqueueEvent, newEvent, signWebhook } from "@ops/service-kit";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
 import { stamp } from "../db/database.js";
+import { attemptsOf, countOf, paymentOf, refundsOf, run } from "./rows.js";
 import { cancelledSnapshot, isProcessed, selectRows, type AnyDb, orderBecomes, orderStatus, outboxCount, outboxRows, paymentBecomes, pollUntil, postEvent } from "./eventHelpers.js";
 import { COMPLETE_PAYMENT, CREATE_PAYMENT, FAIL_PAYMENT, RETRY_PAYMENT, startWorld, type TestWorld } from "./testWorld.js";
 

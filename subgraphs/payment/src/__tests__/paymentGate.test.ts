@@ -5,11 +5,11 @@
  * forbids: a REFUNDED payment is not refunded again, a FAILED one not failed again. Events are
  * POSTed signed to the real webhook, as the order service's outbox delivers them.
  */
-import { paymentOf, paymentOfOrder, rowsOf } from "./rows.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newEvent } from "@ops/service-kit";
 import { mustQuery } from "@ops/service-kit/testing";
 import { applyOrdersCancelled, COMPENSATION_REASON } from "../domain/handleEvent.js";
+import { paymentOf, paymentOfOrder, rowsOf } from "./rows.js";
 import { cancelledSnapshot, outboxRows, postEvent } from "./eventHelpers.js";
 import { FAIL_PAYMENT, REFUND_PAYMENT, startWorld, type TestWorld } from "./testWorld.js";
 

@@ -1,8 +1,8 @@
 /** complete, fail, retry and refund through HTTP, with the rows they leave behind. */
-import { paymentOf, refundsOf, attemptsOf, countOf } from "./rows.js";
-import { stamp } from "../db/database.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
+import { stamp } from "../db/database.js";
+import { paymentOf, refundsOf, attemptsOf, countOf } from "./rows.js";
 import { COMPLETE_PAYMENT, CREATE_PAYMENT, FAIL_PAYMENT, REFUND_PAYMENT, RETRY_PAYMENT, startWorld, type TestWorld } from "./testWorld.js";
 
 let world: TestWorld;
