@@ -112,7 +112,7 @@ describe("indexes", () => {
       [
         "payment_attempts_payment_id_idx",
         "payment_attempts_status_created_at_idx",
-        "payments_batch_id_idx",
+        "payments_batch_id_id_idx",
         "payments_order_id_key",
         "payments_transaction_id_key",
         "refunds_created_at_idx",

@@ -110,10 +110,9 @@ const BRANCHES_PER_STATEMENT = 200;
 
 /**
  * The first `limit` payments after id `afterId` of each batch, with each batch's total, in one
- * statement for any number of batches: one branch per batch, each an indexed walk of batch_id
- * that stops after `limit` rows ("+id": with the cursor bound SQLite would rather walk every
- * payment by id from it); the total comes from payment_batch_figures (kept by triggers), not
- * from counting the batch.
+ * statement for any number of batches: one branch per batch, each a walk of the (batch_id, id)
+ * index from the cursor that stops after `limit` rows; the total comes from
+ * payment_batch_figures (kept by triggers), not from counting the batch.
  */
 export async function paymentsOfBatches(q: Queries, batchIds: readonly string[], afterId: number, limit: number): Promise<BatchPaymentsPage[]> {
   const rows: (PaymentRow & { key: string; total: number | string })[] = [];
@@ -122,7 +121,7 @@ export async function paymentsOfBatches(q: Queries, batchIds: readonly string[],
       (id) => sql`SELECT * FROM (SELECT k.key, k.total, p.* FROM
         (SELECT CAST(${id} AS TEXT) AS key, (SELECT COALESCE(SUM(f.count), 0) FROM payment_batch_figures f WHERE f.batch_id = ${id}) AS total) k
         LEFT JOIN (SELECT ${sql.join(PAYMENT_COLUMNS.map((c) => sql.ref(c)))} FROM payments
-          WHERE batch_id = ${id} AND +id > ${afterId} ORDER BY id LIMIT ${limit}) p ON TRUE) branch`,
+          WHERE batch_id = ${id} AND id > ${afterId} ORDER BY id LIMIT ${limit}) p ON TRUE) branch`,
     );
     const { rows: part } = await sql<PaymentRow & { key: string; total: number | string }>`${sql.join(branches, sql` UNION ALL `)}`.execute(q);
     rows.push(...part);
