@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
 import { stamp } from "../db/database.js";
 import { paymentOf, refundsOf, attemptsOf, countOf } from "./rows.js";
+import { outboxRows } from "./eventHelpers.js";
 import { COMPLETE_PAYMENT, CREATE_PAYMENT, FAIL_PAYMENT, REFUND_PAYMENT, RETRY_PAYMENT, startWorld, type TestWorld } from "./testWorld.js";
 
 let world: TestWorld;
@@ -143,5 +144,28 @@ describe("fail and retry", () => {
     const res = await send(COMPLETE_PAYMENT, { id: "424242" });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", params: { id: 424242 } });
     expect(res.data).toBeNull();
+  });
+});
+
+describe("concurrent moves", () => {
+  it("completes a payment once when five completions race: the others are CONFLICT, one attempt, one payment.completed", async () => {
+    const { id } = await pendingPayment(4_321);
+    const results = await Promise.all(Array.from({ length: 5 }, () => send(COMPLETE_PAYMENT, { id })));
+    expect(results.filter((r) => r.data?.completePayment?.status === "COMPLETED")).toHaveLength(1);
+    const refused = results.filter((r) => r.errors);
+    expect(refused).toHaveLength(4);
+    for (const r of refused) expect(r.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "id" });
+    expect(await attemptsOf(world.payment.database, Number(id))).toMatchObject([{ status: "COMPLETED" }]);
+    const events = await outboxRows(world.payment.database, "payment.completed", (e) => e.data.payments.some((p: { paymentId: number }) => p.paymentId === Number(id)));
+    expect(events).toHaveLength(1);
+  });
+
+  it("refunds a payment once when five refunds race: the others are CONFLICT, one refund row", async () => {
+    const { id } = await completedPayment(5_432);
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => send(REFUND_PAYMENT, { input: { paymentId: id, reason: `返品 ${i}` } })));
+    expect(results.filter((r) => r.data?.refundPayment?.status === "REFUNDED")).toHaveLength(1);
+    for (const r of results.filter((x) => x.errors)) expect(r.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "input.paymentId" });
+    expect(await refundsOf(world.payment.database, Number(id))).toHaveLength(1);
+    expect(await paymentOf(world.payment.database, Number(id))).toMatchObject({ status: "REFUNDED" });
   });
 });
