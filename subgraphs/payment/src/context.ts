@@ -1,17 +1,11 @@
-/** Per-request context: the database, the read path, the order reader and fresh DataLoaders (batching lives for one request). */
+/** Per-request context: the database, the order reader and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy, type BulkDb, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
-import type { PaymentDb } from "./db.js";
+import { groupBy, type Identity, type ServiceEvents } from "@ops/service-kit";
+import type { PaymentDatabase, Queries } from "./db/database.js";
+import { batchesByIds } from "./db/batches.js";
+import { attemptsByPaymentIds, refundsByPaymentIds } from "./db/history.js";
+import { paymentsByIds, paymentsByOrderIds, paymentsOfBatches, type BatchPaymentsPage } from "./db/payments.js";
 import type { OrderReader } from "./domain/createPayment.js";
-import {
-  attemptsByPaymentIds,
-  paymentBatchesByIds,
-  paymentsByIds,
-  paymentsByOrderIds,
-  paymentsOfBatches,
-  refundsByPaymentIds,
-  type BatchPaymentsPage,
-} from "./readModel.js";
 
 /** One page request of a batch's payments: `limit` payments after id `afterId`. */
 export interface BatchPageKey {
@@ -21,26 +15,26 @@ export interface BatchPageKey {
 }
 
 /** One SQL statement per loader and request, whatever the number of lookups. */
-export function createLoaders(reader: SqliteReader) {
+export function createLoaders(q: Queries) {
   return {
     payment: new DataLoader(async (ids: readonly number[]) => {
-      const byId = new Map(paymentsByIds(reader, ids).map((r) => [r.id, r]));
+      const byId = new Map((await paymentsByIds(q, ids)).map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
     paymentByOrder: new DataLoader(async (orderIds: readonly number[]) => {
-      const byOrder = new Map(paymentsByOrderIds(reader, orderIds).map((r) => [r.orderId, r]));
+      const byOrder = new Map((await paymentsByOrderIds(q, orderIds)).map((r) => [r.orderId, r]));
       return orderIds.map((id) => byOrder.get(id) ?? null);
     }),
     refunds: new DataLoader(async (paymentIds: readonly number[]) => {
-      const byPayment = groupBy(refundsByPaymentIds(reader, paymentIds), (r) => r.paymentId);
+      const byPayment = groupBy(await refundsByPaymentIds(q, paymentIds), (r) => r.paymentId);
       return paymentIds.map((id) => byPayment.get(id) ?? []);
     }),
     attempts: new DataLoader(async (paymentIds: readonly number[]) => {
-      const byPayment = groupBy(attemptsByPaymentIds(reader, paymentIds), (r) => r.paymentId);
+      const byPayment = groupBy(await attemptsByPaymentIds(q, paymentIds), (r) => r.paymentId);
       return paymentIds.map((id) => byPayment.get(id) ?? []);
     }),
     paymentBatch: new DataLoader(async (batchIds: readonly string[]) => {
-      const byId = new Map(paymentBatchesByIds(reader, batchIds).map((b) => [b.batchId, b]));
+      const byId = new Map((await batchesByIds(q, batchIds)).map((b) => [b.batchId, b]));
       return batchIds.map((id) => byId.get(id) ?? null);
     }),
     /** Pages of batches' payments: one statement per distinct (after, limit), i.e. one for `_entities`. */
@@ -50,7 +44,7 @@ export function createLoaders(reader: SqliteReader) {
         const groups = groupBy(keys, (k) => `${k.afterId}:${k.limit}`);
         for (const group of groups.values()) {
           const { afterId, limit } = group[0]!;
-          for (const page of paymentsOfBatches(reader, [...new Set(group.map((k) => k.batchId))], afterId, limit)) {
+          for (const page of await paymentsOfBatches(q, [...new Set(group.map((k) => k.batchId))], afterId, limit)) {
             pages.set(`${page.batchId}:${afterId}:${limit}`, page);
           }
         }
@@ -63,11 +57,8 @@ export function createLoaders(reader: SqliteReader) {
 
 export interface PaymentContext {
   identity: Identity | null;
-  db: PaymentDb;
-  /** The bulk write connection: every status move goes through the payment gate on it. */
-  bulk: BulkDb;
-  /** The plain-SQL read path (aggregates, hot lookups). */
-  reader: SqliteReader;
+  /** The payment database (SQLite or PostgreSQL): reads on `database.db`, writes in `database.transaction`. */
+  database: PaymentDatabase;
   orders: OrderReader;
   /** The outbox dispatcher: `wake()` after committing a transaction that wrote events. */
   events: ServiceEvents;
@@ -75,6 +66,6 @@ export interface PaymentContext {
 }
 
 /** A fresh context for one request. */
-export function createContext(db: PaymentDb, bulk: BulkDb, reader: SqliteReader, orders: OrderReader, identity: Identity | null, events: ServiceEvents): PaymentContext {
-  return { identity, db, bulk, reader, orders, events, loaders: createLoaders(reader) };
+export function createContext(database: PaymentDatabase, orders: OrderReader, identity: Identity | null, events: ServiceEvents): PaymentContext {
+  return { identity, database, orders, events, loaders: createLoaders(database.db) };
 }

@@ -1,6 +1,8 @@
 /** createPayment through HTTP, with the real order service behind it. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
+import { findIdempotencyKey } from "../db/idempotencyKeys.js";
+import { paymentOf, countOf } from "./rows.js";
 import { CREATE_PAYMENT, startWorld, type TestWorld } from "./testWorld.js";
 
 let world: TestWorld;
@@ -20,7 +22,7 @@ describe("createPayment", () => {
     const payment = res.data!.createPayment;
     expect(payment).toMatchObject({ orderId, amount: 12_800, currency: "JPY", status: "PENDING", paymentMethod: "credit_card", failureReason: null, refunds: [], attempts: [] });
     expect(payment.transactionId).toMatch(UUID_RE);
-    const row = await world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(payment.id) } });
+    const row = await paymentOf(world.payment.database, Number(payment.id));
     expect(row).toMatchObject({ orderId: Number(orderId), amount: 12_800, status: "PENDING", transactionId: payment.transactionId });
   });
 
@@ -42,7 +44,7 @@ describe("createPayment", () => {
     expect(res.errors?.[0]?.message).toMatch(message);
     expect(res.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "input.orderId", params: { min: 100, max: 1_000_000, amount: total } });
     expect(res.data).toBeNull();
-    expect(await world.payment.db.payment.count({ where: { orderId: Number(orderId) } })).toBe(0);
+    expect(await countOf(world.payment.database, "SELECT COUNT(*) AS n FROM payments WHERE order_id = ?", Number(orderId))).toBe(0);
   });
 
   it("accepts the limits themselves, 100 and 1,000,000", async () => {
@@ -58,7 +60,7 @@ describe("createPayment", () => {
     const second = await create({ orderId, paymentMethod: "paypay" });
     expect(second.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "input.orderId", params: { orderId: Number(orderId), paymentId: Number(first.createPayment.id) } });
     expect(second.data).toBeNull();
-    expect(await world.payment.db.payment.findMany({ where: { orderId: Number(orderId) } })).toHaveLength(1);
+    expect(await countOf(world.payment.database, "SELECT COUNT(*) AS n FROM payments WHERE order_id = ?", Number(orderId))).toBe(1);
   });
 
   it("lets exactly one of concurrent payments for one order through; the others are CONFLICT, never a 500", async () => {
@@ -66,7 +68,7 @@ describe("createPayment", () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => create({ orderId })));
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     expect(results.filter((r) => r.errors).map((r) => r.errors![0]!.extensions!.code)).toEqual(["CONFLICT", "CONFLICT", "CONFLICT", "CONFLICT"]);
-    expect(await world.payment.db.payment.count({ where: { orderId: Number(orderId) } })).toBe(1);
+    expect(await countOf(world.payment.database, "SELECT COUNT(*) AS n FROM payments WHERE order_id = ?", Number(orderId))).toBe(1);
   });
 
   it("refuses an unknown order with NOT_FOUND and a malformed id with BAD_USER_INPUT", async () => {
@@ -75,7 +77,7 @@ describe("createPayment", () => {
     expect(missing.data).toBeNull();
     const malformed = await create({ orderId: "abc" });
     expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.orderId" });
-    expect(await world.payment.db.payment.count({ where: { orderId: 987654 } })).toBe(0);
+    expect(await countOf(world.payment.database, "SELECT COUNT(*) AS n FROM payments WHERE order_id = ?", 987654)).toBe(0);
   });
 
   it("refuses a cancelled order with CONFLICT", async () => {
@@ -83,7 +85,7 @@ describe("createPayment", () => {
     await mustQuery(world.order.url, `mutation($id: ID!) { cancelOrder(input: { id: $id, reason: "顧客都合" }) { status } }`, { id: orderId });
     const res = await create({ orderId });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", params: { orderId: Number(orderId), status: "CANCELLED" } });
-    expect(await world.payment.db.payment.count({ where: { orderId: Number(orderId) } })).toBe(0);
+    expect(await countOf(world.payment.database, "SELECT COUNT(*) AS n FROM payments WHERE order_id = ?", Number(orderId))).toBe(0);
   });
 });
 
@@ -95,8 +97,8 @@ describe("createPayment idempotency", () => {
     // Input is compared after normalising, so a padded method is still the same request.
     const again = await mustQuery(world.payment.url, CREATE_PAYMENT, { input: { ...input, paymentMethod: " bank_transfer " } });
     expect(again.createPayment).toEqual(first.createPayment);
-    expect(await world.payment.db.payment.count({ where: { orderId: Number(orderId) } })).toBe(1);
-    expect(await world.payment.db.idempotencyKey.findUnique({ where: { key: "create-1" } })).toMatchObject({
+    expect(await countOf(world.payment.database, "SELECT COUNT(*) AS n FROM payments WHERE order_id = ?", Number(orderId))).toBe(1);
+    expect(await findIdempotencyKey(world.payment.database.db, "create-1")).toMatchObject({
       operation: "createPayment",
       resultId: Number(first.createPayment.id),
     });
@@ -110,12 +112,12 @@ describe("createPayment idempotency", () => {
     expect(other.data).toBeNull();
     const method = await create({ orderId, paymentMethod: "paypay", idempotencyKey: "create-2" });
     expect(method.errors?.[0]?.extensions?.code).toBe("CONFLICT");
-    expect(await world.payment.db.payment.count({ where: { amount: 2_600 } })).toBe(0);
+    expect(await countOf(world.payment.database, "SELECT COUNT(*) AS n FROM payments WHERE amount = ?", 2_600)).toBe(0);
   });
 
   it("does not remember a key whose request failed", async () => {
     const res = await create({ orderId: "123456", idempotencyKey: "create-3" });
     expect(res.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
-    expect(await world.payment.db.idempotencyKey.findUnique({ where: { key: "create-3" } })).toBeNull();
+    expect(await findIdempotencyKey(world.payment.database.db, "create-3")).toBeNull();
   });
 });

@@ -2,11 +2,22 @@
 import { EVENT_ORDERS, type OrderSnapshot } from "@ops/contracts";
 import { signWebhook, SIGNATURE_HEADER, webhookUrl, type EventEnvelope } from "@ops/service-kit";
 import { mustQuery } from "@ops/service-kit/testing";
+import type { PaymentDatabase } from "../db/database.js";
+import { paymentById } from "../db/payments.js";
+import { rowsOf } from "./rows.js";
 import type { TestWorld } from "./testWorld.js";
 
-/** Anything with `$queryRawUnsafe` (either service's Prisma client). */
+/** The order service's Prisma client (it has not moved to the data kit yet). */
 export interface RawDb {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+/** Either service's database: the payment service's kit database or the order service's Prisma client. */
+export type AnyDb = RawDb | PaymentDatabase;
+
+/** The rows `text` (with `?` placeholders) returns from either service's database. */
+export function selectRows<T>(db: AnyDb, text: string, ...params: unknown[]): Promise<T[]> {
+  return "$queryRawUnsafe" in db ? db.$queryRawUnsafe<T[]>(text, ...params) : rowsOf<T>(db, text, ...params);
 }
 
 /** One outbox row as stored, with its payload parsed. */
@@ -20,8 +31,9 @@ export interface OutboxRow {
 }
 
 /** Outbox rows of `db` of event `type`, oldest first, optionally only those `where` accepts. */
-export async function outboxRows(db: RawDb, type: string, where: (event: EventEnvelope<any>) => boolean = () => true): Promise<OutboxRow[]> {
-  const rows = await db.$queryRawUnsafe<{ id: number | bigint; event_id: string; destination: string; type: string; status: string; payload: string }[]>(
+export async function outboxRows(db: AnyDb, type: string, where: (event: EventEnvelope<any>) => boolean = () => true): Promise<OutboxRow[]> {
+  const rows = await selectRows<{ id: number | bigint; event_id: string; destination: string; type: string; status: string; payload: string }>(
+    db,
     `SELECT id, event_id, destination, type, status, payload FROM outbox WHERE type = ? ORDER BY id`,
     type,
   );
@@ -31,14 +43,14 @@ export async function outboxRows(db: RawDb, type: string, where: (event: EventEn
 }
 
 /** How many outbox rows `db` holds. */
-export async function outboxCount(db: RawDb): Promise<number> {
-  const [row] = await db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS n FROM outbox`);
+export async function outboxCount(db: AnyDb): Promise<number> {
+  const [row] = await selectRows<{ n: number | bigint }>(db, `SELECT COUNT(*) AS n FROM outbox`);
   return Number(row!.n);
 }
 
 /** Whether `db` recorded `eventId` as processed. */
-export async function isProcessed(db: RawDb, eventId: string): Promise<boolean> {
-  const rows = await db.$queryRawUnsafe<unknown[]>(`SELECT event_id FROM processed_events WHERE event_id = ?`, eventId);
+export async function isProcessed(db: AnyDb, eventId: string): Promise<boolean> {
+  const rows = await selectRows<unknown>(db, `SELECT event_id FROM processed_events WHERE event_id = ?`, eventId);
   return rows.length === 1;
 }
 
@@ -111,5 +123,5 @@ export function orderBecomes(world: TestWorld, orderId: string, status: string):
 
 /** Waits until the payment row with `id` reaches `status`; returns the row. */
 export function paymentBecomes(world: TestWorld, id: string | number, status: string) {
-  return pollUntil(() => world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(id) } }), (p) => p.status === status);
+  return pollUntil(() => paymentById(world.payment.database.db, Number(id)), (p) => p?.status === status);
 }

@@ -8,10 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_PAYMENTS, type ImportPaymentsData } from "@ops/contracts";
 import { newEvent, webhookUrl, type EventEnvelope } from "@ops/service-kit";
-import { freshDatabase, graphqlRequest, mustQuery, setDefaultHeaders, tempDir } from "@ops/service-kit/testing";
+import { freshTarget, graphqlRequest, mustQuery, setDefaultHeaders, tempDir } from "@ops/service-kit/testing";
 import { transactionIds } from "../domain/importPayments.js";
-import { RECOUNT_BATCH } from "../domain/paymentBatches.js";
+import { batchesByIds, recountBatch } from "../db/batches.js";
+import { paymentsByOrderIds } from "../db/payments.js";
+import { attemptsByPaymentIds, refundsByPaymentIds } from "../db/history.js";
+import { openPaymentDatabase, stamp, type PaymentDatabase } from "../db/database.js";
 import { startPaymentService, type PaymentService } from "../server.js";
+import { countOf, paymentOfOrder } from "./rows.js";
 import { cancelledSnapshot, chunks, outboxRows, postEvent } from "./eventHelpers.js";
 import { CREATE_PAYMENT, startWorld, TEST_OUTBOX, UNUSED_URL, type TestWorld } from "./testWorld.js";
 
@@ -45,15 +49,20 @@ async function post(event: EventEnvelope, target = world.payment.url) {
   return postEvent(target, event, { secret });
 }
 
-const db = () => world.payment.db;
-const count = async (sql: string, ...params: unknown[]) => Number((await db().$queryRawUnsafe<{ n: number | bigint }[]>(sql, ...params))[0]!.n);
-const batchRow = (batchId: string) => db().paymentBatch.findUnique({ where: { batchId } });
+const db = () => world.payment.database;
+const count = (sql: string, ...params: unknown[]) => countOf(db(), sql, ...params);
+const batchRow = async (batchId: string, database: PaymentDatabase = db()) => (await batchesByIds(database.db, [batchId]))[0] ?? null;
+/** The payments of a batch, by order id. */
+async function paymentsOfBatch(batchId: string, database: PaymentDatabase = db()) {
+  const rows = await database.db.selectFrom("payments").select("order_id").where("batch_id", "=", batchId).orderBy("order_id").execute();
+  return paymentsByOrderIds(database.db, rows.map((r) => Number(r.order_id))).then((list) => list.sort((a, b) => a.orderId - b.orderId));
+}
 const completedEventsOf = (batchId: string) => outboxRows(db(), "payment.completed", (e) => e.data.batchId === batchId);
 
 /** The batch's count and total as recomputed from its payments equal the incremental ones. */
 async function expectTotalsMatchPayments(batchId: string) {
   const before = await batchRow(batchId);
-  await db().$executeRawUnsafe(RECOUNT_BATCH, new Date().toISOString(), batchId);
+  await recountBatch(db().db, batchId);
   const after = await batchRow(batchId);
   expect({ orderCount: after?.orderCount, totalAmount: after?.totalAmount }).toEqual({ orderCount: before?.orderCount, totalAmount: before?.totalAmount });
 }
@@ -78,7 +87,7 @@ describe("import.payments", () => {
     const reply = await post(event);
     expect(reply).toEqual({ status: 200, body: { status: "applied", id: event.id } });
 
-    const payments = await db().payment.findMany({ where: { batchId }, orderBy: { orderId: "asc" } });
+    const payments = await paymentsOfBatch(batchId);
     expect(payments).toHaveLength(2_000);
     payments.forEach((p, i) => {
       const item = sent[i]!;
@@ -94,7 +103,7 @@ describe("import.payments", () => {
     // completePayment records an attempt; so does the import, for COMPLETED ones only.
     const completed = payments.filter((p) => p.status === "COMPLETED");
     expect(completed).toHaveLength(1_600);
-    const attempts = await db().paymentAttempt.findMany({ where: { payment: { batchId } } });
+    const attempts = await attemptsByPaymentIds(db().db, payments.map((p) => p.id));
     expect(attempts).toHaveLength(1_600);
     const txOf = new Map(completed.map((p) => [p.id, p.transactionId]));
     for (const a of attempts) expect(a).toMatchObject({ status: "COMPLETED", transactionId: txOf.get(a.paymentId), failureReason: null });
@@ -127,9 +136,9 @@ describe("import.payments", () => {
       { ...items(200_001, 1)[0]!, amount: 5_555 }, // 200001 again in the same event
     ];
     expect((await post(importEvent(first, firstItems))).body.status).toBe("applied");
-    const existing = await db().payment.findUniqueOrThrow({ where: { orderId } });
+    const existing = await paymentOfOrder(db(), orderId);
     expect(existing).toMatchObject({ id: Number(createPayment.id), amount: 7_000, status: "PENDING", batchId: null, paymentMethod: "credit_card" });
-    expect(await db().payment.findUniqueOrThrow({ where: { orderId: 200_001 } })).toMatchObject({ amount: items(200_001, 1)[0]!.amount, batchId: first });
+    expect(await paymentOfOrder(db(), 200_001)).toMatchObject({ amount: items(200_001, 1)[0]!.amount, batchId: first });
     expect(await batchRow(first)).toMatchObject({ orderCount: 3, totalAmount: items(200_001, 3).reduce((s, p) => s + p.amount, 0) });
     const [event] = await completedEventsOf(first);
     expect(event!.event.data.payments.map((p: { orderId: number }) => p.orderId)).toEqual([200_001, 200_002, 200_003]);
@@ -137,7 +146,7 @@ describe("import.payments", () => {
     // A second batch naming 200002 (already paid in the first) and a new order: 200002 keeps its payment.
     const second = newBatchId();
     expect((await post(importEvent(second, [{ ...items(200_002, 1)[0]!, amount: 123_456 }, ...items(200_010, 1)]))).body.status).toBe("applied");
-    expect(await db().payment.findMany({ where: { orderId: 200_002 } })).toMatchObject([{ batchId: first, amount: items(200_001, 2)[1]!.amount }]);
+    expect(await paymentsByOrderIds(db().db, [200_002])).toMatchObject([{ batchId: first, amount: items(200_001, 2)[1]!.amount }]);
     expect(await batchRow(second)).toMatchObject({ orderCount: 1, totalAmount: items(200_010, 1)[0]!.amount });
     const [secondEvent] = await completedEventsOf(second);
     expect(secondEvent!.event.data.payments.map((p: { orderId: number }) => p.orderId)).toEqual([200_010]);
@@ -160,7 +169,7 @@ describe("import.payments", () => {
       { ...good[0]!, orderId: 300_105, paymentMethod: "Credit Card!" },
     ];
     expect((await post(importEvent(batchId, [...bad, ...good]))).body.status).toBe("applied");
-    expect((await db().payment.findMany({ where: { batchId }, orderBy: { orderId: "asc" } })).map((p) => p.orderId)).toEqual([300_001, 300_002]);
+    expect((await paymentsOfBatch(batchId)).map((p) => p.orderId)).toEqual([300_001, 300_002]);
     expect(await count(`SELECT COUNT(*) AS n FROM payments WHERE order_id BETWEEN 300100 AND 300110`)).toBe(0);
   });
 
@@ -184,18 +193,20 @@ describe("import.payments", () => {
     expect(await count(`SELECT COUNT(*) AS n FROM processed_events WHERE event_id = ?`, event.id)).toBe(0);
   });
 
-  it("waits for a Prisma transaction holding the write lock without blocking the event loop, then applies", async () => {
+  it("waits for another connection's write transaction without blocking the event loop, then applies", async () => {
     const batchId = newBatchId();
     let releasedAt = 0;
-    // A mutation-like Prisma transaction: it writes first (takes the lock), then awaits.
-    const holder = db().$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(`INSERT INTO idempotency_keys (key, operation, request_hash, result_id) VALUES (?, 'test', 'h', 0)`, `lock-${batchId}`);
+    // Another process's write transaction (SQLite: it holds the file's write lock), which awaits.
+    const other = await openPaymentDatabase(world.paymentTarget);
+    const holder = other.transaction(async (trx) => {
+      await trx.insertInto("idempotency_keys").values({ key: `lock-${batchId}`, operation: "test", request_hash: "h", result_id: 0, created_at: stamp() }).execute();
       await new Promise((r) => setTimeout(r, 300));
       releasedAt = performance.now();
     });
     await new Promise((r) => setTimeout(r, 20));
     const reply = await post(importEvent(batchId, items(450_001, 50)));
     await holder;
+    await other.close();
     expect(reply.body.status).toBe("applied");
     expect(releasedAt).toBeGreaterThan(0);
     expect(await batchRow(batchId)).toMatchObject({ orderCount: 50 });
@@ -324,7 +335,7 @@ describe("undoing a batch", () => {
     const sent = items(600_001, 3_000);
     for (const chunk of chunks(sent)) expect((await post(importEvent(batchId, chunk))).body.status).toBe("applied");
     // One payment of the batch refunded by hand before the undo: it is not refunded again.
-    const early = await db().payment.findUniqueOrThrow({ where: { orderId: 600_001 } });
+    const early = await paymentOfOrder(db(), 600_001);
     await mustQuery(world.payment.url, `mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { status } }`, { input: { paymentId: String(early.id), reason: "返品" } });
     expect(await batchRow(batchId)).toMatchObject({ status: "open" });
     const attemptsBefore = await count(`SELECT COUNT(*) AS n FROM payment_attempts a JOIN payments p ON p.id = a.payment_id WHERE p.batch_id = ?`, batchId);
@@ -339,11 +350,12 @@ describe("undoing a batch", () => {
 
     expect(await count(`SELECT COUNT(*) AS n FROM payments WHERE batch_id = ? AND status = 'refunded'`, batchId)).toBe(2_400);
     expect(await count(`SELECT COUNT(*) AS n FROM payments WHERE batch_id = ? AND status = 'failed' AND failure_reason = 'order cancelled'`, batchId)).toBe(600);
-    const refunds = await db().refund.findMany({ where: { payment: { batchId } }, include: { payment: true } });
+    const batchPayments = new Map((await paymentsOfBatch(batchId)).map((p) => [p.id, p]));
+    const refunds = await refundsByPaymentIds(db().db, [...batchPayments.keys()]);
     expect(refunds).toHaveLength(2_400);
     expect(new Set(refunds.map((r) => r.paymentId)).size).toBe(2_400);
     for (const r of refunds) {
-      expect(r.amount).toBe(r.payment.amount);
+      expect(r.amount).toBe(batchPayments.get(r.paymentId)!.amount);
       expect(r.reason).toBe(r.paymentId === early.id ? "返品" : "インポート取消");
     }
     // Refunds add no attempt; each failed PENDING payment records its failed attempt.
@@ -376,7 +388,7 @@ describe("speed", () => {
     const tmp = tempDir("ops-payment-bench-");
     cleanup = tmp.cleanup;
     bench = await startPaymentService({
-      dbPath: await freshDatabase("payment", tmp.dir),
+      database: await freshTarget("payment", tmp.dir),
       port: 0,
       logLevel: "silent",
       security: world.security.forService("payment"),
@@ -410,10 +422,10 @@ describe("speed", () => {
     expect(refused.body.problems).toEqual([{ path: "payments", problem: `must have at most ${EVENT_PAYMENTS} items, got 33000` }]);
     console.log(`import.payments: 33,000 payments in ONE event refused in ${(performance.now() - t1).toFixed(0)} ms`);
 
-    const totals = await bench.db.paymentBatch.findUniqueOrThrow({ where: { batchId } });
-    expect(totals.orderCount).toBe(33_000);
-    expect(await bench.db.payment.count()).toBe(33_000);
-    const completedEvents = await outboxRows(bench.db, "payment.completed");
+    const totals = await batchRow(batchId, bench.database);
+    expect(totals?.orderCount).toBe(33_000);
+    expect(await countOf(bench.database, "SELECT COUNT(*) AS n FROM payments")).toBe(33_000);
+    const completedEvents = await outboxRows(bench.database, "payment.completed");
     expect(completedEvents).toHaveLength(events.length);
 
     // Undoing the batch: its 33,000 orders in order.cancelled events of EVENT_ORDERS, as the undo sends them.
@@ -422,6 +434,6 @@ describe("speed", () => {
     for (const cancel of cancels) expect((await post(cancel, bench.url)).body.status).toBe("applied");
     const ms2 = performance.now() - t2;
     console.log(`order.cancelled: 33,000 orders settled in ${ms2.toFixed(0)} ms (${Math.round(33_000 / (ms2 / 1000)).toLocaleString("en-US")} orders/s)`);
-    expect(await bench.db.paymentBatch.findUniqueOrThrow({ where: { batchId } })).toMatchObject({ status: "refunded" });
+    expect(await batchRow(batchId, bench.database)).toMatchObject({ status: "refunded" });
   });
 });

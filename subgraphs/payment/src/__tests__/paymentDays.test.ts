@@ -11,21 +11,18 @@ const zero = (day: string) => ({ day, revenue: 0, completed: 0, refunds: 0, refu
 const at = (iso: string) => new Date(iso).toISOString().replace("Z", "+00:00");
 
 /** A payment with explicit attempts and refund times, written straight into this world's database. */
-async function insertPayment(p: { orderId: number; amount: number; status: string; attempts?: [string, string][]; refundAt?: string }) {
-  const db = world.payment.db;
+async function insertPayment(p: { orderId: number; amount: number; status: "pending" | "completed" | "refunded"; attempts?: ["completed" | "failed", string][]; refundAt?: string }) {
+  const { db } = world.payment.database;
   const created = at("2026-01-01T00:00:00Z");
-  await db.$executeRawUnsafe(
-    "INSERT INTO payments (order_id, amount, status, transaction_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-    p.orderId, p.amount, p.status, `tx-${p.orderId}`, created, created,
-  );
-  const [row] = await db.$queryRawUnsafe<{ id: number }[]>("SELECT id FROM payments WHERE order_id = ?", p.orderId);
-  const id = row!.id;
+  const { id } = await db
+    .insertInto("payments")
+    .values({ order_id: p.orderId, amount: p.amount, status: p.status, transaction_id: `tx-${p.orderId}`, created_at: created, updated_at: created })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   for (const [status, when] of p.attempts ?? []) {
-    await db.$executeRawUnsafe("INSERT INTO payment_attempts (payment_id, transaction_id, status, created_at) VALUES (?, ?, ?, ?)", id, `tx-${p.orderId}`, status, at(when));
+    await db.insertInto("payment_attempts").values({ payment_id: id, transaction_id: `tx-${p.orderId}`, status, created_at: at(when) }).execute();
   }
-  if (p.refundAt) {
-    await db.$executeRawUnsafe("INSERT INTO refunds (payment_id, amount, reason, created_at) VALUES (?, ?, '返品', ?)", id, p.amount, at(p.refundAt));
-  }
+  if (p.refundAt) await db.insertInto("refunds").values({ payment_id: id, amount: p.amount, reason: "返品", created_at: at(p.refundAt) }).execute();
 }
 
 beforeAll(async () => {

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_PAYMENTS } from "@ops/contracts";
 import { enqueueEvent, newEvent, signWebhook } from "@ops/service-kit";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
-import { cancelledSnapshot, isProcessed, type RawDb, orderBecomes, orderStatus, outboxCount, outboxRows, paymentBecomes, pollUntil, postEvent } from "./eventHelpers.js";
+import { stamp } from "../db/database.js";
+import { attemptsOf, countOf, paymentOf, refundsOf, run } from "./rows.js";
+import { cancelledSnapshot, isProcessed, selectRows, type AnyDb, orderBecomes, orderStatus, outboxCount, outboxRows, paymentBecomes, pollUntil, postEvent } from "./eventHelpers.js";
 import { COMPLETE_PAYMENT, CREATE_PAYMENT, FAIL_PAYMENT, RETRY_PAYMENT, startWorld, type TestWorld } from "./testWorld.js";
 
 let world: TestWorld;
@@ -35,8 +37,8 @@ async function paidOrder(total = 8_000) {
 }
 
 const completedEvents = (paymentId: string) =>
-  outboxRows(world.payment.db, "payment.completed", (e) => e.data.payments.some((p: { paymentId: number }) => p.paymentId === Number(paymentId)));
-const refunds = (paymentId: string) => world.payment.db.refund.findMany({ where: { paymentId: Number(paymentId) } });
+  outboxRows(world.payment.database, "payment.completed", (e) => e.data.payments.some((p: { paymentId: number }) => p.paymentId === Number(paymentId)));
+const refunds = (paymentId: string) => refundsOf(world.payment.database, Number(paymentId));
 
 describe("payment.completed", () => {
   it("is written with the completion in one outbox row, delivered, and confirms the order", async () => {
@@ -59,28 +61,40 @@ describe("payment.completed", () => {
 
   it("leaves no outbox row when the state change fails (CONFLICT rolls the transaction back)", async () => {
     const { id } = await paidOrder();
-    const before = await outboxCount(world.payment.db);
+    const before = await outboxCount(world.payment.database);
     const again = await graphqlRequest(world.payment.url, COMPLETE_PAYMENT, { id });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", params: { status: "COMPLETED" } });
-    expect(await outboxCount(world.payment.db)).toBe(before);
+    expect(await outboxCount(world.payment.database)).toBe(before);
     expect(await completedEvents(id)).toHaveLength(1);
   });
 
   it("leaves the payment PENDING when its event cannot be written", async () => {
     const { id, orderId } = await pendingPayment();
     // Only this payment's event is refused, inside the completion's transaction.
-    await world.payment.db.$executeRawUnsafe(
-      `CREATE TRIGGER refuse_event BEFORE INSERT ON outbox WHEN json_extract(NEW.payload, '$.data.payments[0].paymentId') = ${Number(id)}
-       BEGIN SELECT RAISE(ABORT, 'outbox refused'); END`,
-    );
+    const database = world.payment.database;
+    if (database.dialect === "sqlite") {
+      await run(
+        database,
+        `CREATE TRIGGER refuse_event BEFORE INSERT ON outbox WHEN json_extract(NEW.payload, '$.data.payments[0].paymentId') = ${Number(id)}
+         BEGIN SELECT RAISE(ABORT, 'outbox refused'); END`,
+      );
+    } else {
+      await run(
+        database,
+        `CREATE FUNCTION refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+           IF (NEW.payload::jsonb #>> '{data,payments,0,paymentId}')::bigint = ${Number(id)} THEN RAISE EXCEPTION 'outbox refused'; END IF;
+           RETURN NEW; END $$`,
+      );
+      await run(database, `CREATE TRIGGER refuse_event BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_event()`);
+    }
     try {
       const res = await graphqlRequest(world.payment.url, COMPLETE_PAYMENT, { id });
       expect(res.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
     } finally {
-      await world.payment.db.$executeRawUnsafe(`DROP TRIGGER refuse_event`);
+      await run(database, database.dialect === "sqlite" ? `DROP TRIGGER refuse_event` : `DROP FUNCTION refuse_event() CASCADE`);
     }
-    expect(await world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(id) } })).toMatchObject({ status: "PENDING" });
-    expect(await world.payment.db.paymentAttempt.count({ where: { paymentId: Number(id) } })).toBe(0);
+    expect(await paymentOf(world.payment.database, Number(id))).toMatchObject({ status: "PENDING" });
+    expect(await countOf(world.payment.database, "SELECT COUNT(*) AS n FROM payment_attempts WHERE payment_id = ?", Number(id))).toBe(0);
     expect(await completedEvents(id)).toHaveLength(0);
     expect(await orderStatus(world, orderId)).toBe("PENDING");
   });
@@ -122,7 +136,7 @@ describe("order.cancelled", () => {
     const twice = newEvent("order", "order.cancelled", { orders: [...event.data.orders, ...event.data.orders] });
     expect((await postEvent(world.payment.url, twice, { secret })).body.status).toBe("applied");
     expect(await refunds(id)).toHaveLength(1);
-    expect(await world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(id) } })).toMatchObject({ status: "REFUNDED" });
+    expect(await paymentOf(world.payment.database, Number(id))).toMatchObject({ status: "REFUNDED" });
 
     // Out of order on the other side: a payment.completed arriving after the cancellation moves nothing back.
     const [completed] = await completedEvents(id);
@@ -136,8 +150,8 @@ describe("order.cancelled", () => {
     const { id, orderId } = await pendingPayment();
     await mustQuery(world.order.url, CANCEL, { id: orderId, reason: "顧客都合" });
     const failed = await paymentBecomes(world, id, "FAILED");
-    expect(failed.failureReason).toBe("order cancelled");
-    expect(await world.payment.db.paymentAttempt.findMany({ where: { paymentId: Number(id) } })).toMatchObject([{ status: "FAILED", failureReason: "order cancelled" }]);
+    expect(failed?.failureReason).toBe("order cancelled");
+    expect(await attemptsOf(world.payment.database, Number(id))).toMatchObject([{ status: "FAILED", failureReason: "order cancelled" }]);
     expect(await refunds(id)).toHaveLength(0);
     expect(await orderStatus(world, orderId)).toBe("CANCELLED");
   });
@@ -162,29 +176,29 @@ describe("order.cancelled", () => {
     });
     expect(await postEvent(world.payment.url, event, { secret })).toEqual({ status: 200, body: { status: "applied", id: event.id } });
     expect(await refunds(completed.id)).toMatchObject([{ amount: 3_000, reason: "order cancelled" }]);
-    const status = async (id: string) => (await world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(id) } })).status;
+    const status = async (id: string) => (await paymentOf(world.payment.database, Number(id))).status;
     expect([await status(completed.id), await status(pending.id), await status(failed.id), await status(refunded.id)]).toEqual(["REFUNDED", "FAILED", "FAILED", "REFUNDED"]);
     expect(await refunds(refunded.id)).toMatchObject([{ reason: "返品" }]);
-    expect(await world.payment.db.paymentAttempt.findMany({ where: { paymentId: Number(failed.id) } })).toMatchObject([{ failureReason: "残高不足" }]);
+    expect(await attemptsOf(world.payment.database, Number(failed.id))).toMatchObject([{ failureReason: "残高不足" }]);
   });
 
   it("applies a batch all or nothing: one failing effect rolls back the others and asks for a retry", async () => {
     const completed = await paidOrder(6_000);
     const pending = await pendingPayment();
     // A refund row the status does not reflect makes this payment's refund fail (UNIQUE payment_id).
-    await world.payment.db.$executeRawUnsafe(`INSERT INTO refunds (payment_id, amount, reason) VALUES (?, 6000, 'manual')`, Number(completed.id));
+    await world.payment.database.db.insertInto("refunds").values({ payment_id: Number(completed.id), amount: 6_000, reason: "manual", created_at: stamp() }).execute();
     const event = newEvent("order", "order.cancelled", { orders: [cancelledSnapshot(Number(pending.orderId)), cancelledSnapshot(Number(completed.orderId))] });
     expect((await postEvent(world.payment.url, event, { secret })).status).toBe(500);
-    expect(await isProcessed(world.payment.db, event.id)).toBe(false);
-    expect(await world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(pending.id) } })).toMatchObject({ status: "PENDING" });
-    expect(await world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(completed.id) } })).toMatchObject({ status: "COMPLETED" });
+    expect(await isProcessed(world.payment.database, event.id)).toBe(false);
+    expect(await paymentOf(world.payment.database, Number(pending.id))).toMatchObject({ status: "PENDING" });
+    expect(await paymentOf(world.payment.database, Number(completed.id))).toMatchObject({ status: "COMPLETED" });
   });
 
   it("acknowledges an event type it does not act on, once", async () => {
     const event = newEvent("order", "order.shipped", { orders: [cancelledSnapshot(1, { status: "SHIPPED" })] });
     expect((await postEvent(world.payment.url, event, { secret })).body.status).toBe("ignored");
     expect((await postEvent(world.payment.url, event, { secret })).body.status).toBe("duplicate");
-    expect(await isProcessed(world.payment.db, event.id)).toBe(true);
+    expect(await isProcessed(world.payment.database, event.id)).toBe(true);
   });
 });
 
@@ -205,8 +219,8 @@ describe("webhook security", () => {
     const tampered = await postEvent(world.payment.url, body.replace("偽物", "改竄"), { secret, header: signWebhook(secret, body) });
     expect(tampered.status).toBe(401);
 
-    expect(await isProcessed(world.payment.db, event.id)).toBe(false);
-    expect(await world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(id) } })).toMatchObject({ status: "COMPLETED" });
+    expect(await isProcessed(world.payment.database, event.id)).toBe(false);
+    expect(await paymentOf(world.payment.database, Number(id))).toMatchObject({ status: "COMPLETED" });
     expect(await refunds(id)).toHaveLength(0);
     // The same event, properly signed, is accepted: only the signature was wrong.
     expect((await postEvent(world.payment.url, event, { secret })).status).toBe(200);
@@ -216,14 +230,14 @@ describe("webhook security", () => {
 
 describe("malformed events", () => {
   /** Where `db`'s outbox row for `eventId` stands once it is dead, and the HTTP statuses of its attempts. */
-  async function deadLetter(db: RawDb, eventId: string) {
+  async function deadLetter(db: AnyDb, eventId: string) {
     const row = await pollUntil(
-      async () => (await db.$queryRawUnsafe<{ id: number; status: string; attempts: number; last_error: string }[]>(`SELECT id, status, attempts, last_error FROM outbox WHERE event_id = ?`, eventId))[0],
+      async () => (await selectRows<{ id: number; status: string; attempts: number; last_error: string }>(db, `SELECT id, status, attempts, last_error FROM outbox WHERE event_id = ?`, eventId))[0],
       (r) => r?.status === "dead",
     );
     // The worlds retry after 20–40 ms: give a wrong retry the time to happen.
     await new Promise((r) => setTimeout(r, 300));
-    const attempts = await db.$queryRawUnsafe<{ http_status: number }[]>(`SELECT http_status FROM outbox_attempts WHERE outbox_id = ?`, row!.id);
+    const attempts = await selectRows<{ http_status: number }>(db, `SELECT http_status FROM outbox_attempts WHERE outbox_id = ?`, row!.id);
     return { attempts: Number(row!.attempts), lastError: row!.last_error, statuses: attempts.map((a) => Number(a.http_status)) };
   }
 
@@ -237,17 +251,17 @@ describe("malformed events", () => {
     const dead = await deadLetter(world.order.db, event.id);
     expect(dead).toMatchObject({ attempts: 1, statuses: [422] });
     expect(dead.lastError).toBe(`HTTP 422: event ${event.id} (order.cancelled) does not match its contract: orders[1].updatedAt: must be an ISO 8601 date-time such as 2026-04-01T09:30:00.000Z, got missing`);
-    expect(await world.payment.db.payment.findUniqueOrThrow({ where: { id: Number(id) } })).toMatchObject({ status: "COMPLETED" });
+    expect(await paymentOf(world.payment.database, Number(id))).toMatchObject({ status: "COMPLETED" });
     expect(await refunds(id)).toHaveLength(0);
-    expect(await isProcessed(world.payment.db, event.id)).toBe(false);
+    expect(await isProcessed(world.payment.database, event.id)).toBe(false);
   });
 
   it("payment.completed that breaks its contract confirms nothing, and the payment service dead-letters it at once", async () => {
     const { orderId } = await pendingPayment(5_500);
     const event = { ...newEvent("payment", "payment.completed", { payments: [] }), data: { payments: [{ paymentId: 1, orderId: Number(orderId), amount: "5500" }] } };
-    await enqueueEvent(world.payment.db, event, ["order"]);
+    await enqueueEvent(world.payment.database.db, event, ["order"]);
     world.payment.events.wake();
-    const dead = await deadLetter(world.payment.db, event.id);
+    const dead = await deadLetter(world.payment.database, event.id);
     expect(dead).toMatchObject({ attempts: 1, statuses: [422] });
     expect(dead.lastError).toContain("payments[0].amount: must be an integer, got a string");
     expect(await orderStatus(world, orderId)).toBe("PENDING");
@@ -263,7 +277,7 @@ describe("malformed events", () => {
     const reply = await postEvent(world.payment.url, event, { secret });
     expect(reply.status).toBe(422);
     expect(reply.body.problems).toEqual([{ path: "payments", problem: `must have at most ${EVENT_PAYMENTS} items, got ${EVENT_PAYMENTS + 1}` }]);
-    expect(await world.payment.db.payment.count({ where: { orderId: { gte: 990_001 } } })).toBe(0);
-    expect(await isProcessed(world.payment.db, event.id)).toBe(false);
+    expect(await countOf(world.payment.database, "SELECT COUNT(*) AS n FROM payments WHERE order_id >= ?", 990_001)).toBe(0);
+    expect(await isProcessed(world.payment.database, event.id)).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Architecture: the payment status gate (domain/paymentGate.ts) is the only code that writes a
- * payment's status — no SQL `UPDATE payments` and no Prisma `payment.update*` anywhere else in the
- * service's sources, and every payment row is inserted PENDING (tests excluded).
+ * payment's status — its one statement lives in db/paymentStatus.ts, which nothing else imports;
+ * no other source updates the payments table — and every payment row is inserted PENDING (tests
+ * excluded).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -21,18 +22,20 @@ function sources(dir: string): string[] {
 const read = (file: string) => fs.readFileSync(file, "utf8");
 const relative = (file: string) => path.relative(SRC, file);
 
+const updatesPayments = (text: string) => /UPDATE\s+"?payments"?\s/i.test(text) || /updateTable\(\s*["']payments["']/.test(text);
+
 describe("the payment status gate", () => {
-  it("is the only code that writes the payments table's status", () => {
-    const writers = sources(SRC).filter((file) => /UPDATE\s+"?payments"?\s/i.test(read(file)) || /\.payment\.(update|updateMany|upsert)\s*\(/.test(read(file)));
-    expect(writers.map(relative)).toEqual([path.join("domain", "paymentGate.ts")]);
+  it("is the only code that writes the payments table's status, through db/paymentStatus.ts", () => {
+    const writers = sources(SRC).filter((file) => updatesPayments(read(file)));
+    expect(writers.map(relative)).toEqual([path.join("db", "paymentStatus.ts")]);
+    const callers = sources(SRC).filter((file) => /from\s+["'][./]*(db\/)?paymentStatus\.js["']/.test(read(file)));
+    expect(callers.map(relative)).toEqual([path.join("domain", "paymentGate.ts")]);
   });
 
   it("leaves no other code inserting a payment in a status other than PENDING", () => {
-    // The import's multi-row INSERT names its status literally; Prisma's create takes the default.
-    const inserts = sources(SRC).filter((file) => /INSERT\s+INTO\s+"?payments"?\s/i.test(read(file)));
-    expect(inserts.map(relative)).toEqual([path.join("domain", "importPayments.ts")]);
-    expect(read(inserts[0]!)).toMatch(/\(\?, \?, \?, 'pending', \?, \?, @batch, @now, @now\)/);
-    const creates = sources(SRC).filter((file) => /\.payment\.create\s*\(\s*\{[^}]*status/.test(read(file)));
-    expect(creates).toEqual([]);
+    const inserts = sources(SRC).filter((file) => /INSERT\s+INTO\s+"?payments"?\s/i.test(read(file)) || /insertInto\(\s*["']payments["']|insertMany\([^)]*["']payments["']/.test(read(file)));
+    expect(inserts.map(relative)).toEqual([path.join("db", "payments.ts")]);
+    // Both inserts there (one payment, an import's payments) name the status literally.
+    expect(read(inserts[0]!).match(/status: "pending"/g)).toHaveLength(2);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
+import { insertMany } from "@ops/service-kit/data";
 import { startWorld, type TestWorld } from "./testWorld.js";
 
 let world: TestWorld;
@@ -14,29 +15,32 @@ const BATCH = "big-batch";
 
 beforeAll(async () => {
   world = await startWorld();
-  const db = world.payment.db;
   // Completed on 2026-03-10 in Japan (01:00Z is 10:00 there), refunded the next day.
-  await db.$executeRawUnsafe(
-    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-     INSERT INTO payments (order_id, amount, status, transaction_id, batch_id, created_at, updated_at)
-     SELECT 700000 + i, 1000000, CASE WHEN i <= ? THEN 'refunded' ELSE 'completed' END, 'tx-big-' || i, ?, '2026-03-10T00:00:00.000+00:00', '2026-03-10T01:00:00.000+00:00' FROM n`,
-    PAYMENTS, REFUNDED, BATCH,
-  );
-  await db.$executeRawUnsafe(
-    `INSERT INTO payment_attempts (payment_id, transaction_id, status, created_at)
-     SELECT id, transaction_id, 'completed', '2026-03-10T01:00:00.000+00:00' FROM payments WHERE batch_id = ?`,
-    BATCH,
-  );
-  await db.$executeRawUnsafe(
-    `INSERT INTO refunds (payment_id, amount, reason, created_at)
-     SELECT id, amount, '一括返品', '2026-03-11T01:00:00.000+00:00' FROM payments WHERE batch_id = ? AND status = 'refunded'`,
-    BATCH,
-  );
-  await db.$executeRawUnsafe(
-    `INSERT INTO payment_batches (batch_id, order_count, total_amount, status, created_at, updated_at)
-     SELECT batch_id, COUNT(*), SUM(amount), 'open', MIN(created_at), MAX(updated_at) FROM payments WHERE batch_id = ? GROUP BY batch_id`,
-    BATCH,
-  );
+  const created = "2026-03-10T00:00:00.000+00:00";
+  const completed = "2026-03-10T01:00:00.000+00:00";
+  await world.payment.database.transaction(async (trx) => {
+    const payments = await insertMany(
+      trx,
+      "payments",
+      Array.from({ length: PAYMENTS }, (_, k) => ({
+        order_id: 700_001 + k,
+        amount: 1_000_000,
+        status: k < REFUNDED ? ("refunded" as const) : ("completed" as const),
+        transaction_id: `tx-big-${k + 1}`,
+        batch_id: BATCH,
+        created_at: created,
+        updated_at: completed,
+      })),
+      { returning: ["id", "transaction_id", "status", "amount"] },
+    );
+    await insertMany(trx, "payment_attempts", payments.map((p) => ({ payment_id: p.id, transaction_id: p.transaction_id, status: "completed" as const, created_at: completed })));
+    const refunded = payments.filter((p) => p.status === "refunded");
+    await insertMany(trx, "refunds", refunded.map((p) => ({ payment_id: p.id, amount: p.amount, reason: "一括返品", created_at: "2026-03-11T01:00:00.000+00:00" })));
+    await trx
+      .insertInto("payment_batches")
+      .values({ batch_id: BATCH, order_count: PAYMENTS, total_amount: PAYMENTS * 1_000_000, status: "open", created_at: created, updated_at: completed })
+      .execute();
+  });
 }, 60_000);
 afterAll(() => world?.stop());
 

@@ -1,10 +1,12 @@
 /**
- * One suite's world: fresh order and payment databases in a temp dir, the real order service and
+ * One suite's world: fresh order and payment databases (the payment one on PostgreSQL under
+ * `npm run test:pg`, see `freshTarget`), the real order service and
  * the payment service on free ports, wired to each other's webhooks (payment.completed confirms
  * orders, order.cancelled settles payments), and helpers that talk to them over HTTP.
  */
 import { QueryCounter, webhookUrl } from "@ops/service-kit";
-import { freshDatabase, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
+import type { DatabaseTarget } from "@ops/service-kit/data";
+import { freshDatabase, freshTarget, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
 import { startOrderService, type OrderService } from "../../../order/src/server.js";
 import { startPaymentService, type PaymentService } from "../server.js";
 
@@ -12,6 +14,8 @@ export interface TestWorld {
   order: OrderService;
   payment: PaymentService;
   queries: QueryCounter;
+  /** Where the payment service's database is (SQLite file or PostgreSQL database). */
+  paymentTarget: DatabaseTarget;
   /** Secrets and per-role headers of this world (requests default to an admin). */
   security: TestSecurity;
   /** Creates an order whose total is `total` yen; returns its id. */
@@ -45,8 +49,9 @@ export async function startWorld(): Promise<TestWorld> {
     // Its background consistency check would query this service behind the tests' SQL counts.
     consistency: { autoStart: false },
   });
+  const paymentTarget = await freshTarget("payment", tmp.dir);
   const payment = await startPaymentService({
-    dbPath: await freshDatabase("payment", tmp.dir),
+    database: paymentTarget,
     port: 0,
     logLevel: "silent",
     security: security.forService("payment"),
@@ -63,6 +68,7 @@ export async function startWorld(): Promise<TestWorld> {
     order,
     payment,
     queries,
+    paymentTarget,
     security,
     async createOrder(total) {
       const data = await mustQuery<{ createOrder: { id: string } }>(

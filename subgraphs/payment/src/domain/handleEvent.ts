@@ -1,6 +1,6 @@
 /**
  * Events the payment service receives, each applied exactly once (the dedup mark and every
- * effect in one transaction on the bulk connection); every payment move goes through the payment
+ * effect in one transaction of the payment database); every payment move goes through the payment
  * gate (paymentGate.ts), which refuses — and the handlers count — the moves the machine forbids:
  *
  * - `import.payments` creates an imported chunk's payments (see importPayments.ts).
@@ -18,12 +18,12 @@
  *   ~400 orders/s, and a 33k-order batch would outlive Prisma's transaction timeout).
  */
 import { IMPORT_PAYMENTS, isEvent, ORDER_CANCELLED, ORDER_PAYMENT_REFUSED, type OrderEventData, type PaymentRefusedData } from "@ops/contracts";
-import { sqlDate, type EventEnvelope, type EventHandler, type Logger } from "@ops/service-kit";
-import type { BulkDb } from "@ops/service-kit";
+import { markProcessed, writeAudit, type EventEnvelope, type EventHandler, type Identity, type Logger } from "@ops/service-kit";
+import type { PaymentDatabase, Queries } from "../db/database.js";
+import { paymentsToSettle, type PaymentToSettle } from "../db/payments.js";
 import { applyImportPayments } from "./importPayments.js";
 import { movePayments, SERVICE_ACTOR, type RefundDetail } from "./paymentGate.js";
 import { MAX_REASON_LENGTH, refundAmount } from "./paymentRules.js";
-import { markProcessedSync } from "@ops/service-kit";
 
 /** What this service reads of `order.cancelled`'s snapshots; `updatedAt` is when the order was cancelled. */
 type CancelledOrder = Pick<OrderEventData["orders"][number], "id" | "cancelReason" | "updatedAt">;
@@ -43,47 +43,35 @@ export function cancellationRefundReason(cancelReason: string | null | undefined
   return reason ? reason.slice(0, MAX_REASON_LENGTH) : CANCELLED_REASON;
 }
 
-interface PaymentToSettle {
-  id: number;
-  order_id: number;
-  amount: number;
-  status: string;
-  batch_id: string | null;
-  completed_at: string | null;
-}
-
-// "+a.status": look a payment's attempts up by payment_id; on (status, created_at) SQLite would
-// walk every completed attempt for each payment (33,000 cancellations took minutes).
-const PAYMENTS_OF_ORDERS = `SELECT p.id, p.order_id, p.amount, p.status, p.batch_id,
-  (SELECT MAX(a.created_at) FROM payment_attempts a WHERE a.payment_id = p.id AND +a.status = 'completed') AS completed_at
-  FROM payments p WHERE p.order_id IN (SELECT value FROM json_each(?))`;
-const INSERT_AUDIT = `INSERT INTO audit_log (at, actor, actor_kind, actor_role, action, object_type, object_id, outcome, error_code, detail)
-  VALUES (?, 'payment', 'service', NULL, 'compensationRefund', 'Payment', ?, 'SUCCESS', NULL, ?)`;
+/** The service itself, as the audit trail shows what it does on its own. */
+const SERVICE_IDENTITY: Identity = { kind: "service", name: SERVICE_ACTOR, role: "admin" };
 
 /**
  * Refunds the payments among `payments` that the gate allows (COMPLETED ones) with the detail
  * `refundOf` gives each; a compensation also gets its audit entry (the system, not a person, gave
  * the money back — the trail must say why). Returns the ids refunded and how many were refused.
  */
-function refund(db: BulkDb, payments: readonly PaymentToSettle[], refundOf: (p: PaymentToSettle) => RefundDetail): { refunded: Set<number>; refused: number } {
+async function refund(trx: Queries, payments: readonly PaymentToSettle[], refundOf: (p: PaymentToSettle) => RefundDetail): Promise<{ refunded: Set<number>; refused: number }> {
   const byId = new Map(payments.map((p) => [p.id, p]));
-  const { moved, refused } = movePayments(db, { to: "REFUNDED", ids: [...byId.keys()], actor: SERVICE_ACTOR, refundOf: (p) => refundOf(byId.get(p.id)!) });
-  const now = sqlDate(new Date());
+  const { moved, refused } = await movePayments(trx, { to: "REFUNDED", ids: [...byId.keys()], actor: SERVICE_ACTOR, refundOf: (p) => refundOf(byId.get(p.id)!) });
+  const at = new Date();
   for (const p of moved) {
     const detail = refundOf(byId.get(p.id)!);
-    if (detail.kind === "compensation") db.statement(INSERT_AUDIT).run(now, String(p.id), JSON.stringify({ amount: refundAmount(p), ...(JSON.parse(detail.cause!) as object) }));
+    if (detail.kind !== "compensation") continue;
+    const args = { amount: refundAmount(p), ...(JSON.parse(detail.cause!) as object) };
+    await writeAudit(trx, { at, identity: SERVICE_IDENTITY, action: "compensationRefund", objectType: "Payment", objectId: String(p.id), outcome: "SUCCESS", errorCode: null, args });
   }
   return { refunded: new Set(moved.map((p) => p.id)), refused: refused.length };
 }
 
 /** True when the payment completed after `cancelledAt` (when its order was cancelled). */
 function completedAfter(p: PaymentToSettle, cancelledAt: string | null | undefined): boolean {
-  return !!p.completed_at && !!cancelledAt && Date.parse(p.completed_at) > Date.parse(cancelledAt);
+  return !!p.completedAt && !!cancelledAt && p.completedAt.getTime() > Date.parse(cancelledAt);
 }
 
 /** A compensation: the system gives back a payment its cancelled order cannot use. */
 function compensationRefund(p: PaymentToSettle, cancelledAt: string | null | undefined): RefundDetail {
-  const completedAt = p.completed_at ? new Date(p.completed_at).toISOString() : null;
+  const completedAt = p.completedAt ? p.completedAt.toISOString() : null;
   return { reason: COMPENSATION_REASON, kind: "compensation", cause: JSON.stringify({ cancelledAt: cancelledAt ?? null, completedAt }) };
 }
 
@@ -95,13 +83,16 @@ export interface SettleCounts {
 }
 
 /**
- * Applies `order.cancelled` for every order it names, inside the caller's transaction on `db`,
+ * Applies `order.cancelled` for every order it names, inside the caller's transaction `trx`,
  * through the payment gate: every payment of those orders is offered for a refund (the gate
  * refunds the COMPLETED ones and refuses the others) and the PENDING ones are failed. Returns the
  * effect per order id and the counts. Refunds add no attempt (as `refundPayment`); failures
  * record the failed attempt (as `failPayment`).
  */
-export function applyOrdersCancelled(db: BulkDb, data: { orders: readonly CancelledOrder[] }): { effects: Map<number, CancelEffect>; counts: SettleCounts } {
+export async function applyOrdersCancelled(
+  trx: Queries,
+  data: { orders: readonly CancelledOrder[] },
+): Promise<{ effects: Map<number, CancelEffect>; counts: SettleCounts }> {
   const orders = Array.isArray(data?.orders) ? data.orders.filter((o) => Number.isSafeInteger(o?.id)) : [];
   // A batch naming an order twice must not settle it twice: the first mention wins.
   const reasons = new Map<number, string | null | undefined>();
@@ -114,36 +105,36 @@ export function applyOrdersCancelled(db: BulkDb, data: { orders: readonly Cancel
   const effects = new Map<number, CancelEffect>([...reasons.keys()].map((id) => [id, "none"]));
   if (reasons.size === 0) return { effects, counts: { refunded: 0, failed: 0, refused: 0 } };
 
-  const payments = db.statement(PAYMENTS_OF_ORDERS).all(JSON.stringify([...reasons.keys()])) as PaymentToSettle[];
+  const payments = await paymentsToSettle(trx, [...reasons.keys()]);
   const pending = payments.filter((p) => p.status === "pending");
   const others = payments.filter((p) => p.status !== "pending");
   // Completed after the cancellation (the event was on its way): a compensation, not a cancellation refund.
-  const { refunded, refused } = refund(db, others, (p) => {
-    const at = cancelledAt.get(p.order_id);
-    return completedAfter(p, at) ? compensationRefund(p, at) : { reason: cancellationRefundReason(reasons.get(p.order_id)), kind: "cancellation", cause: null };
+  const { refunded, refused } = await refund(trx, others, (p) => {
+    const at = cancelledAt.get(p.orderId);
+    return completedAfter(p, at) ? compensationRefund(p, at) : { reason: cancellationRefundReason(reasons.get(p.orderId)), kind: "cancellation", cause: null };
   });
-  const failed = movePayments(db, { to: "FAILED", ids: pending.map((p) => p.id), reason: CANCELLED_REASON, actor: SERVICE_ACTOR });
+  const failed = await movePayments(trx, { to: "FAILED", ids: pending.map((p) => p.id), reason: CANCELLED_REASON, actor: SERVICE_ACTOR });
   const failedIds = new Set(failed.moved.map((p) => p.id));
   for (const p of payments) {
-    if (refunded.has(p.id)) effects.set(p.order_id, "refunded");
-    else if (failedIds.has(p.id)) effects.set(p.order_id, "failed");
+    if (refunded.has(p.id)) effects.set(p.orderId, "refunded");
+    else if (failedIds.has(p.id)) effects.set(p.orderId, "failed");
   }
   return { effects, counts: { refunded: refunded.size, failed: failedIds.size, refused: refused + failed.refused.length } };
 }
 
 /** Applies `order.payment_refused`: each payment still COMPLETED is refunded as a compensation; the gate refuses the others. */
-export function applyPaymentsRefused(db: BulkDb, data: PaymentRefusedData): SettleCounts {
+export async function applyPaymentsRefused(trx: Queries, data: PaymentRefusedData): Promise<SettleCounts> {
   const named = Array.isArray(data?.payments) ? data.payments.filter((p) => Number.isSafeInteger(p?.orderId)) : [];
   if (named.length === 0) return { refunded: 0, failed: 0, refused: 0 };
   const cancelledAt = new Map(named.map((p) => [p.orderId, p.cancelledAt]));
-  const payments = db.statement(PAYMENTS_OF_ORDERS).all(JSON.stringify([...cancelledAt.keys()])) as PaymentToSettle[];
+  const payments = await paymentsToSettle(trx, [...cancelledAt.keys()]);
   // The order service saw the completion after the cancellation: a compensation whatever the clocks say.
-  const { refunded, refused } = refund(db, payments, (p) => compensationRefund(p, cancelledAt.get(p.order_id)));
+  const { refunded, refused } = await refund(trx, payments, (p) => compensationRefund(p, cancelledAt.get(p.orderId)));
   return { refunded: refunded.size, failed: 0, refused };
 }
 
 export interface PaymentEventDeps {
-  bulk: BulkDb;
+  database: PaymentDatabase;
   logger: Logger;
   /** Wakes the outbox dispatcher (after a commit that wrote events). */
   wake: () => void;
@@ -155,22 +146,22 @@ export interface PaymentEventDeps {
  * everything back and makes the producer retry) when an effect fails.
  */
 export function createPaymentEventHandler(deps: PaymentEventDeps): EventHandler {
-  const { bulk, logger, wake } = deps;
+  const { database, logger, wake } = deps;
   return async (event: EventEnvelope) => {
     if (isEvent(event, IMPORT_PAYMENTS)) {
-      const result = await applyImportPayments(bulk, event, logger);
+      const result = await applyImportPayments(database, event, logger);
       if (result.events > 0) wake();
       return result.status;
     }
-    return bulk.write(() => {
-      if (!markProcessedSync(bulk, event)) return "duplicate";
+    return database.transaction(async (trx) => {
+      if (!(await markProcessed(trx, event))) return "duplicate";
       // Refunds and failures caused by a cancellation produce no event: nothing to wake.
       if (isEvent(event, ORDER_CANCELLED)) {
-        const { counts } = applyOrdersCancelled(bulk, event.data);
+        const { counts } = await applyOrdersCancelled(trx, event.data);
         // Payments already failed or refunded are skipped by the gate, never settled twice.
         if (counts.refused > 0) logger.info("order.cancelled: payments already settled were skipped", { ...counts, eventId: event.id });
       } else if (isEvent(event, ORDER_PAYMENT_REFUSED)) {
-        const counts = applyPaymentsRefused(bulk, event.data);
+        const counts = await applyPaymentsRefused(trx, event.data);
         if (counts.refunded > 0) logger.warn("payments completed after their orders were cancelled were refunded", { ...counts, eventId: event.id });
       } else return "ignored";
       return "applied";

@@ -3,8 +3,10 @@
  * other input is CONFLICT. A key is remembered in the transaction that produced its result.
  */
 import crypto from "node:crypto";
-import { BadUserInputError, ConflictError, sqlDate, type BulkDb } from "@ops/service-kit";
-import type { PaymentTx } from "../db.js";
+import { BadUserInputError, ConflictError } from "@ops/service-kit";
+import { databaseError } from "@ops/service-kit/data";
+import type { Queries } from "../db/database.js";
+import { findIdempotencyKey, insertIdempotencyKey, type StoredKey } from "../db/idempotencyKeys.js";
 
 export type IdempotentOperation = "createPayment" | "refundPayment";
 
@@ -50,21 +52,12 @@ export function idempotencyRequest(
  * The id of the first result when this key was already used with the same input, null when the
  * key is new; CONFLICT when it was used with other input (or by another operation).
  */
-export async function replayedResult(tx: PaymentTx, request: IdempotencyRequest | null): Promise<number | null> {
+export async function replayedResult(q: Queries, request: IdempotencyRequest | null): Promise<number | null> {
   if (!request) return null;
-  return replayOf(request, await tx.idempotencyKey.findUnique({ where: { key: request.key } }));
+  return replayOf(request, await findIdempotencyKey(q, request.key));
 }
 
-/** `replayedResult` on the bulk connection, inside the caller's write transaction. */
-export function replayedResultSync(db: BulkDb, request: IdempotencyRequest | null): number | null {
-  if (!request) return null;
-  const row = db.statement("SELECT operation, request_hash AS requestHash, result_id AS resultId FROM idempotency_keys WHERE key = ?").get(request.key) as
-    | { operation: string; requestHash: string; resultId: number }
-    | undefined;
-  return replayOf(request, row ?? null);
-}
-
-function replayOf(request: IdempotencyRequest, row: { operation: string; requestHash: string; resultId: number } | null): number | null {
+function replayOf(request: IdempotencyRequest, row: StoredKey | null): number | null {
   if (!row) return null;
   if (row.operation !== request.operation || row.requestHash !== request.hash) {
     throw new ConflictError(
@@ -75,22 +68,19 @@ function replayOf(request: IdempotencyRequest, row: { operation: string; request
   return row.resultId;
 }
 
-/** Remembers the result of a keyed request (in the same transaction as the result itself). */
-export async function rememberResult(tx: PaymentTx, request: IdempotencyRequest | null, resultId: number): Promise<void> {
+/**
+ * Remembers the result of a keyed request in the transaction `trx` that produced it. A key taken
+ * meanwhile by a concurrent request (UNIQUE key, on either database) is CONFLICT, not a 500.
+ */
+export async function rememberResult(trx: Queries, request: IdempotencyRequest | null, resultId: number): Promise<void> {
   if (!request) return;
-  await tx.idempotencyKey.create({
-    data: { key: request.key, operation: request.operation, requestHash: request.hash, resultId },
-  });
-}
-
-/** `rememberResult` on the bulk connection, inside the caller's write transaction. */
-export function rememberResultSync(db: BulkDb, request: IdempotencyRequest | null, resultId: number): void {
-  if (!request) return;
-  db.statement("INSERT INTO idempotency_keys (key, operation, request_hash, result_id, created_at) VALUES (?, ?, ?, ?, ?)").run(
-    request.key,
-    request.operation,
-    request.hash,
-    resultId,
-    sqlDate(new Date()),
-  );
+  try {
+    await insertIdempotencyKey(trx, request.key, { operation: request.operation, requestHash: request.hash, resultId });
+  } catch (err) {
+    if (databaseError(err)?.kind !== "unique") throw err;
+    throw new ConflictError(`Idempotency key "${request.key}" is being used by a concurrent request; retry to get its result`, {
+      field: "input.idempotencyKey",
+      params: { key: request.key },
+    });
+  }
 }

@@ -1,12 +1,14 @@
 /**
  * `import.payments` (DESIGN section 6): the order service's bulk import sends one event per chunk
  * of written orders (~2,000), each carrying the payments of that chunk. They are absorbed here in
- * ONE transaction per event on the bulk connection, at the database's speed:
+ * ONE transaction per event, a few statements whatever its size:
  *
  * - the dedup mark (a redelivered event changes nothing);
- * - every payment in multi-row INSERTs, `ON CONFLICT(order_id) DO NOTHING`: UNIQUE(order_id)
- *   stays, so an order that already has a payment (paid by hand, or named by another batch) is
- *   skipped, never charged twice;
+ * - the orders that have a payment already (one lookup): an order paid by hand, or named by
+ *   another batch or twice in this event, is skipped, never charged twice (UNIQUE(order_id) stays
+ *   as the backstop: a payment created for the same order while the event is applied fails the
+ *   event, and its redelivery skips that order);
+ * - every other payment in bulk inserts (SQLite multi-row INSERTs, PostgreSQL unnest arrays);
  * - the batch's `payment_batches` row, its count and total grown by what this event inserted;
  * - every payment is inserted PENDING; the ones the file records as paid then move to COMPLETED
  *   through the payment gate, as `completePayment` moves one: a `payment_attempts` row each (actor
@@ -18,15 +20,12 @@
  */
 import crypto from "node:crypto";
 import type { ImportPaymentItem, ImportPaymentsData } from "@ops/contracts";
-import { sqlDate, type EventEnvelope, type Logger } from "@ops/service-kit";
-import type { BulkDb } from "@ops/service-kit";
+import { markProcessed, type EventEnvelope, type Logger } from "@ops/service-kit";
+import type { PaymentDatabase } from "../db/database.js";
+import { addToBatch, refreshBatchStatus } from "../db/batches.js";
+import { insertImportedPayments, ordersWithPayments } from "../db/payments.js";
 import { movePayments, SERVICE_ACTOR } from "./paymentGate.js";
-import { ADD_TO_BATCH, addToBatchParams, REFRESH_BATCH_STATUS, refreshBatchStatusParams } from "./paymentBatches.js";
 import { assertPayableAmount, normalisePaymentMethod } from "./paymentRules.js";
-import { markProcessedSync } from "@ops/service-kit";
-
-/** Rows per multi-row INSERT (5 bound values per row, well under SQLite's 32,766). */
-const ROWS_PER_INSERT = 500;
 
 /** An item that could be inserted: amount, currency, method and status checked. */
 interface ValidItem {
@@ -110,17 +109,6 @@ export function transactionIds(n: number): string[] {
   return out;
 }
 
-function insertSql(rows: number): string {
-  return `INSERT INTO payments (order_id, amount, currency, status, payment_method, transaction_id, batch_id, created_at, updated_at)
-    VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, 'pending', ?, ?, @batch, @now, @now)").join(", ")}
-    ON CONFLICT(order_id) DO NOTHING RETURNING id, order_id, amount`;
-}
-const FULL_INSERT = insertSql(ROWS_PER_INSERT);
-/** The rest of an event (fewer than ROWS_PER_INSERT rows) goes row by row: one cached statement, not one per size. */
-const ONE_ROW_INSERT = insertSql(1);
-
-type WrittenRow = { id: number; order_id: number; amount: number };
-
 export interface ImportPaymentsResult {
   status: "applied" | "duplicate";
   /** Payments written by this event. */
@@ -137,40 +125,30 @@ export interface ImportPaymentsResult {
 
 /**
  * Applies one `import.payments` event (its data checked by the receiver against the contract) in
- * one transaction on `db`. The caller wakes the outbox dispatcher when `events` > 0.
+ * one transaction of `database`. The caller wakes the outbox dispatcher when `events` > 0.
  */
-export async function applyImportPayments(db: BulkDb, event: EventEnvelope<ImportPaymentsData>, logger: Logger): Promise<ImportPaymentsResult> {
+export async function applyImportPayments(database: PaymentDatabase, event: EventEnvelope<ImportPaymentsData>, logger: Logger): Promise<ImportPaymentsResult> {
   const data = event.data;
   const { valid, invalid } = validateImportItems(data.payments);
   // Outside the transaction: nothing here depends on the database.
   const txIds = transactionIds(valid.length);
-  const result = await db.write((): ImportPaymentsResult => {
-    if (!markProcessedSync(db, event)) return { status: "duplicate", inserted: 0, completed: 0, skipped: 0, invalid, events: 0 };
-    const now = sqlDate(new Date());
-    const named = { batch: data.batchId, now };
+  const result = await database.transaction(async (trx): Promise<ImportPaymentsResult> => {
+    if (!(await markProcessed(trx, event))) return { status: "duplicate", inserted: 0, completed: 0, skipped: 0, invalid, events: 0 };
+    const taken = await ordersWithPayments(trx, valid.map((p) => p.orderId));
+    // The first mention of an order wins; later ones, and orders already paid, are skipped.
+    const fresh = valid.flatMap((p, k) => {
+      if (taken.has(p.orderId)) return [];
+      taken.add(p.orderId);
+      return [{ ...p, transactionId: txIds[k]! }];
+    });
+    const written = await insertImportedPayments(trx, data.batchId, fresh);
     const paid = new Set(valid.filter((p) => p.status === "completed").map((p) => p.orderId));
-    const completed: number[] = [];
-    let inserted = 0;
-    let insertedAmount = 0;
-    const record = (written: WrittenRow[]) => {
-      inserted += written.length;
-      for (const w of written) {
-        insertedAmount += w.amount;
-        if (paid.has(w.order_id)) completed.push(w.id);
-      }
-    };
-    const rowParams = (p: ValidItem, k: number) => [p.orderId, p.amount, p.currency, p.paymentMethod, txIds[k]!];
-    let start = 0;
-    for (; start + ROWS_PER_INSERT <= valid.length; start += ROWS_PER_INSERT) {
-      const params = valid.slice(start, start + ROWS_PER_INSERT).flatMap((p, k) => rowParams(p, start + k));
-      record(db.statement(FULL_INSERT).all(...params, named) as WrittenRow[]);
-    }
-    for (let k = start; k < valid.length; k++) record(db.statement(ONE_ROW_INSERT).all(...rowParams(valid[k]!, k), named) as WrittenRow[]);
-    db.statement(ADD_TO_BATCH).run(...addToBatchParams(data.batchId, inserted, insertedAmount));
+    await addToBatch(trx, data.batchId, written.length, written.reduce((sum, w) => sum + w.amount, 0));
     // New payments reopen a batch that was undone before (retrying its failed rows, say).
-    if (inserted > 0) db.statement(REFRESH_BATCH_STATUS).run(...refreshBatchStatusParams([data.batchId]));
-    const paidNow = movePayments(db, { to: "COMPLETED", ids: completed, actor: SERVICE_ACTOR });
-    return { status: "applied", inserted, completed: paidNow.moved.length, skipped: valid.length - inserted, invalid, events: paidNow.events };
+    if (written.length > 0) await refreshBatchStatus(trx, [data.batchId]);
+    const completed = written.filter((w) => paid.has(w.orderId)).map((w) => w.id);
+    const paidNow = await movePayments(trx, { to: "COMPLETED", ids: completed, actor: SERVICE_ACTOR });
+    return { status: "applied", inserted: written.length, completed: paidNow.moved.length, skipped: valid.length - written.length, invalid, events: paidNow.events };
   });
   if (result.status === "applied" && invalid.length > 0) {
     logger.warn("import.payments: items skipped", { eventId: event.id, batchId: data.batchId, skipped: invalid.length, first: invalid.slice(0, 5) });

@@ -6,8 +6,12 @@
  * `completePayment` and imported COMPLETED payments both write that row at the moment of
  * completion, and a payment has at most one (COMPLETED only moves on to REFUNDED).
  * `payments.updated_at` would move again on a refund. A refund's day is `refunds.created_at`.
+ * The figures are kept by triggers on payment_attempts and refunds: a few rows per day instead of
+ * every payment of the period (a 90-day chart after a million payments).
  */
-import { dayRange, type SqliteReader } from "@ops/service-kit";
+import { dayRange } from "@ops/service-kit";
+import type { Queries } from "../db/database.js";
+import { dayFigures } from "../db/dayFigures.js";
 
 export interface PaymentDay {
   day: string;
@@ -17,26 +21,15 @@ export interface PaymentDay {
   refundCount: number;
 }
 
-// From payment_day_figures, kept by triggers on payment_attempts and refunds: a few rows per day
-// instead of every payment of the period (a 90-day chart after a million payments).
-const DAYS = `SELECT day, kind, count AS n, amount AS total FROM payment_day_figures WHERE day >= ? AND day <= ?`;
-
-interface DayTotal {
-  day: string;
-  kind: "completed" | "refunded";
-  n: number;
-  total: number;
-}
-
 /** One row per Japan day from `from` to `to`, days without payments or refunds included (as zeros). */
-export function paymentDays(reader: SqliteReader, from: string, to: string): PaymentDay[] {
+export async function paymentDays(q: Queries, from: string, to: string): Promise<PaymentDay[]> {
   const days = dayRange(from, to);
-  const rows = reader.all<DayTotal>(DAYS, from, to);
+  const rows = await dayFigures(q, from, to);
   const completed = new Map(rows.filter((r) => r.kind === "completed").map((r) => [r.day, r]));
   const refunded = new Map(rows.filter((r) => r.kind === "refunded").map((r) => [r.day, r]));
   return days.map((day) => {
     const c = completed.get(day);
     const r = refunded.get(day);
-    return { day, revenue: c?.total ?? 0, completed: c?.n ?? 0, refunds: r?.total ?? 0, refundCount: r?.n ?? 0 };
+    return { day, revenue: c?.amount ?? 0, completed: c?.count ?? 0, refunds: r?.amount ?? 0, refundCount: r?.count ?? 0 };
   });
 }

@@ -4,7 +4,8 @@
  * import completes a batch of payments with one delivery per destination.
  */
 import { PAYMENT_COMPLETED, type CompletedPayment, type PaymentCompletedData } from "@ops/contracts";
-import { enqueueEventSync, newEvent, type SyncDatabase } from "@ops/service-kit";
+import { enqueueEvent, newEvent } from "@ops/service-kit";
+import type { Queries } from "../db/database.js";
 
 /** The producing service's name in every envelope. */
 export const PAYMENT_SOURCE = "payment";
@@ -16,13 +17,13 @@ export const PAYMENT_EVENTS = {
 
 /**
  * Writes one `payment.completed` event for every payment in `payments` (just completed by the
- * payment gate) on the bulk connection, inside the caller's transaction; nothing for an empty
- * list. Returns the number of events written.
+ * payment gate) inside the caller's transaction `trx`; nothing for an empty list. Returns the
+ * number of events written.
  */
-export function emitPaymentsCompletedSync(db: SyncDatabase, payments: CompletedPayment[], batchId?: string): number {
+export async function emitPaymentsCompleted(trx: Queries, payments: CompletedPayment[], batchId?: string): Promise<number> {
   if (payments.length === 0) return 0;
   const data: PaymentCompletedData = batchId === undefined ? { payments } : { payments, batchId };
   const route = PAYMENT_EVENTS.completed;
-  enqueueEventSync(db, newEvent(PAYMENT_SOURCE, route.type, data), route.destinations);
+  await enqueueEvent(trx, newEvent(PAYMENT_SOURCE, route.type, data), route.destinations);
   return 1;
 }

@@ -5,7 +5,7 @@
  */
 import { BadUserInputError, decodeCursor, encodeCursor, pageSize } from "@ops/service-kit";
 import type { PaymentContext } from "../context.js";
-import type { Payment } from "../db.js";
+import type { Payment } from "../domain/paymentTypes.js";
 
 export interface ImportBatchRef {
   batchId: string;

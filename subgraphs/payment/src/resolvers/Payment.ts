@@ -1,5 +1,5 @@
 import type { PaymentContext } from "../context.js";
-import type { Payment as PaymentRow } from "../db.js";
+import type { Payment as PaymentRow } from "../domain/paymentTypes.js";
 
 export const Payment = {
   __resolveReference: (ref: { id: string }, ctx: PaymentContext) => {

@@ -1,4 +1,4 @@
-import type { Refund as RefundRow } from "../db.js";
+import type { Refund as RefundRow } from "../domain/paymentTypes.js";
 
 /** What a compensation's `cause` column holds. */
 interface CompensationCause {
