@@ -15,6 +15,7 @@ import {
   type RunningServer,
   type ServiceSecurity,
 } from "@ops/service-kit";
+import { openDatabase } from "@ops/service-kit/data";
 import { startConsistencyChecker, type ConsistencyCheckerOptions } from "./consistency/consistencyChecker.js";
 import { createConsistencyStore } from "./consistency/consistencyStore.js";
 import { createContext } from "./context.js";
@@ -27,6 +28,7 @@ import { createUploadStore } from "./import/uploadStore.js";
 import type { UploadStore } from "./import/uploads.js";
 import { scheduleUploadSweeps } from "./import/sweepUploads.js";
 import { createJobRunner, type JobQueue } from "./jobs/jobRunner.js";
+import type { DB } from "./generated/kysely/types.js";
 import { createPeerReader } from "./peerReader.js";
 import { resolvers } from "./resolvers/index.js";
 
@@ -87,6 +89,8 @@ export interface OrderService extends RunningServer {
 export async function startOrderService(options: OrderServiceOptions): Promise<OrderService> {
   const logger = createLogger("order", options.logLevel ?? "info");
   const db = await createOrderDb(options.dbPath, options);
+  // The data kit's way in (the import, jobs and undo parts run on it; the rest moves next).
+  const data = await openDatabase<DB>({ kind: "sqlite", path: options.dbPath }, options.onQuery ? { onQuery: options.onQuery } : {});
   const reader = new SqliteReader(options.dbPath, options.onQuery);
   const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery });
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
@@ -96,7 +100,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   logTightened(logger, tightenFilesIn(importDir));
   const limits = { ...DEFAULT_LIMITS, ...options.importLimits };
   const uploads = createUploadStore(
-    db,
+    data,
     importDir,
     { maxBytes: options.importMaxBytes ?? 200 * 1024 * 1024, maxOpenUploads: limits.maxOpenUploads, maxPendingBytes: limits.maxPendingBytes, ttlMs: limits.uploadTtlMs },
     logger,
@@ -151,6 +155,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       checkReader.close();
       reader.close();
       await db.$disconnect();
+      await data.close();
     },
   });
   wake = server.events.wake;
