@@ -4,6 +4,7 @@ import { groupBy, type BulkDb, type Identity, type ServiceEvents, type SqliteRea
 import type { ConsistencyChecker } from "./consistency/consistencyChecker.js";
 import type { ConsistencyStore } from "./consistency/consistencyStore.js";
 import type { OrderDb } from "./db.js";
+import type { OrderServiceDb } from "./db/index.js";
 import type { JobQueue } from "./jobs/jobRunner.js";
 import type { UploadStore } from "./import/uploads.js";
 import type { PeerReader } from "./peerReader.js";
@@ -35,6 +36,8 @@ export function createLoaders(reader: SqliteReader) {
 export interface OrderContext {
   identity: Identity | null;
   db: OrderDb;
+  /** The data kit's way in (imports, uploads, jobs and undos run on it). */
+  database: OrderServiceDb;
   /** The bulk write connection: status moves go through it (the status gate). */
   bulk: BulkDb;
   events: ServiceEvents;
@@ -49,6 +52,7 @@ export interface OrderContext {
 
 export interface OrderServices {
   db: OrderDb;
+  database: OrderServiceDb;
   bulk: BulkDb;
   reader: SqliteReader;
   peers: PeerReader;

@@ -15,7 +15,6 @@ import {
   type RunningServer,
   type ServiceSecurity,
 } from "@ops/service-kit";
-import { openDatabase } from "@ops/service-kit/data";
 import { startConsistencyChecker, type ConsistencyCheckerOptions } from "./consistency/consistencyChecker.js";
 import { createConsistencyStore } from "./consistency/consistencyStore.js";
 import { createContext } from "./context.js";
@@ -28,7 +27,7 @@ import { createUploadStore } from "./import/uploadStore.js";
 import type { UploadStore } from "./import/uploads.js";
 import { scheduleUploadSweeps } from "./import/sweepUploads.js";
 import { createJobRunner, type JobQueue } from "./jobs/jobRunner.js";
-import type { DB } from "./generated/kysely/types.js";
+import { openOrderDb } from "./db/index.js";
 import { createPeerReader } from "./peerReader.js";
 import { resolvers } from "./resolvers/index.js";
 
@@ -90,7 +89,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const logger = createLogger("order", options.logLevel ?? "info");
   const db = await createOrderDb(options.dbPath, options);
   // The data kit's way in (the import, jobs and undo parts run on it; the rest moves next).
-  const data = await openDatabase<DB>({ kind: "sqlite", path: options.dbPath }, options.onQuery ? { onQuery: options.onQuery } : {});
+  const data = await openOrderDb({ kind: "sqlite", path: options.dbPath }, options.onQuery ? { onQuery: options.onQuery } : {});
   const reader = new SqliteReader(options.dbPath, options.onQuery);
   const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery });
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
@@ -109,7 +108,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const stopSweeps = scheduleUploadSweeps(() => uploads.sweep(), limits.sweepIntervalMs, logger);
   // Import and undo chunks commit events from a worker thread: the dispatcher delivers them at once.
   let wake = () => {};
-  const jobs = createJobRunner({ dbPath: options.dbPath, db, reader, logger, onChunk: () => wake(), undo: { chunkPauseMs: options.undoChunkPauseMs } });
+  const jobs = await createJobRunner({ target: { kind: "sqlite", path: options.dbPath }, database: data, logger, onChunk: () => wake(), undo: { chunkPauseMs: options.undoChunkPauseMs } });
   const { imports, undos } = jobs;
   // Its own connections: the check's background statements stay out of the request path's
   // statement caches and out of the per-request SQL counts tests take (onQuery).
@@ -122,7 +121,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext({ db, bulk, reader, peers, uploads, imports, undos, consistency }, identity, events),
+    context: (_req, identity, events) => createContext({ db, database: data, bulk, reader, peers, uploads, imports, undos, consistency }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate, logger);
       mountDownloadRoutes(app, { reader, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);

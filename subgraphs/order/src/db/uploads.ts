@@ -3,14 +3,13 @@
  * the files). Every state change is one conditional UPDATE, so two requests racing for a target
  * cannot both win.
  */
-import { sql, type Kysely, type Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 import { readTimestamp } from "@ops/service-kit/data";
-import { sqlDate } from "@ops/service-kit/lite";
-import type { DB, ImportUpload } from "../generated/kysely/types.js";
+import type { ImportUpload } from "../generated/kysely/types.js";
 import type { Upload, UploadState } from "../import/uploads.js";
-import { dialectOf } from "./dialectOf.js";
+import { dialectOf, stamp, type OrderConn } from "./index.js";
 
-type Db = Kysely<DB>;
+type Db = OrderConn;
 
 /** A row as the upload store's shape. */
 function toUpload(row: Selectable<ImportUpload>): Upload {
@@ -41,7 +40,7 @@ export async function countOpenUploads(db: Db, owner: string, now: Date): Promis
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("created_by", "=", owner)
     .where("state", "in", ["open", "receiving"])
-    .where("expires_at", ">", sqlDate(now))
+    .where("expires_at", ">", stamp(now))
     .executeTakeFirstOrThrow();
   return Number(n);
 }
@@ -62,7 +61,7 @@ export async function pendingUploadBytes(db: Db, owner: string): Promise<number>
 export async function insertUpload(db: Db, upload: { id: string; filename: string; owner: string; createdAt: Date; expiresAt: Date }): Promise<void> {
   await db
     .insertInto("import_uploads")
-    .values({ id: upload.id, filename: upload.filename, created_by: upload.owner, created_at: sqlDate(upload.createdAt), expires_at: sqlDate(upload.expiresAt), state: "open" })
+    .values({ id: upload.id, filename: upload.filename, created_by: upload.owner, created_at: stamp(upload.createdAt), expires_at: stamp(upload.expiresAt), state: "open" })
     .execute();
 }
 
@@ -74,7 +73,7 @@ export async function claimUpload(db: Db, id: string, owner: string, now: Date):
     .where("id", "=", id)
     .where("created_by", "=", owner)
     .where("state", "=", "open")
-    .where("expires_at", ">", sqlDate(now))
+    .where("expires_at", ">", stamp(now))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -83,7 +82,7 @@ export async function claimUpload(db: Db, id: string, owner: string, now: Date):
 export async function completeUpload(db: Db, id: string, file: { size: number; checksum: string; path: string; expiresAt: Date }): Promise<boolean> {
   const result = await db
     .updateTable("import_uploads")
-    .set({ state: "complete", size: file.size, checksum: file.checksum, path: file.path, expires_at: sqlDate(file.expiresAt) })
+    .set({ state: "complete", size: file.size, checksum: file.checksum, path: file.path, expires_at: stamp(file.expiresAt) })
     .where("id", "=", id)
     .where("state", "=", "receiving")
     .executeTakeFirst();
@@ -102,23 +101,23 @@ export async function reopenUpload(db: Db, id: string): Promise<void> {
 export async function markUploadImported(db: Db, id: string, at: Date, now: Date): Promise<boolean> {
   const result = await db
     .updateTable("import_uploads")
-    .set({ imported_at: sqlDate(at) })
+    .set({ imported_at: stamp(at) })
     .where("id", "=", id)
     .where("state", "=", "complete")
-    .where((eb) => eb.or([eb("imported_at", "is not", null), eb("expires_at", ">", sqlDate(now))]))
+    .where((eb) => eb.or([eb("imported_at", "is not", null), eb("expires_at", ">", stamp(now))]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
 /** Open targets past their time become expired; returns how many. */
 export async function expireOpenUploads(db: Db, now: Date): Promise<number> {
-  const result = await db.updateTable("import_uploads").set({ state: "expired" }).where("state", "=", "open").where("expires_at", "<=", sqlDate(now)).executeTakeFirst();
+  const result = await db.updateTable("import_uploads").set({ state: "expired" }).where("state", "=", "open").where("expires_at", "<=", stamp(now)).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
 /** Targets whose transfer outlived their time (or whose process died). */
 export async function stalledUploadIds(db: Db, now: Date): Promise<string[]> {
-  const rows = await db.selectFrom("import_uploads").select("id").where("state", "=", "receiving").where("expires_at", "<=", sqlDate(now)).execute();
+  const rows = await db.selectFrom("import_uploads").select("id").where("state", "=", "receiving").where("expires_at", "<=", stamp(now)).execute();
   return rows.map((r) => r.id);
 }
 
@@ -146,7 +145,7 @@ export async function unusedUploadFiles(db: Db, now: Date, limit: number): Promi
     .select(["u.id", "u.path", "u.size"])
     .where("u.state", "=", "complete")
     .where("u.imported_at", "is", null)
-    .where("u.expires_at", "<=", sqlDate(now))
+    .where("u.expires_at", "<=", stamp(now))
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -179,10 +178,10 @@ export async function markNamedUploadsImported(db: Db, now: Date): Promise<void>
   const { real } = keepsFile(db);
   await db
     .updateTable("import_uploads")
-    .set({ imported_at: sqlDate(now) })
+    .set({ imported_at: stamp(now) })
     .where("state", "=", "complete")
     .where("imported_at", "is", null)
-    .where("expires_at", "<=", sqlDate(now))
+    .where("expires_at", "<=", stamp(now))
     .where(({ exists, selectFrom }) =>
       exists(
         selectFrom("import_history as h")
@@ -196,7 +195,7 @@ export async function markNamedUploadsImported(db: Db, now: Date): Promise<void>
 
 /** Removes the rows of targets expired before `before`. */
 export async function deleteExpiredUploads(db: Db, before: Date): Promise<void> {
-  await db.deleteFrom("import_uploads").where("state", "=", "expired").where("expires_at", "<", sqlDate(before)).execute();
+  await db.deleteFrom("import_uploads").where("state", "=", "expired").where("expires_at", "<", stamp(before)).execute();
 }
 
 /** At start: targets a crash left receiving take a file again; returns how many. */

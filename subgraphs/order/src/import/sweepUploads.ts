@@ -6,9 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "@ops/service-kit";
-import type { Kysely } from "kysely";
+import type { OrderConn } from "../db/index.js";
 import * as uploadsDb from "../db/uploads.js";
-import type { DB } from "../generated/kysely/types.js";
 import { UPLOAD_ID, type SweepResult } from "./uploads.js";
 
 const PAGE = 500;
@@ -20,7 +19,7 @@ const KEEP_EXPIRED_MS = 7 * 24 * 60 * 60 * 1000;
  * Each removal is conditional on the row still being unused, so an import that marks the file
  * first keeps it, and the sweep then leaves it.
  */
-export async function sweepUploads(db: Kysely<DB>, dir: string, active: ReadonlySet<string>, now: Date): Promise<SweepResult> {
+export async function sweepUploads(db: OrderConn, dir: string, active: ReadonlySet<string>, now: Date): Promise<SweepResult> {
   const result: SweepResult = { expiredTargets: 0, removedFiles: 0, removedBytes: 0 };
   result.expiredTargets += await uploadsDb.expireOpenUploads(db, now);
 
@@ -57,7 +56,7 @@ export async function sweepUploads(db: Kysely<DB>, dir: string, active: Readonly
  * take a file again and partial files go. Targets of the earlier store (`<id>.json` beside the
  * files) are dropped: their files stay only when an import used them. Then one sweep.
  */
-export async function recoverUploads(db: Kysely<DB>, dir: string, logger: Logger): Promise<SweepResult> {
+export async function recoverUploads(db: OrderConn, dir: string, logger: Logger): Promise<SweepResult> {
   const reopened = await uploadsDb.reopenReceivingUploads(db);
   let legacy = 0;
   for (const entry of fs.readdirSync(dir)) {

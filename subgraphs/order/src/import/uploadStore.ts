@@ -8,9 +8,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { AppError, BadUserInputError, ConflictError, NotFoundError, type Logger } from "@ops/service-kit";
-import type { ServiceDb } from "@ops/service-kit/data";
+import type { OrderServiceDb } from "../db/index.js";
 import * as uploadsDb from "../db/uploads.js";
-import type { DB } from "../generated/kysely/types.js";
 import { BodyOverLimit, receiveFile } from "./receiveFile.js";
 import { recoverUploads, sweepUploads } from "./sweepUploads.js";
 import { ownerOf, UPLOAD_ID, type Upload, type UploadLimits, type UploadStore, type StoredUpload } from "./uploads.js";
@@ -24,7 +23,7 @@ function withHttpStatus(code: "CONFLICT" | "BAD_USER_INPUT", status: number, mes
 const unknownUpload = (id: string, field: string) =>
   new NotFoundError(`Upload ${id} does not exist: ask for an upload target first (createImportUpload)`, { field, params: { id } });
 
-export function createUploadStore(database: ServiceDb<DB>, dir: string, limits: UploadLimits, logger: Logger): UploadStore {
+export function createUploadStore(database: OrderServiceDb, dir: string, limits: UploadLimits, logger: Logger): UploadStore {
   fs.mkdirSync(dir, { recursive: true });
   const { db } = database;
   // Transfers running in this process: the sweeper leaves their targets alone.

@@ -7,11 +7,13 @@
  * ends it at once; a running one sees the request between chunks.
  */
 import type { Worker } from "node:worker_threads";
-import { sqlDate, startTsWorker, type Logger, type SqliteReader } from "@ops/service-kit";
+import { startTsWorker, type Logger } from "@ops/service-kit";
+import type { DatabaseTarget } from "@ops/service-kit/data";
 import type { UndoOptions } from "../batchUndo/runBatchUndo.js";
-import type { OrderDb } from "../db.js";
-import { gracefulStopSql, workerCrashSql } from "./jobAttempts.js";
-import { ACTIVE_STATUSES, CANCELLED_BEFORE_START, JOB_TABLES, jobName, type JobKind, type JobRef, type JobStatus, type WorkerMessage } from "./jobTypes.js";
+import type { OrderServiceDb } from "../db/index.js";
+import { activeJobs, cancelUnstartedJob, failJob, jobState, requestJobCancel } from "../db/jobs.js";
+import { recordWorkerCrash, takeBackAttempt } from "./jobAttempts.js";
+import { ACTIVE_STATUSES, CANCELLED_BEFORE_START, jobName, type JobKind, type JobRef, type JobStatus, type WorkerMessage } from "./jobTypes.js";
 
 /** One kind of job in the shared queue. */
 export interface JobQueue {
@@ -39,9 +41,9 @@ const key = (job: JobRef) => `${job.kind}:${job.id}`;
 const firstLine = (text: string) => text.split("\n")[0]!.slice(0, 300);
 
 export interface JobRunnerOptions {
-  dbPath: string;
-  db: OrderDb;
-  reader: SqliteReader;
+  /** The database the worker opens for itself (the same the service runs on). */
+  target: DatabaseTarget;
+  database: OrderServiceDb;
   logger: Logger;
   /** Called whenever a job committed a chunk: its events are ready to deliver. */
   onChunk: () => void;
@@ -49,7 +51,8 @@ export interface JobRunnerOptions {
 }
 
 /** Starts the worker and queues the jobs left unfinished in the database. */
-export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {} }: JobRunnerOptions): JobRunner {
+export async function createJobRunner({ target, database, logger, onChunk, undo = {} }: JobRunnerOptions): Promise<JobRunner> {
+  const { db } = database;
   const queue: JobRef[] = [];
   const waiters = new Map<string, ((s: JobStatus) => void)[]>();
   let worker: Worker | null = null;
@@ -93,22 +96,13 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
     next();
     if (running === null) retireWhenIdle();
   };
-  const failInternally = (job: JobRef, message: string) => {
-    const now = sqlDate(new Date());
-    return db.$executeRawUnsafe(
-      `UPDATE ${JOB_TABLES[job.kind]} SET status = 'failed', message = ?, message_code = 'INTERNAL_ERROR', message_params = '{}', finished_at = ?, updated_at = ?${job.kind === "import" ? ", phase = NULL" : ""} WHERE id = ?`,
-      `Internal error: ${firstLine(message)}`,
-      now,
-      now,
-      job.id,
-    );
-  };
+  const failInternally = (job: JobRef, message: string) => failJob(db, job, { message: `Internal error: ${firstLine(message)}`, code: "INTERNAL_ERROR", params: {} });
   const spawn = () => {
     ready = false;
     workerError = null;
     // A bounded heap: jobs stream and work in chunks, so a 1M-row file or a 333k-order undo needs
     // little; V8 collects earlier instead of growing towards its default limits.
-    const w = startTsWorker(new URL("./jobWorker.ts", import.meta.url), { dbPath, undo }, { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 });
+    const w = startTsWorker(new URL("./jobWorker.ts", import.meta.url), { target, undo }, { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 });
     worker = w;
     w.on("message", (m: WorkerMessage) => {
       if (m.type === "ready") {
@@ -150,8 +144,7 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
       logger.error("job interrupted by a worker crash", { job: jobName(job), detail });
       // Resumable: record why, put it back first, then start a fresh worker. Its start is counted,
       // so a job that crashes every worker ends FAILED after MAX_ATTEMPTS instead of looping.
-      void db
-        .$executeRawUnsafe(...workerCrashSql(job, detail))
+      void recordWorkerCrash(database, job, detail)
         .catch((err: unknown) => logger.error("could not record a job crash", { job: jobName(job), error: String(err) }))
         .finally(() => {
           queue.unshift(job);
@@ -161,15 +154,7 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
   };
 
   // Jobs a crash interrupted (or queued before a restart) run again, oldest first: each resumes safely.
-  const active = JSON.stringify(ACTIVE_STATUSES);
-  const resumable = (Object.keys(JOB_TABLES) as JobKind[])
-    .flatMap((kind) =>
-      reader
-        .all<{ id: number; created_at: string }>(`SELECT id, created_at FROM ${JOB_TABLES[kind]} WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id`, active)
-        .map((r) => ({ job: { kind, id: r.id }, at: r.created_at })),
-    )
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  for (const { job } of resumable) {
+  for (const job of await activeJobs(db)) {
     queue.push(job);
     logger.info("resuming job", { job: jobName(job) });
   }
@@ -181,31 +166,29 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
       next();
     },
     async cancel(id) {
-      const table = JOB_TABLES[kind];
-      const queued = queue.findIndex((j) => j.kind === kind && j.id === id);
-      const row = reader.get<{ status: JobStatus; started_at: string | null }>(`SELECT status, started_at FROM ${table} WHERE id = ?`, id);
-      // Never started: it ends here. A resumed one runs on to end CANCELLED with what it had done.
-      if (queued >= 0 && row?.status === "pending" && row.started_at === null) {
-        queue.splice(queued, 1);
-        const now = sqlDate(new Date());
-        await db.$executeRawUnsafe(
-          `UPDATE ${table} SET status = 'cancelled', finished_at = ?, updated_at = ?, message = ?, message_code = 'CANCELLED_BEFORE_START', message_params = '{}' WHERE id = ?`,
-          now,
-          now,
-          CANCELLED_BEFORE_START,
-          id,
-        );
-        settle({ kind, id }, "cancelled");
-        return true;
-      }
-      const count = await db.$executeRawUnsafe(`UPDATE ${table} SET status = 'cancelling', updated_at = ? WHERE id = ? AND status IN ('pending', 'running')`, sqlDate(new Date()), id);
-      return count === 1;
-    },
-    whenDone(id) {
-      const row = reader.get<{ status: JobStatus }>(`SELECT status FROM ${JOB_TABLES[kind]} WHERE id = ?`, id);
-      if (row && !ACTIVE_STATUSES.includes(row.status)) return Promise.resolve(row.status);
       const job = { kind, id };
-      return new Promise((resolve) => waiters.set(key(job), [...(waiters.get(key(job)) ?? []), resolve]));
+      const queued = queue.findIndex((j) => j.kind === kind && j.id === id);
+      const row = await jobState(db, job);
+      // Never started: it ends here. A resumed one runs on to end CANCELLED with what it had done.
+      // (The index is looked up again: the queue may have moved while the row was read.)
+      if (queued >= 0 && row?.status === "pending" && !row.started) {
+        const at = queue.findIndex((j) => j.kind === kind && j.id === id);
+        if (at >= 0) {
+          queue.splice(at, 1);
+          await cancelUnstartedJob(db, job, CANCELLED_BEFORE_START);
+          settle(job, "cancelled");
+          return true;
+        }
+      }
+      return requestJobCancel(db, job);
+    },
+    async whenDone(id) {
+      const job = { kind, id };
+      // Registered before the read: a job that ends while its row is read still settles this.
+      const done = new Promise<JobStatus>((resolve) => waiters.set(key(job), [...(waiters.get(key(job)) ?? []), resolve]));
+      const row = await jobState(db, job);
+      if (row && !ACTIVE_STATUSES.includes(row.status)) settle(job, row.status);
+      return done;
     },
   });
 
@@ -219,7 +202,7 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
       const job = running;
       await worker?.terminate();
       // Stopped on purpose: that start was no crash (the job resumes at the next start, uncounted).
-      if (job) await db.$executeRawUnsafe(...gracefulStopSql(job)).catch(() => undefined);
+      if (job) await takeBackAttempt(database, job).catch(() => undefined);
     },
   };
 }
