@@ -124,7 +124,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     context: (_req, identity, events) => createContext({ db, database: data, bulk, reader, peers, uploads, imports, undos, consistency }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate, logger);
-      mountDownloadRoutes(app, { reader, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
+      mountDownloadRoutes(app, { database: data, reader, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
     },
     events: {
       webhookSecret: options.security.webhookSecret,

@@ -14,6 +14,8 @@ import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import express, { type Express, type Request, type Response } from "express";
 import { NotFoundError, type Identity, type Logger, type Role, type SqliteReader } from "@ops/service-kit";
+import { errorReportPage, failedRowNumbers, reportedImport, type ReportedImport } from "../db/downloads.js";
+import type { OrderServiceDb } from "../db/index.js";
 import { filterSql } from "../domain/listOrders.js";
 import { attachment } from "./contentDisposition.js";
 import { ClientGone, csvDownload, csvLine, type CsvDownload, type OutputEncoding } from "./csvWriter.js";
@@ -32,14 +34,11 @@ const ERROR_PAGE = 2000;
 const ROWS_PAGE = 2000;
 const IMPORT_HEADER = ["order_ref", "customer_email", "customer_name", "product_name", "quantity", "unit_price", "currency"];
 
-interface ImportRow {
-  id: number;
-  filename: string;
-  encoding: string | null;
-  upload_path: string;
-}
+type ImportRow = ReportedImport;
 
 export interface DownloadDeps {
+  database: OrderServiceDb;
+  /** The order export's walk (until the orders' filter moves to the data kit). */
   reader: SqliteReader;
   limiter: DownloadLimiter;
   logger: Logger;
@@ -57,7 +56,7 @@ function outputEncoding(requested: ReportEncoding, job: ImportRow): OutputEncodi
 }
 
 export function mountDownloadRoutes(app: Express, deps: DownloadDeps, authenticate: Authenticate): void {
-  const { reader, limiter, logger } = deps;
+  const { database, reader, limiter, logger } = deps;
 
   /**
    * Signs the caller in, checks the parameters, takes a download slot (freed when the answer
@@ -88,8 +87,8 @@ export function mountDownloadRoutes(app: Express, deps: DownloadDeps, authentica
       }
     };
 
-  const importById = (id: number): ImportRow => {
-    const job = reader.get<ImportRow>("SELECT id, filename, encoding, upload_path FROM import_history WHERE id = ?", id);
+  const importById = async (id: number): Promise<ImportRow> => {
+    const job = await reportedImport(database.db, id);
     if (!job) throw new NotFoundError(`Import ${id} does not exist`, { field: "id", params: { id } });
     return job;
   };
@@ -101,24 +100,18 @@ export function mountDownloadRoutes(app: Express, deps: DownloadDeps, authentica
   router.get(
     "/imports/:id/errors.csv",
     download("error report", reportParams, async ({ id, encoding }, _req, res) => {
-      const job = importById(id);
+      const job = await importById(id);
       const { name, fallback } = reportName(job, "errors");
       const out = csvDownload(res, outputEncoding(encoding, job), attachment(name, fallback));
       await out.write(csvLine(["row_number", "column", "value", "reason"]));
       // Keyset over the (import_id, row_number) index: the report in row order, a page at a time.
       let after = { row: 0, id: 0 };
       for (;;) {
-        const page = reader.all<{ id: number; row_number: number; column: string | null; value: string | null; reason: string }>(
-          `SELECT id, row_number, "column", value, reason FROM import_errors
-           WHERE import_id = ? AND (row_number, id) > (?, ?) ORDER BY row_number, id LIMIT ${ERROR_PAGE}`,
-          job.id,
-          after.row,
-          after.id,
-        );
+        const page = await errorReportPage(database.db, job.id, after, ERROR_PAGE);
         if (page.length === 0) break;
-        await out.write(page.map((e) => csvLine([e.row_number, e.column, e.value, e.reason])).join(""));
+        await out.write(page.map((e) => csvLine([e.rowNumber, e.column, e.value, e.reason])).join(""));
         const last = page[page.length - 1]!;
-        after = { row: last.row_number, id: last.id };
+        after = { row: last.rowNumber, id: last.id };
       }
       out.end();
     }),
@@ -127,19 +120,16 @@ export function mountDownloadRoutes(app: Express, deps: DownloadDeps, authentica
   router.get(
     "/imports/:id/failed-rows.csv",
     download("failed rows", reportParams, async ({ id, encoding }, _req, res) => {
-      const job = importById(id);
+      const job = await importById(id);
       try {
-        await fs.promises.access(job.upload_path, fs.constants.R_OK);
+        await fs.promises.access(job.uploadPath, fs.constants.R_OK);
       } catch {
         throw new NotFoundError(`The file of import ${job.id} is no longer on the server`, { field: "id", params: { id: job.id } });
       }
       const { name, fallback } = reportName(job, "failed-rows");
       const out: CsvDownload = csvDownload(res, outputEncoding(encoding, job), attachment(name, fallback));
-      const failedAfter = (after: number, limit: number) =>
-        reader
-          .all<{ row_number: number }>(`SELECT DISTINCT row_number FROM import_errors WHERE import_id = ? AND row_number > ? ORDER BY row_number LIMIT ${limit}`, job.id, after)
-          .map((r) => r.row_number);
-      await writeFailedRows(job.upload_path, failedAfter, (text) => out.write(text));
+      const failedAfter = (after: number, limit: number) => failedRowNumbers(database.db, job.id, after, limit);
+      await writeFailedRows(job.uploadPath, failedAfter, (text) => out.write(text));
       out.end();
     }),
   );
