@@ -63,7 +63,7 @@ export const ImportBatchResolvers = {
   __resolveReference: (ref: { batchId: string }) => ({ batchId: ref.batchId }),
   imports: (b: { batchId: string }, _: unknown, ctx: OrderContext) => ctx.db.importHistory.findMany({ where: { batchId: b.batchId }, orderBy: { id: "asc" } }),
   orders: (b: { batchId: string }, args: { first?: number | null; after?: string | null }, ctx: OrderContext) =>
-    listOrders(ctx.reader, { first: pageSize(args.first), after: args.after, filter: { batchId: b.batchId }, sort: { field: "CREATED_AT", direction: "ASC" } }),
+    listOrders(ctx.database.db, { first: pageSize(args.first), after: args.after, filter: { batchId: b.batchId }, sort: { field: "CREATED_AT", direction: "ASC" } }),
   // From order_figures (kept by triggers): a batch of 300,000 orders is not counted per request.
   orderCount: (b: { batchId: string }, _: unknown, ctx: OrderContext) =>
     ctx.reader.get<{ n: number }>("SELECT COALESCE(SUM(orders), 0) AS n FROM order_figures WHERE batch_id = ?", b.batchId)!.n,
