@@ -15,10 +15,12 @@ import {
   type RunningServer,
   type ServiceSecurity,
 } from "@ops/service-kit";
+import { describeTarget, type DatabaseTarget } from "@ops/service-kit/data";
 import { startConsistencyChecker, type ConsistencyCheckerOptions } from "./consistency/consistencyChecker.js";
 import { createConsistencyStore } from "./consistency/consistencyStore.js";
 import { createContext } from "./context.js";
 import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
+import { openOrderDb, ping, type OrderServiceDb } from "./db/index.js";
 import { handleOrderEvent } from "./domain/handleEvent.js";
 import { createDownloadLimiter } from "./import/downloadLimiter.js";
 import { mountDownloadRoutes } from "./import/downloads.js";
@@ -27,14 +29,16 @@ import { createUploadStore } from "./import/uploadStore.js";
 import type { UploadStore } from "./import/uploads.js";
 import { scheduleUploadSweeps } from "./import/sweepUploads.js";
 import { createJobRunner, type JobQueue } from "./jobs/jobRunner.js";
-import { openOrderDb } from "./db/index.js";
 import { createPeerReader } from "./peerReader.js";
 import { resolvers } from "./resolvers/index.js";
 
 export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../schema.graphql"), "utf8");
 
 export interface OrderServiceOptions extends DbOptions {
-  dbPath: string;
+  /** Where the orders live (migrated beforehand). */
+  database?: DatabaseTarget;
+  /** Shorthand for `database: { kind: "sqlite", path: dbPath }`. */
+  dbPath?: string;
   port: number;
   /** Router secret, caller verification and this service's identity towards the others. */
   security: ServiceSecurity;
@@ -79,6 +83,9 @@ const DEFAULT_LIMITS: ImportFileLimits = {
 };
 
 export interface OrderService extends RunningServer {
+  /** The service's database (the data kit). */
+  database: OrderServiceDb;
+  /** Prisma over the same SQLite file: the import side's, until it moves to `database`. */
   db: OrderDb;
   imports: JobQueue;
   undos: JobQueue;
@@ -87,19 +94,25 @@ export interface OrderService extends RunningServer {
 
 export async function startOrderService(options: OrderServiceOptions): Promise<OrderService> {
   const logger = createLogger("order", options.logLevel ?? "info");
-  const db = await createOrderDb(options.dbPath, options);
-  // The data kit's way in (the import, jobs and undo parts run on it; the rest moves next).
-  const data = await openOrderDb({ kind: "sqlite", path: options.dbPath }, options.onQuery ? { onQuery: options.onQuery } : {});
-  const reader = new SqliteReader(options.dbPath, options.onQuery);
-  const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery });
+  const target: DatabaseTarget = options.database ?? (options.dbPath ? { kind: "sqlite", path: options.dbPath } : (undefined as never));
+  if (!target) throw new Error("startOrderService: give `database` (or `dbPath` for a SQLite file).");
+  if (target.kind !== "sqlite") {
+    // The imports, uploads and batch undos still run on the SQLite file (branch wt/orderimport).
+    throw new Error(`The order service cannot run on ${describeTarget(target)} yet: its imports still need SQLite.`);
+  }
+  const dbPath = target.path;
+  const database = await openOrderDb(target, { onQuery: options.onQuery });
+  const db = await createOrderDb(dbPath, options);
+  const reader = new SqliteReader(dbPath, options.onQuery);
+  const bulk = openBulkDb(dbPath, { onQuery: options.onQuery });
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
-  const importDir = options.importDir ?? path.join(path.dirname(options.dbPath), "imports");
+  const importDir = options.importDir ?? path.join(path.dirname(dbPath), "imports");
   // Uploaded files are customers' orders: owner-only, including those kept from before this rule.
   makePrivateDir(importDir);
   logTightened(logger, tightenFilesIn(importDir));
   const limits = { ...DEFAULT_LIMITS, ...options.importLimits };
   const uploads = createUploadStore(
-    data,
+    database,
     importDir,
     { maxBytes: options.importMaxBytes ?? 200 * 1024 * 1024, maxOpenUploads: limits.maxOpenUploads, maxPendingBytes: limits.maxPendingBytes, ttlMs: limits.uploadTtlMs },
     logger,
@@ -108,23 +121,22 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const stopSweeps = scheduleUploadSweeps(() => uploads.sweep(), limits.sweepIntervalMs, logger);
   // Import and undo chunks commit events from a worker thread: the dispatcher delivers them at once.
   let wake = () => {};
-  const jobs = await createJobRunner({ target: { kind: "sqlite", path: options.dbPath }, database: data, logger, onChunk: () => wake(), undo: { chunkPauseMs: options.undoChunkPauseMs } });
+  const jobs = await createJobRunner({ target, database, logger, onChunk: () => wake(), undo: { chunkPauseMs: options.undoChunkPauseMs } });
   const { imports, undos } = jobs;
   // Its own connections: the check's background statements stay out of the request path's
   // statement caches and out of the per-request SQL counts tests take (onQuery).
-  const checkReader = new SqliteReader(options.dbPath);
-  const checkWriter = openBulkDb(options.dbPath);
-  const consistencyStore = createConsistencyStore(checkReader, checkWriter);
+  const checkDb = await openOrderDb(target, { poolSize: 2 });
+  const consistencyStore = createConsistencyStore(checkDb);
   const consistency = { store: consistencyStore, checker: startConsistencyChecker(consistencyStore, peers, logger, options.consistency) };
   const server = await startSubgraphServer({
     name: "order",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext({ db, database: data, bulk, reader, peers, uploads, imports, undos, consistency }, identity, events),
+    context: (_req, identity, events) => createContext({ database, db, bulk, reader, peers, uploads, imports, undos, consistency }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate, logger);
-      mountDownloadRoutes(app, { database: data, reader, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
+      mountDownloadRoutes(app, { database, reader, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
     },
     events: {
       webhookSecret: options.security.webhookSecret,
@@ -132,16 +144,16 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       tuning: options.outbox,
       // A confirmation caused by a payment produces order.confirmed: deliver it right away.
       handle: (events) => async (event) => {
-        const result = await handleOrderEvent(bulk, event);
+        const result = await handleOrderEvent(database, event);
         events.wake();
         return result;
       },
     },
     ready: async () => {
-      await db.$queryRawUnsafe("SELECT 1");
+      await ping(database.db);
     },
     security: options.security.security,
-    dbPath: options.dbPath,
+    dbPath,
     logger,
     host: options.host,
     port: options.port,
@@ -150,13 +162,12 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       stopSweeps();
       await jobs.stop();
       bulk.close();
-      checkWriter.close();
-      checkReader.close();
+      await checkDb.close();
       reader.close();
       await db.$disconnect();
-      await data.close();
+      await database.close();
     },
   });
   wake = server.events.wake;
-  return { ...server, db, imports, undos, uploads };
+  return { ...server, database, db, imports, undos, uploads };
 }

@@ -8,7 +8,7 @@
  */
 import type Database from "better-sqlite3";
 import { sqlDate } from "@ops/service-kit/lite";
-import { transition } from "../domain/transition.js";
+import { transitionSync as transition } from "../domain/transition.js";
 import type { JobHooks } from "../jobs/jobTypes.js";
 import { CANCELLED_BEFORE_START } from "../jobs/jobTypes.js";
 import { UNDO_CHUNK, type UndoMessageCode, type UndoStatus } from "./batchUndoTypes.js";

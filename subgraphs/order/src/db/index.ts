@@ -3,7 +3,7 @@
  * code that touches it: one file per table group, each function taking the Kysely instance or
  * transaction it runs on, so the caller opens the unit of work.
  */
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import {
   dialectHelpers,
   openDatabase,
@@ -50,4 +50,9 @@ export function helpersOf(conn: OrderConn): DialectHelpers {
  */
 export function stamp(date: Date): string {
   return sqlDate(date);
+}
+
+/** `SELECT 1`: the readiness probe's check that the database answers. */
+export async function ping(conn: OrderConn): Promise<void> {
+  await sql`SELECT 1`.execute(conn);
 }

@@ -81,9 +81,14 @@ export async function ordersByIds(conn: OrderConn, ids: readonly number[]): Prom
   return rows.map(toOrder);
 }
 
-/** One order, or null. */
-export async function orderById(conn: OrderConn, id: number): Promise<Order | null> {
-  const row = await conn.selectFrom("orders").select(ORDER_COLUMNS).where("id", "=", id).executeTakeFirst();
+/**
+ * One order, or null. `lock`: on PostgreSQL the row stays locked (FOR UPDATE) until the caller's
+ * transaction ends, so a check made on it (an expected update time) still holds at the write.
+ */
+export async function orderById(conn: OrderConn, id: number, options: { lock?: boolean } = {}): Promise<Order | null> {
+  let query = conn.selectFrom("orders").select(ORDER_COLUMNS).where("id", "=", id);
+  if (options.lock && dialectOf(conn) === "postgres") query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   return row ? toOrder(row) : null;
 }
 

@@ -60,7 +60,7 @@ export const ImportBatchResolvers = {
   __resolveReference: (ref: { batchId: string }) => ({ batchId: ref.batchId }),
   imports: (b: { batchId: string }, _: unknown, ctx: OrderContext) => importsOfBatch(ctx.database.db, b.batchId),
   orders: (b: { batchId: string }, args: { first?: number | null; after?: string | null }, ctx: OrderContext) =>
-    listOrders(ctx.reader, { first: pageSize(args.first), after: args.after, filter: { batchId: b.batchId }, sort: { field: "CREATED_AT", direction: "ASC" } }),
+    listOrders(ctx.database.db, { first: pageSize(args.first), after: args.after, filter: { batchId: b.batchId }, sort: { field: "CREATED_AT", direction: "ASC" } }),
   // From order_figures (kept by triggers): a batch of 300,000 orders is not counted per request.
   orderCount: (b: { batchId: string }, _: unknown, ctx: OrderContext) => batchOrderCount(ctx.database.db, b.batchId),
   exportUrl: (b: { batchId: string }) => `/exports/orders.csv?batchId=${encodeURIComponent(b.batchId)}`,
