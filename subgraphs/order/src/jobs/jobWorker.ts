@@ -47,7 +47,7 @@ parentPort!.on("message", async (job: JobRef) => {
     if (ended) return post({ type: "done", job, status: ended });
     await crashForTests(job);
     const hooks = { onChunk: () => post({ type: "chunk", job }) };
-    const status = job.kind === "import" ? await runImport(db, job.id, hooks) : await runBatchUndo(db, job.id, hooks, undo);
+    const status = job.kind === "import" ? await runImport(db, job.id, hooks) : await runBatchUndo(database, job.id, hooks, undo);
     post({ type: "done", job, status });
   } catch (err) {
     post({ type: "error", job, message: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err) });
