@@ -10,9 +10,7 @@
  * outside tests.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import Database from "better-sqlite3";
 import type { DatabaseTarget } from "@ops/service-kit/data";
-import { BUSY_TIMEOUT_MS } from "@ops/service-kit/lite";
 import { runBatchUndo, type UndoOptions } from "../batchUndo/runBatchUndo.js";
 import { findUndo } from "../db/batchUndos.js";
 import { findImport } from "../db/imports.js";
@@ -23,16 +21,10 @@ import type { JobRef, WorkerMessage } from "./jobTypes.js";
 
 const { target, undo } = workerData as { target: DatabaseTarget; undo: UndoOptions };
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
-// Its own pool of one connection: the job's statements run one after another anyway, and the
-// import's staging tables are per session.
+// Its own pool of ONE connection: the job's statements run one after another anyway, and the
+// import's staging tables are temporary tables of that session. (SQLite keeps temporary tables
+// in a file by default, not in memory: a 1M-row file stages ~100 MB.)
 const database = await openOrderDb(target, { poolSize: 1, applicationName: "order-jobs" });
-if (target.kind !== "sqlite") throw new Error("The import and undo jobs run on SQLite only until they move to the data kit.");
-const db = new Database(target.path, { timeout: BUSY_TIMEOUT_MS });
-db.pragma("journal_mode = WAL");
-db.pragma("synchronous = NORMAL");
-db.pragma("foreign_keys = ON");
-// The staging table is temporary: keep it in a file, not in memory (a 1M-row file is ~100 MB).
-db.pragma("temp_store = FILE");
 
 const crashName = process.env.OPS_TEST_CRASH_JOB;
 async function crashForTests(job: JobRef): Promise<void> {
@@ -47,7 +39,7 @@ parentPort!.on("message", async (job: JobRef) => {
     if (ended) return post({ type: "done", job, status: ended });
     await crashForTests(job);
     const hooks = { onChunk: () => post({ type: "chunk", job }) };
-    const status = job.kind === "import" ? await runImport(db, job.id, hooks) : await runBatchUndo(database, job.id, hooks, undo);
+    const status = job.kind === "import" ? await runImport(database, job.id, hooks) : await runBatchUndo(database, job.id, hooks, undo);
     post({ type: "done", job, status });
   } catch (err) {
     post({ type: "error", job, message: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err) });
