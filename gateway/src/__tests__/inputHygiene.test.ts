@@ -49,14 +49,15 @@ describe("orders", () => {
 
   it.each(BAD)("refuses a customer name, an e-mail address and a product name with %s, storing nothing", async (_what, text, reason, position, character) => {
     const before = await orderCount();
-    for (const [input, field, at] of [
-      [withName(text), "input.customerName", position],
-      [withEmail(text), "input.customerEmail", position + "hanako".length],
-      [withProduct(text), "input.items.0.productName", position],
+    for (const [input, field, at, label] of [
+      [withName(text), "input.customerName", position, "customer name"],
+      [withEmail(text), "input.customerEmail", position + "hanako".length, "e-mail address"],
+      [withProduct(text), "input.items.0.productName", position, "product name"],
     ] as const) {
       const { error } = await refused(CREATE_ORDER, { input });
       expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", field, params: { reason, position: at, character } });
-      expect(error.message).toContain(`${field} contains`);
+      // The message names the value in words and says where the character is.
+      expect(error.message).toMatch(new RegExp(`${label} contains .* at position ${at}`, "i"));
     }
     expect(await orderCount()).toBe(before);
   });

@@ -64,7 +64,9 @@ describe("the stack from an empty data directory", () => {
     await stack.restart("payment");
     const read = `query($id: ID!) { order(id: $id) { status notifications { templateName } } }`;
     let order: { status: string; notifications: { templateName: string }[] } | undefined;
-    for (let i = 0; i < 100 && order?.notifications.length !== 1; i++) {
+    // Delivery resumes at the row's next attempt time (backoff from while the order service was
+    // away), so allow 30 s: the test is about nothing being lost, not about latency.
+    for (let i = 0; i < 300 && order?.notifications.length !== 1; i++) {
       await new Promise((r) => setTimeout(r, 100));
       order = (await mustQuery(stack.gatewayUrl, read, { id: createOrder.id })).order;
     }

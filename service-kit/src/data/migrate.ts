@@ -13,7 +13,7 @@ import pg from "pg";
 import { REPO_ROOT, type ServiceName } from "../config.js";
 
 /** Where a service's database is: a SQLite file or a PostgreSQL database (created when missing). */
-export type MigrationTarget = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
+export type MigrationTarget = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string; poolSize?: number };
 
 /** One migration folder: its name, its SQL and the checksum Prisma records for it. */
 export interface MigrationFile {

@@ -10,6 +10,7 @@ import pg from "pg";
 import type { ServiceName } from "../config.js";
 import type { DatabaseTarget } from "../data/databaseTarget.js";
 import { migrateDatabase, prismaDir } from "../stack/migrateDatabase.js";
+import { migrate } from "../data/migrate.js";
 import { createDatabase, databaseExists, databaseUrl } from "./pgAdmin.js";
 
 /** Set by `npm run test:pg` (scripts/testPg.ts): the admin URL of its throwaway cluster. */
@@ -66,17 +67,6 @@ function schemaHash(service: ServiceName): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-type Migrate = (service: ServiceName, target: DatabaseTarget) => Promise<void>;
-
-/** The migration runner (service-kit/src/data/migrate.ts), loaded only when a PG template is built. */
-async function loadMigrate(): Promise<Migrate> {
-  // A variable, so this file compiles before the runner exists.
-  const runner = "../data/migrate.js";
-  const module = (await import(/* @vite-ignore */ runner).catch(() => undefined)) as { migrate?: Migrate } | undefined;
-  if (!module?.migrate) throw new Error("PostgreSQL test databases need the migration runner: service-kit/src/data/migrate.ts exporting migrate(service, target).");
-  return module.migrate;
-}
-
 /**
  * The migrated template database of `service` on the test cluster, built once per schema content.
  * Vitest runs files in several processes at once: an advisory lock makes one of them build it
@@ -92,7 +82,7 @@ async function pgTemplate(adminUrl: string, service: ServiceName): Promise<strin
     const building = `${name}_building`;
     await admin.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
     await createDatabase(adminUrl, building);
-    await (await loadMigrate())(service, { kind: "postgres", url: databaseUrl(adminUrl, building), poolSize: 2 });
+    await migrate(service, { kind: "postgres", url: databaseUrl(adminUrl, building), poolSize: 2 });
     // Renamed only once complete: a failed migration never leaves a template others would use.
     await admin.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
     return name;

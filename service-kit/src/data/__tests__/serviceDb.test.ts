@@ -226,7 +226,8 @@ describe.each(DIALECTS)("ServiceDb on %s", (dialect) => {
       // PostgreSQL lets both start and refuses one at commit (re-run); SQLite makes the second wait.
       if (dialect === "postgres") expect(runs).toBe(3);
       // The waiting writer yielded: timers kept running on this event loop.
-      expect(ticks).toBeGreaterThan(10);
+      // A blocked loop would tick at most once; a loaded machine may tick only a few times.
+      expect(ticks).toBeGreaterThan(2);
       await sdb.db.updateTable("counter").set({ n: 0 }).execute();
     } finally {
       await other.close();

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newEvent } from "@ops/service-kit";
 import { mustQuery } from "@ops/service-kit/testing";
 import { applyOrdersCancelled, COMPENSATION_REASON } from "../domain/handleEvent.js";
-import { outboxRows, postEvent } from "./eventHelpers.js";
+import { cancelledSnapshot, outboxRows, postEvent } from "./eventHelpers.js";
 import { FAIL_PAYMENT, REFUND_PAYMENT, startWorld, type TestWorld } from "./testWorld.js";
 
 let world: TestWorld;
@@ -54,7 +54,7 @@ describe("the payment gate on every bulk path", () => {
     await mustQuery(world.payment.url, FAIL_PAYMENT, { input: { id: String(ids[2]), reason: "カード認証エラー" } });
     await mustQuery(world.payment.url, REFUND_PAYMENT, { input: { paymentId: String(ids[3]), reason: "返品" } });
 
-    const orders = [completed!, pending!, failed!, refunded!].map((id) => ({ id, cancelReason: "在庫切れ", updatedAt: new Date().toISOString() }));
+    const orders = [completed!, pending!, failed!, refunded!].map((id) => cancelledSnapshot(id, { cancelReason: "在庫切れ" }));
     await post("order.cancelled", { orders });
     expect((await Promise.all(ids.map((id) => world.payment.db.payment.findUniqueOrThrow({ where: { id } })))).map((p) => p.status)).toEqual([
       "REFUNDED",
