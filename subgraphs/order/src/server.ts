@@ -136,7 +136,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     context: (_req, identity, events) => createContext({ database, db, bulk, reader, peers, uploads, imports, undos, consistency }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate, logger);
-      mountDownloadRoutes(app, { database, reader, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
+      mountDownloadRoutes(app, { database, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
     },
     events: {
       webhookSecret: options.security.webhookSecret,

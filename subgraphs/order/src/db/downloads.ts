@@ -1,8 +1,11 @@
 /**
  * What the CSV downloads read, a page at a time by key (constant memory whatever the import's
- * size, the same on both databases): the import, its errors in row order, its failed row numbers.
+ * size or the shop's, the same on both databases): the import, its errors in row order, its
+ * failed row numbers, and the orders an export's filter matches with their items.
  */
-import type { OrderConn } from "./index.js";
+import { sql, type SqlBool } from "kysely";
+import { helpersOf, type OrderConn } from "./index.js";
+import { orderConditions, type ListFilter } from "./orderList.js";
 
 /** What a report needs of its import. */
 export interface ReportedImport {
@@ -53,4 +56,41 @@ export async function failedRowNumbers(conn: OrderConn, importId: number, after:
     .limit(limit)
     .execute();
   return rows.map((r) => Number(r.row_number));
+}
+
+/** An exported order with its items (the import format's columns). */
+export interface ExportedOrder {
+  id: number;
+  orderKey: string | null;
+  customerEmail: string;
+  customerName: string;
+  currency: string;
+  items: { productName: string; quantity: number; unitPrice: number }[];
+}
+
+/**
+ * The next `limit` orders the filter matches after id `afterId`, in id order, each with its items
+ * in their order: two statements a page (keyset on the primary key, then the page's items by
+ * order id), on both databases.
+ */
+export async function exportPage(conn: OrderConn, filter: ListFilter, afterId: number, limit: number): Promise<ExportedOrder[]> {
+  const where = [...orderConditions(conn, filter), sql<SqlBool>`orders.id > ${afterId}`];
+  const { rows } = await sql<{ id: number; order_key: string | null; customer_email: string; customer_name: string; currency: string }>`
+    SELECT orders.id, orders.order_key, orders.customer_email, orders.customer_name, orders.currency
+    FROM orders WHERE ${sql.join(where, sql` AND `)} ORDER BY orders.id LIMIT ${limit}`.execute(conn);
+  if (rows.length === 0) return [];
+  const orders = new Map<number, ExportedOrder>();
+  for (const r of rows) {
+    const id = Number(r.id);
+    orders.set(id, { id, orderKey: r.order_key, customerEmail: r.customer_email, customerName: r.customer_name, currency: r.currency, items: [] });
+  }
+  const items = await conn
+    .selectFrom("order_items")
+    .select(["order_id", "product_name", "quantity", "unit_price"])
+    .where(helpersOf(conn).inIds("order_id", [...orders.keys()]))
+    .orderBy("order_id")
+    .orderBy("id")
+    .execute();
+  for (const i of items) orders.get(Number(i.order_id))!.items.push({ productName: i.product_name, quantity: Number(i.quantity), unitPrice: Number(i.unit_price) });
+  return [...orders.values()];
 }

@@ -1,10 +1,10 @@
 /** The order list: filters, keyset pagination over a chosen sort, total count and amount (a hot path). */
-import { decodeCursor, encodeCursor, endOfJapanDay, sqlDate, startOfJapanDay, type CursorValue, type SqlParam } from "@ops/service-kit";
+import { decodeCursor, encodeCursor, endOfJapanDay, startOfJapanDay, type CursorValue } from "@ops/service-kit";
 import type { OrderConn } from "../db/index.js";
 import { orderPage, orderTotals, type ListFilter, type SortField } from "../db/orderList.js";
 import type { Order } from "../db/orders.js";
 import { nameKey } from "./nameKey.js";
-import { nameGrams, nameSearch } from "./nameSearch.js";
+import { nameSearch } from "./nameSearch.js";
 import type { OrderStatus } from "./statusMachine.js";
 
 export type { SortField };
@@ -30,7 +30,7 @@ function sortValue(order: Order, field: SortField): CursorValue {
 }
 
 /** The list's filter as the data layer takes it, the name search planned (one statement when a name is given). */
-async function listFilter(conn: OrderConn, filter: OrderFilter | null | undefined): Promise<ListFilter> {
+export async function listFilter(conn: OrderConn, filter: OrderFilter | null | undefined): Promise<ListFilter> {
   const key = filter?.customerName?.trim() ? nameKey(filter.customerName) : "";
   const name = key ? await nameSearch(conn, key) : null;
   return {
@@ -70,46 +70,4 @@ export async function listOrders(conn: OrderConn, args: { first: number; after?:
       endCursor: last ? encodeCursor(sortValue(last, args.sort.field), last.id) : null,
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// SQLite conditions for the order export (import/downloads.ts) until it moves to the data layer
-// (branch wt/orderimport; it then takes db/orderList.ts's `orderConditions`); removed then.
-
-/** SQL conditions for a filter on SQLite; every value is a bound parameter. */
-export function filterSql(filter: OrderFilter | null | undefined): { where: string[]; params: SqlParam[] } {
-  const out: { where: string[]; params: SqlParam[] } = { where: [], params: [] };
-  if (!filter) return out;
-  if (filter.status?.length) {
-    const statuses = [...new Set(filter.status.map((s) => s.toLowerCase()))];
-    out.where.push(`status IN (${statuses.map(() => "?").join(", ")})`);
-    out.params.push(...statuses);
-  }
-  if (filter.customerEmail?.trim()) {
-    out.where.push("customer_email = ?");
-    out.params.push(filter.customerEmail.trim().toLowerCase());
-  }
-  if (filter.customerName?.trim()) {
-    const key = nameKey(filter.customerName);
-    const grams = nameGrams(key).slice(0, 8);
-    if (grams.length) {
-      out.where.push(`id IN (${grams.map(() => "SELECT order_id FROM order_name_grams WHERE gram = ?").join(" INTERSECT ")})`);
-      out.params.push(...grams);
-    }
-    out.where.push("instr(customer_name_key, ?) > 0");
-    out.params.push(key);
-  }
-  if (filter.batchId) {
-    out.where.push("batch_id = ?");
-    out.params.push(filter.batchId);
-  }
-  if (filter.createdFrom) {
-    out.where.push("created_at >= ?");
-    out.params.push(sqlDate(startOfJapanDay(filter.createdFrom)));
-  }
-  if (filter.createdTo) {
-    out.where.push("created_at < ?");
-    out.params.push(sqlDate(endOfJapanDay(filter.createdTo)));
-  }
-  return out;
 }
