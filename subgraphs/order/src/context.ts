@@ -1,20 +1,20 @@
 /** Per-request context: the database, the read path and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy, type BulkDb, type Identity, type ServiceEvents, type SqliteReader } from "@ops/service-kit";
+import { groupBy, type BulkDb, type Identity, type ServiceEvents } from "@ops/service-kit";
 import type { ConsistencyChecker } from "./consistency/consistencyChecker.js";
 import type { ConsistencyStore } from "./consistency/consistencyStore.js";
 import type { OrderDb } from "./db.js";
 import type { OrderConn, OrderServiceDb } from "./db/index.js";
+import { realImportIdsByChecksums } from "./db/imports.js";
 import { itemsByOrderIds } from "./db/items.js";
 import { ordersByIds } from "./db/orders.js";
 import { historyByOrderIds } from "./db/statusHistory.js";
 import type { JobQueue } from "./jobs/jobRunner.js";
 import type { UploadStore } from "./import/uploads.js";
 import type { PeerReader } from "./peerReader.js";
-import { realImportIdsByChecksums } from "./readModel.js";
 
 /** One SQL statement per loader and request, whatever the number of lookups. */
-export function createLoaders(conn: OrderConn, reader: SqliteReader) {
+export function createLoaders(conn: OrderConn) {
   return {
     order: new DataLoader(async (ids: readonly number[]) => {
       const byId = new Map((await ordersByIds(conn, ids)).map((r) => [r.id, r]));
@@ -30,7 +30,7 @@ export function createLoaders(conn: OrderConn, reader: SqliteReader) {
     }),
     /** Ids of the real imports of each file (by checksum), oldest first: `Import.sameFileImport` for a page of imports. */
     realImportIds: new DataLoader(async (checksums: readonly string[]) => {
-      const byChecksum = groupBy(realImportIdsByChecksums(reader, checksums), (r) => r.checksum);
+      const byChecksum = groupBy(await realImportIdsByChecksums(conn, checksums), (r) => r.checksum);
       return checksums.map((c) => (byChecksum.get(c) ?? []).map((r) => r.id));
     }),
   };
@@ -39,10 +39,9 @@ export function createLoaders(conn: OrderConn, reader: SqliteReader) {
 export interface OrderServices {
   /** The service's database (the data kit): every read and write of orders goes through it. */
   database: OrderServiceDb;
-  /** Prisma, the bulk connection and the SQLite reader: the import side's, until it moves to `database`. */
+  /** Prisma and the bulk connection: until nothing uses them (see server.ts). */
   db: OrderDb;
   bulk: BulkDb;
-  reader: SqliteReader;
   peers: PeerReader;
   uploads: UploadStore;
   imports: JobQueue;
@@ -57,5 +56,5 @@ export interface OrderContext extends OrderServices {
 }
 
 export function createContext(services: OrderServices, identity: Identity | null, events: ServiceEvents): OrderContext {
-  return { ...services, identity, events, loaders: createLoaders(services.database.db, services.reader) };
+  return { ...services, identity, events, loaders: createLoaders(services.database.db) };
 }

@@ -7,7 +7,6 @@ import {
   logTightened,
   makePrivateDir,
   openBulkDb,
-  SqliteReader,
   startSubgraphServer,
   tightenFilesIn,
   type LogLevel,
@@ -103,7 +102,6 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const dbPath = target.path;
   const database = await openOrderDb(target, { onQuery: options.onQuery });
   const db = await createOrderDb(dbPath, options);
-  const reader = new SqliteReader(dbPath, options.onQuery);
   const bulk = openBulkDb(dbPath, { onQuery: options.onQuery });
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
   const importDir = options.importDir ?? path.join(path.dirname(dbPath), "imports");
@@ -133,7 +131,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext({ database, db, bulk, reader, peers, uploads, imports, undos, consistency }, identity, events),
+    context: (_req, identity, events) => createContext({ database, db, bulk, peers, uploads, imports, undos, consistency }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate, logger);
       mountDownloadRoutes(app, { database, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
@@ -163,7 +161,6 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       await jobs.stop();
       bulk.close();
       await checkDb.close();
-      reader.close();
       await db.$disconnect();
       await database.close();
     },

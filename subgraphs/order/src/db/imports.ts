@@ -6,8 +6,8 @@
 import { sql, type Selectable } from "kysely";
 import { readTimestamp } from "@ops/service-kit/data";
 import type { ImportError as ImportErrorTable, ImportHistory } from "../generated/kysely/types.js";
-import type { ImportStatus } from "../import/importTypes.js";
-import { stamp, type OrderConn } from "./index.js";
+import { IMPORTED_STATUSES, type ImportStatus } from "../import/importTypes.js";
+import { helpersOf, stamp, type OrderConn } from "./index.js";
 
 /** An import as the service works with it: camelCase, Dates, numbers. */
 export interface ImportRecord {
@@ -204,4 +204,20 @@ export async function batchOrderCount(conn: OrderConn, batchId: string): Promise
     .where("batch_id", "=", batchId)
     .executeTakeFirstOrThrow();
   return Number(n);
+}
+
+/**
+ * The real (not dry-run) imports of each file, by checksum, in the statuses that make a new
+ * import of it a duplicate (IMPORTED_STATUSES), oldest first; one statement.
+ */
+export async function realImportIdsByChecksums(conn: OrderConn, checksums: readonly string[]): Promise<{ id: number; checksum: string }[]> {
+  if (checksums.length === 0) return [];
+  const rows = await conn
+    .selectFrom("import_history")
+    .select(["id", "checksum", "options"])
+    .where(helpersOf(conn).inTexts("checksum", checksums))
+    .where(helpersOf(conn).inTexts("status", IMPORTED_STATUSES))
+    .orderBy("id")
+    .execute();
+  return rows.filter((r) => !(JSON.parse(r.options) as { dryRun?: boolean }).dryRun).map((r) => ({ id: Number(r.id), checksum: r.checksum }));
 }
