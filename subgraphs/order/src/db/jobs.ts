@@ -1,11 +1,12 @@
 /**
  * The queue's view of the job tables (`import_history`, `batch_undos`): which jobs are active,
- * cancelling one, counting and taking back starts, failing one. Both tables share these columns.
+ * cancelling one, counting and taking back starts, failing one, and on PostgreSQL claiming one
+ * with a lease so two replicas never run one job. Both tables share these columns.
  */
 import { sql } from "kysely";
 import { readTimestamp } from "@ops/service-kit/data";
 import { ACTIVE_STATUSES, JOB_TABLES, type JobKind, type JobRef, type JobStatus } from "../jobs/jobTypes.js";
-import { stamp, type OrderConn } from "./index.js";
+import { dialectOf, stamp, type OrderConn } from "./index.js";
 
 // Both job tables carry the queue's columns (status, attempts, crash_reason, message…): typed as
 // one of them, so one query serves either kind.
@@ -80,8 +81,62 @@ export async function recordJobCrash(conn: OrderConn, job: JobRef, crash: string
 export async function takeBackJobStart(conn: OrderConn, job: JobRef): Promise<void> {
   await conn
     .updateTable(table(job.kind))
-    .set({ attempts: sql<number>`CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END`, crash_reason: null })
+    // The claim goes too: another replica (or this service's next start) resumes it at once.
+    .set({ attempts: sql<number>`CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END`, crash_reason: null, claimed_by: null, heartbeat_at: null })
     .where("id", "=", job.id)
     .where("status", "in", ACTIVE_STATUSES)
     .execute();
+}
+
+/**
+ * Claims `job` for `runner` inside the caller's transaction; false when another runner holds it.
+ * PostgreSQL (replicas share the tables): the row is locked FOR UPDATE SKIP LOCKED, so of two
+ * replicas claiming at once one skips it, and it is taken only when unclaimed, already this
+ * runner's, or its heartbeat is older than `leaseMs` (the runner that claimed it died).
+ * SQLite: one service per file, always true (nothing is recorded).
+ */
+export async function claimJob(trx: OrderConn, job: JobRef, runner: string, leaseMs: number): Promise<boolean> {
+  if (dialectOf(trx) !== "postgres") return true;
+  const row = await trx
+    .selectFrom(table(job.kind))
+    .select(["claimed_by", sql<boolean>`heartbeat_at IS NULL OR heartbeat_at < localtimestamp - make_interval(secs => ${leaseMs / 1000})`.as("stale")])
+    .where("id", "=", job.id)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+  if (!row) return false;
+  if (row.claimed_by !== null && row.claimed_by !== runner && !row.stale) return false;
+  await trx
+    .updateTable(table(job.kind))
+    .set({ claimed_by: runner, heartbeat_at: sql`localtimestamp(3)` })
+    .where("id", "=", job.id)
+    .execute();
+  return true;
+}
+
+/** Renews `runner`'s lease on `job` (PostgreSQL); false when the job is no longer its own. */
+export async function renewJobLease(conn: OrderConn, job: JobRef, runner: string): Promise<boolean> {
+  const result = await conn
+    .updateTable(table(job.kind))
+    .set({ heartbeat_at: sql`localtimestamp(3)` })
+    .where("id", "=", job.id)
+    .where("claimed_by", "=", runner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Active jobs no runner holds (never claimed, or their heartbeat older than `leaseMs`), oldest first (PostgreSQL). */
+export async function takeableJobs(conn: OrderConn, leaseMs: number): Promise<JobRef[]> {
+  const found: { job: JobRef; at: number }[] = [];
+  for (const kind of Object.keys(JOB_TABLES) as JobKind[]) {
+    const rows = await conn
+      .selectFrom(table(kind))
+      .select(["id", "created_at"])
+      .where("status", "in", ACTIVE_STATUSES)
+      .where(sql<boolean>`claimed_by IS NULL OR heartbeat_at IS NULL OR heartbeat_at < localtimestamp - make_interval(secs => ${leaseMs / 1000})`)
+      .orderBy("id")
+      .execute();
+    for (const r of rows) found.push({ job: { kind, id: Number(r.id) }, at: readTimestamp(r.created_at).getTime() });
+  }
+  return found.sort((a, b) => a.at - b.at).map((f) => f.job);
 }

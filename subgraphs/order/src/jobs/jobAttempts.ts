@@ -6,7 +6,7 @@
  * graceful stop. A start beyond MAX_ATTEMPTS does not run: the job ends FAILED with
  * IMPORT_CRASHED / UNDO_CRASHED `{ attempts, cause, detail }`.
  */
-import { countJobStart, failJob, jobAttempt, recordJobCrash, takeBackJobStart } from "../db/jobs.js";
+import { claimJob, countJobStart, failJob, jobAttempt, recordJobCrash, takeBackJobStart } from "../db/jobs.js";
 import type { OrderServiceDb } from "../db/index.js";
 import { ACTIVE_STATUSES, MAX_ATTEMPTS, type JobCrash, type JobRef, type JobStatus } from "./jobTypes.js";
 
@@ -35,14 +35,25 @@ function readCrash(text: string | null): JobCrash {
   return SERVICE_STOPPED;
 }
 
+/** Who runs a job: a runner's id and how long its claim holds without a heartbeat (PostgreSQL). */
+export interface JobClaim {
+  runner: string;
+  leaseMs: number;
+}
+
+/** `beginAttempt`'s answer when another runner (a replica) holds the job. */
+export const CLAIMED_ELSEWHERE = "claimed elsewhere";
+
 /**
- * Counts a start of `job` on the worker's database, before anything of it runs. Returns null
- * when the job should run now, or the status it has ended in: already finished, or FAILED here
- * because its previous MAX_ATTEMPTS starts all crashed. A job being cancelled always runs, to end
- * CANCELLED as asked.
+ * Claims `job` for `claim.runner` and counts a start of it on the worker's database, before
+ * anything of it runs. Returns null when the job should run now; CLAIMED_ELSEWHERE when another
+ * replica holds it (PostgreSQL: see `claimJob`), nothing counted; or the status it has ended in:
+ * already finished, or FAILED here because its previous MAX_ATTEMPTS starts all crashed. A job
+ * being cancelled always runs, to end CANCELLED as asked.
  */
-export function beginAttempt(database: OrderServiceDb, job: JobRef): Promise<JobStatus | null> {
-  return database.transaction(async (trx): Promise<JobStatus | null> => {
+export function beginAttempt(database: OrderServiceDb, job: JobRef, claim: JobClaim): Promise<JobStatus | null | typeof CLAIMED_ELSEWHERE> {
+  return database.transaction(async (trx): Promise<JobStatus | null | typeof CLAIMED_ELSEWHERE> => {
+    if (!(await claimJob(trx, job, claim.runner, claim.leaseMs))) return CLAIMED_ELSEWHERE;
     const row = await jobAttempt(trx, job);
     if (!row) throw new Error(`${job.kind} ${job.id} does not exist`);
     if (!ACTIVE_STATUSES.includes(row.status)) return row.status;

@@ -5,14 +5,19 @@
  * interrupted resume when the service starts; a job whose starts keep crashing is given up (see
  * jobAttempts.ts) instead of crashing the worker or the service again. Cancelling a queued job
  * ends it at once; a running one sees the request between chunks.
+ *
+ * On PostgreSQL several replicas share the job tables: a job runs only on the runner that claimed
+ * it (FOR UPDATE SKIP LOCKED, db/jobs.ts `claimJob`), which renews its lease while it runs; every
+ * runner looks for jobs nobody holds (new, or their runner dead past the lease) and takes them.
  */
+import { randomUUID } from "node:crypto";
 import type { Worker } from "node:worker_threads";
 import { startTsWorker, type Logger } from "@ops/service-kit";
 import type { DatabaseTarget } from "@ops/service-kit/data";
 import type { UndoOptions } from "../batchUndo/runBatchUndo.js";
 import type { OrderServiceDb } from "../db/index.js";
-import { activeJobs, cancelUnstartedJob, failJob, jobState, requestJobCancel } from "../db/jobs.js";
-import { recordWorkerCrash, takeBackAttempt } from "./jobAttempts.js";
+import { activeJobs, cancelUnstartedJob, failJob, jobState, renewJobLease, requestJobCancel, takeableJobs } from "../db/jobs.js";
+import { recordWorkerCrash, takeBackAttempt, type JobClaim } from "./jobAttempts.js";
 import { ACTIVE_STATUSES, CANCELLED_BEFORE_START, jobName, type JobKind, type JobRef, type JobStatus, type WorkerMessage } from "./jobTypes.js";
 
 /** One kind of job in the shared queue. */
@@ -36,6 +41,8 @@ const RESPAWN_MS = 250;
 const RESPAWN_MAX_MS = 30_000;
 /** How long an idle worker is kept for the next job before it is stopped. */
 const IDLE_MS = 5_000;
+/** PostgreSQL: how long a claim holds without a heartbeat before another replica takes the job over. */
+export const JOB_LEASE_MS = 30_000;
 
 const key = (job: JobRef) => `${job.kind}:${job.id}`;
 const firstLine = (text: string) => text.split("\n")[0]!.slice(0, 300);
@@ -48,11 +55,15 @@ export interface JobRunnerOptions {
   /** Called whenever a job committed a chunk: its events are ready to deliver. */
   onChunk: () => void;
   undo?: UndoOptions;
+  /** PostgreSQL: the claims' lease (default JOB_LEASE_MS); heartbeats come three times per lease. */
+  leaseMs?: number;
 }
 
 /** Starts the worker and queues the jobs left unfinished in the database. */
-export async function createJobRunner({ target, database, logger, onChunk, undo = {} }: JobRunnerOptions): Promise<JobRunner> {
+export async function createJobRunner({ target, database, logger, onChunk, undo = {}, leaseMs = JOB_LEASE_MS }: JobRunnerOptions): Promise<JobRunner> {
   const { db } = database;
+  const replicas = database.dialect === "postgres";
+  const claim: JobClaim = { runner: randomUUID(), leaseMs };
   const queue: JobRef[] = [];
   const waiters = new Map<string, ((s: JobStatus) => void)[]>();
   let worker: Worker | null = null;
@@ -65,6 +76,8 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
   let idleTimer: NodeJS.Timeout | undefined;
   /** The idle worker is being stopped on purpose: its exit is no crash. */
   let retiring = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
 
   const settle = (job: JobRef, status: JobStatus) => {
     for (const resolve of waiters.get(key(job)) ?? []) resolve(status);
@@ -102,7 +115,7 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
     workerError = null;
     // A bounded heap: jobs stream and work in chunks, so a 1M-row file or a 333k-order undo needs
     // little; V8 collects earlier instead of growing towards its default limits.
-    const w = startTsWorker(new URL("./jobWorker.ts", import.meta.url), { target, undo }, { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 });
+    const w = startTsWorker(new URL("./jobWorker.ts", import.meta.url), { target, undo, claim }, { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 });
     worker = w;
     w.on("message", (m: WorkerMessage) => {
       if (m.type === "ready") {
@@ -110,6 +123,13 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
         respawnDelay = RESPAWN_MS;
         next();
       } else if (m.type === "chunk") onChunk();
+      else if (m.type === "elsewhere") {
+        // Another replica runs it: its end is seen by polling (whenDone keeps waiting).
+        logger.info("job claimed by another replica", { job: jobName(m.job) });
+        running = null;
+        next();
+        if (running === null) retireWhenIdle();
+      }
       else if (m.type === "done") {
         logger.info("job finished", { job: jobName(m.job), status: m.status });
         finished(m.job, m.status);
@@ -126,8 +146,10 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
       worker = null;
       if (stopped) return;
       if (retiring) {
+        // Stopped on purpose: idle, or its job's lease was lost (the replica that took it over runs it).
         retiring = false;
         ready = false;
+        running = null;
         next();
         return;
       }
@@ -159,6 +181,45 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
     logger.info("resuming job", { job: jobName(job) });
   }
   next();
+
+  const known = (job: JobRef) => (running !== null && key(running) === key(job)) || queue.some((j) => key(j) === key(job));
+  if (replicas) {
+    // The running job's lease: lost only when no heartbeat landed for a whole lease; then another
+    // replica may already run it, so this one stops it (a chunk in flight is idempotent).
+    heartbeat = setInterval(() => {
+      const job = running;
+      if (!job || !worker) return;
+      void renewJobLease(db, job, claim.runner)
+        .then((mine) => {
+          if (mine || running === null || key(running) !== key(job) || !worker) return;
+          logger.warn("job lease lost: another replica runs it", { job: jobName(job) });
+          retiring = true;
+          void worker.terminate();
+        })
+        .catch((err: unknown) => logger.error("could not renew a job lease", { job: jobName(job), error: String(err) }));
+    }, Math.max(10, Math.floor(leaseMs / 3)));
+    heartbeat.unref();
+    // Jobs nobody holds (another replica's new ones, or a dead replica's), and the end of jobs
+    // this service waits for that ran elsewhere.
+    poll = setInterval(() => {
+      void (async () => {
+        for (const job of await takeableJobs(db, leaseMs)) {
+          if (known(job)) continue;
+          logger.info("taking over job", { job: jobName(job) });
+          queue.push(job);
+        }
+        next();
+        for (const k of [...waiters.keys()]) {
+          const [kind, id] = k.split(":") as [JobKind, string];
+          const job = { kind, id: Number(id) };
+          if (known(job)) continue;
+          const row = await jobState(db, job);
+          if (row && !ACTIVE_STATUSES.includes(row.status)) settle(job, row.status);
+        }
+      })().catch((err: unknown) => logger.error("could not look for jobs", { error: String(err) }));
+    }, Math.max(20, Math.floor(leaseMs / 2)));
+    poll.unref();
+  }
 
   const queueOf = (kind: JobKind): JobQueue => ({
     enqueue(id) {
@@ -197,6 +258,8 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
     undos: queueOf("undo"),
     async stop() {
       stopped = true;
+      clearInterval(heartbeat);
+      clearInterval(poll);
       clearTimeout(respawnTimer);
       clearTimeout(idleTimer);
       const job = running;

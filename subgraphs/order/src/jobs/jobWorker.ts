@@ -16,10 +16,10 @@ import { findUndo } from "../db/batchUndos.js";
 import { findImport } from "../db/imports.js";
 import { openOrderDb } from "../db/index.js";
 import { runImport } from "../import/runImport.js";
-import { beginAttempt } from "./jobAttempts.js";
+import { beginAttempt, CLAIMED_ELSEWHERE, type JobClaim } from "./jobAttempts.js";
 import type { JobRef, WorkerMessage } from "./jobTypes.js";
 
-const { target, undo } = workerData as { target: DatabaseTarget; undo: UndoOptions };
+const { target, undo, claim } = workerData as { target: DatabaseTarget; undo: UndoOptions; claim: JobClaim };
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 // Its own pool of ONE connection: the job's statements run one after another anyway, and the
 // import's staging tables are temporary tables of that session. (SQLite keeps temporary tables
@@ -35,7 +35,8 @@ async function crashForTests(job: JobRef): Promise<void> {
 
 parentPort!.on("message", async (job: JobRef) => {
   try {
-    const ended = await beginAttempt(database, job);
+    const ended = await beginAttempt(database, job, claim);
+    if (ended === CLAIMED_ELSEWHERE) return post({ type: "elsewhere", job });
     if (ended) return post({ type: "done", job, status: ended });
     await crashForTests(job);
     const hooks = { onChunk: () => post({ type: "chunk", job }) };
