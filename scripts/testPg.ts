@@ -2,16 +2,40 @@
  * `npm run test:pg [vitest args]`: starts a throwaway PostgreSQL cluster, runs `vitest run` with
  * OPS_TEST_PG_ADMIN_URL pointing at it (suites then take their databases from it, see
  * service-kit/src/testing/freshDatabase.ts), and stops the cluster when Vitest ends, fails or is
- * interrupted. Without arguments it runs the projects already moved to the data kit.
+ * interrupted.
+ *
+ * Without a selection it runs every project that touches a database (rules, contracts,
+ * service-kit, the three services, the gateway), then the browser journeys
+ * (`admin-ui/e2e/vitest.config.ts`) against stacks on the cluster; flags (`--reporter dot`,
+ * `--bail 1`) pass through to both runs. With a selection (`--project`, `--config` or file
+ * filters) it runs `vitest run` with exactly those arguments.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PG_ADMIN_URL_VARIABLE } from "../service-kit/src/testing/freshDatabase.js";
 import { PgNotInstalledError, startPgCluster } from "../service-kit/src/testing/pgCluster.js";
 
-// Grows as the services, the gateway and the browser journeys move to the data kit.
-const DEFAULT_ARGS = ["--project", "service-kit"];
+const PROJECTS = ["rules", "contracts", "service-kit", "order", "payment", "notification", "gateway"];
+const JOURNEYS = ["--config", "admin-ui/e2e/vitest.config.ts"];
+
+// Flags that take no value, so a word after them is a file filter.
+const BOOLEAN_FLAGS = new Set(["--silent", "--no-color", "--coverage", "--passWithNoTests", "--allowOnly", "--update", "--no-file-parallelism", "--no-isolate"]);
+
+/** True when `args` choose what to run (a project, a config, or file filters), not just how. */
+function selectsTests(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--project" || arg === "--config" || arg === "-c" || arg.startsWith("--project=") || arg.startsWith("--config=")) return true;
+    if (!arg.startsWith("-")) {
+      // A flag's value ("--reporter dot") is not a filter.
+      const previous = args[i - 1];
+      if (previous?.startsWith("--") && !previous.includes("=") && !BOOLEAN_FLAGS.has(previous)) continue;
+      return true;
+    }
+  }
+  return false;
+}
 
 const require = createRequire(import.meta.url);
 const vitest = path.join(path.dirname(require.resolve("vitest/package.json")), "vitest.mjs");
@@ -22,25 +46,43 @@ const cluster = await startPgCluster().catch((err: unknown) => {
 });
 console.log(`test:pg: PostgreSQL ${cluster.version} on port ${cluster.port}`);
 
-const args = process.argv.slice(2);
-const child = spawn(process.execPath, [vitest, "run", ...(args.length ? args : DEFAULT_ARGS)], {
-  stdio: "inherit",
-  env: { ...process.env, [PG_ADMIN_URL_VARIABLE]: cluster.adminUrl },
-});
-
+let child: ChildProcess | undefined;
+let interrupted = false;
 // Ctrl-C reaches Vitest through the terminal's process group; a plain kill reaches only us: pass it on.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.on(signal, () => {
-    if (child.pid !== undefined && child.exitCode === null) child.kill(signal);
+    interrupted = true;
+    if (child?.pid !== undefined && child.exitCode === null) child.kill(signal);
   });
 }
 
-const code = await new Promise<number>((resolve) => {
-  child.once("error", (err) => {
-    console.error(`test:pg: could not run Vitest: ${err.message}`);
-    resolve(1);
+/** Runs `vitest run args` on the cluster; resolves with its exit code. */
+function runVitest(args: readonly string[]): Promise<number> {
+  const run = spawn(process.execPath, [vitest, "run", ...args], {
+    stdio: "inherit",
+    env: { ...process.env, [PG_ADMIN_URL_VARIABLE]: cluster.adminUrl },
   });
-  child.once("exit", (exitCode, signal) => resolve(exitCode ?? (signal === "SIGINT" ? 130 : 1)));
-});
+  child = run;
+  return new Promise<number>((resolve) => {
+    run.once("error", (err) => {
+      console.error(`test:pg: could not run Vitest: ${err.message}`);
+      resolve(1);
+    });
+    run.once("exit", (exitCode, signal) => resolve(exitCode ?? (signal === "SIGINT" ? 130 : 1)));
+  });
+}
+
+const args = process.argv.slice(2);
+let code: number;
+if (selectsTests(args)) code = await runVitest(args);
+else {
+  code = await runVitest([...PROJECTS.flatMap((project) => ["--project", project]), ...args]);
+  // The journeys run even after a failure above (CI wants both reports), unless interrupted.
+  if (!interrupted) {
+    console.log("test:pg: browser journeys");
+    const journeys = await runVitest([...JOURNEYS, ...args]);
+    code ||= journeys;
+  }
+}
 await cluster.stop();
 process.exit(code);

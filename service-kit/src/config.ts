@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { DatabaseTarget } from "./data/databaseTarget.js";
 
 export const SERVICE_NAMES = ["order", "payment", "notification"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -17,7 +18,10 @@ export interface ServiceEndpoint {
   port: number;
   /** The subgraph's GraphQL URL, as the gateway and other services reach it. */
   url: string;
+  /** The SQLite file the service uses when it is not on PostgreSQL. */
   dbPath: string;
+  /** Where the service keeps its data: `dbPath`, or PostgreSQL when `<SERVICE>_DATABASE_URL` is set. */
+  database: DatabaseTarget;
 }
 
 export interface StackConfig {
@@ -85,6 +89,54 @@ function readPort(env: NodeJS.ProcessEnv, key: string, fallback: number): number
   return port;
 }
 
+/** Connections a service's PostgreSQL pool may open unless `<SERVICE>_DATABASE_POOL_SIZE` says otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
+
+/** The variable that puts `service` on PostgreSQL, e.g. `ORDER_DATABASE_URL`. */
+export function databaseUrlVariable(service: ServiceName): string {
+  return `${service.toUpperCase()}_DATABASE_URL`;
+}
+
+/**
+ * The database `service` runs on: PostgreSQL when `<SERVICE>_DATABASE_URL` is a `postgres://` or
+ * `postgresql://` URL, else its SQLite file `dbPath`. Throws ConfigError for any other value.
+ */
+function readDatabaseTarget(service: ServiceName, env: NodeJS.ProcessEnv, dbPath: string): DatabaseTarget {
+  const variable = databaseUrlVariable(service);
+  const raw = env[variable]?.trim();
+  if (!raw) return { kind: "sqlite", path: dbPath };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${variable} is not a URL: set it to postgres://user:password@host:5432/database, or unset it to use SQLite in DATA_DIR.`);
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new ConfigError(
+      `${variable} uses "${url.protocol}", which is not supported: set it to a postgres:// or postgresql:// URL, or unset it to use SQLite in DATA_DIR.`,
+    );
+  }
+  if (url.pathname.length <= 1) {
+    throw new ConfigError(`${variable} names no database: add one to the URL (…/${service}), one database per service.`);
+  }
+  const poolVariable = `${service.toUpperCase()}_DATABASE_POOL_SIZE`;
+  const rawPool = env[poolVariable];
+  const poolSize = rawPool === undefined || rawPool === "" ? DEFAULT_POOL_SIZE : Number(rawPool);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
+    throw new ConfigError(`${poolVariable}=${rawPool} must be a whole number from 1 to 1000 (unset it to use ${DEFAULT_POOL_SIZE}).`);
+  }
+  return { kind: "postgres", url: raw, poolSize };
+}
+
+/**
+ * What a service's `main.ts` passes its start function about its database: the target, and the
+ * SQLite path for a service that still takes `dbPath` (spread it: `...serviceDatabaseOptions(…)`).
+ * A service on the data kit uses `database`; `dbPath` goes once every service does.
+ */
+export function serviceDatabaseOptions(endpoint: ServiceEndpoint): { database: DatabaseTarget; dbPath: string } {
+  return { database: endpoint.database, dbPath: endpoint.dbPath };
+}
+
 /** Reads and validates the stack configuration. Throws ConfigError with a fix-it message. */
 export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const dataDir = path.resolve(env.DATA_DIR ?? path.join(REPO_ROOT, "data"));
@@ -97,12 +149,14 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
   for (const name of SERVICE_NAMES) {
     const upper = name.toUpperCase();
     const port = readPort(env, `${upper}_PORT`, DEFAULT_PORTS[name]);
+    const dbPath = path.resolve(env[`${upper}_DB_PATH`] ?? path.join(dataDir, `${name}_service.db`));
     services[name] = {
       name,
       host,
       port,
       url: env[`${upper}_URL`] ?? `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/graphql`,
-      dbPath: path.resolve(env[`${upper}_DB_PATH`] ?? path.join(dataDir, `${name}_service.db`)),
+      dbPath,
+      database: readDatabaseTarget(name, env, dbPath),
     };
   }
   return {

@@ -1,6 +1,7 @@
 /** SQLite access shared by the services: the Prisma driver adapter and the pragmas we rely on. */
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { QueryEvent } from "./data/openDatabase.js";
 import { makePrivateDir } from "./privateFiles.js";
 
 import { BUSY_TIMEOUT_MS } from "./sqliteBasics.js";
@@ -27,11 +28,14 @@ export async function applyPragmas(prisma: RawCapable): Promise<void> {
   await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
 }
 
-/** Counts the SQL statements a client sends, for tests that guard against N+1 queries. */
+/**
+ * Counts the SQL statements a client sends, for tests that guard against N+1 queries: pass
+ * `record` as `onQuery` to the kit's `openDatabase` (or to Prisma's query log).
+ */
 export class QueryCounter {
   count = 0;
   readonly statements: string[] = [];
-  record = (event: { query: string }): void => {
+  record = (event: Pick<QueryEvent, "query">): void => {
     this.count += 1;
     this.statements.push(event.query);
   };

@@ -13,10 +13,12 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/index.js";
 import { parse } from "graphql";
+import { sql } from "kysely";
 import { AuditLog } from "./auth/auditLog.js";
 import { hasRouterSecret, ROUTER_SECRET_HEADER, type Authenticator } from "./auth/authenticate.js";
 import { applyAuthorization, assertRole, type AuthContext } from "./auth/authorize.js";
 import type { Identity, Role } from "./auth/roles.js";
+import type { ServiceDb } from "./data/openDatabase.js";
 import { AppError, createFormatError, UnauthenticatedError } from "./errors.js";
 import type { EventHandler } from "./events/receiver.js";
 import { receiveEvents, startServiceEvents, type EventWiring, type ServiceEvents } from "./events/serviceEvents.js";
@@ -40,10 +42,22 @@ export interface SubgraphServerOptions<TContext extends AuthContext> {
   /** Outbox delivery (every service has one) and, for consumers, the event handler. */
   events: EventWiring & { handle?: (events: ServiceEvents) => EventHandler };
   security: SubgraphSecurity;
-  /** The service's database: its `audit_log` receives every mutation, its `outbox` holds events to deliver. */
-  dbPath: string;
-  /** Resolves when the service can serve (database reachable); rejects with the reason otherwise. */
-  ready: () => Promise<void>;
+  /**
+   * The service's database (SQLite or PostgreSQL): its `audit_log` receives every mutation, its
+   * `outbox` holds events to deliver, and `/ready` runs `SELECT 1` on it.
+   */
+  database?: ServiceDb<any>;
+  /**
+   * The service's SQLite file, for services not yet on the data kit (the server opens its own
+   * connections to it).
+   * @deprecated Pass `database`.
+   */
+  dbPath?: string;
+  /**
+   * Resolves when the service can serve; rejects with the reason otherwise. Default: `SELECT 1`
+   * on `database`. Runs after that check when both are given.
+   */
+  ready?: () => Promise<void>;
   logger: Logger;
   host?: string;
   port: number;
@@ -69,8 +83,11 @@ export interface RunningServer {
 export async function startSubgraphServer<TContext extends AuthContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<RunningServer> {
+  const { database } = options;
+  const dbPath = database ? (database.target.kind === "sqlite" ? database.target.path : undefined) : options.dbPath;
+  if (!database && !dbPath) throw new Error(`${options.name}: startSubgraphServer needs the service's database.`);
   // A database created by the migration (another process, another umask) or by an older version.
-  logTightened(options.logger, tightenFiles(sqliteFiles(options.dbPath)));
+  if (dbPath) logTightened(options.logger, tightenFiles(sqliteFiles(dbPath)));
   const app = express();
   app.disable("x-powered-by");
   const { routerSecret, authenticator } = options.security;
@@ -98,8 +115,12 @@ export async function startSubgraphServer<TContext extends AuthContext>(
   });
   // Longer than any router's idle pool timeout, so pooled connections are closed by the client.
   httpServer.keepAliveTimeout = 65_000;
-  const audit = new AuditLog(options.dbPath, options.name, options.logger);
-  const events = startServiceEvents(options.dbPath, options.events, options.logger);
+  const audit = new AuditLog(database ?? dbPath!, options.name, options.logger);
+  const events = startServiceEvents(database ?? dbPath!, options.events, options.logger);
+  const ready = async () => {
+    if (database) await sql`SELECT 1`.execute(database.db);
+    await options.ready?.();
+  };
   const eventResolvers = events.resolvers(options.name);
   // Every subgraph serves its own audit trail as `<service>AuditLog` (declared in its schema).
   const resolvers = {
@@ -129,7 +150,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
   });
   app.get("/ready", async (_req, res) => {
     try {
-      await options.ready();
+      await ready();
       res.json({ status: "ready", service: options.name });
     } catch (err) {
       res.status(503).json({ status: "unavailable", service: options.name, reason: err instanceof Error ? err.message : String(err) });
@@ -160,7 +181,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
       stopped = true;
       await server.stop();
       await events.stop();
-      audit.close();
+      await audit.close();
       await options.onStop?.();
     },
   };

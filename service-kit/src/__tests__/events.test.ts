@@ -1,23 +1,29 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { eventProblems } from "@ops/contracts";
-import Database from "better-sqlite3";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../logger.js";
 import { OutboxDispatcher, retryDelay } from "../events/dispatcher.js";
 import { newEvent, type EventEnvelope } from "../events/envelope.js";
-import { enqueueEvent, markProcessed, type RawExecutor } from "../events/outbox.js";
+import { enqueueEvent, markProcessed } from "../events/outbox.js";
 import { mountWebhookReceiver, PERMANENT_REFUSAL } from "../events/receiver.js";
 import { signWebhook, verifyWebhook } from "../events/signature.js";
-import { freshDatabase, tempDir } from "../testing/index.js";
+import type { DB as PaymentDB } from "../../../subgraphs/payment/src/generated/kysely/types.js";
+import type { DB as OrderDB } from "../../../subgraphs/order/src/generated/kysely/types.js";
+import { openDatabase, type ServiceDb } from "../data/openDatabase.js";
+import { DIALECTS, serviceDatabase } from "../data/__tests__/testDatabases.js";
+import { tempDir } from "../testing/index.js";
 
 const SECRET = "test-webhook-secret";
 const logger = createLogger("test", "silent");
 
-/** Runs raw SQL like a Prisma transaction client would. */
-function executor(db: Database.Database): RawExecutor {
-  return { $executeRawUnsafe: async (sql, ...values) => db.prepare(sql).run(...(values as never[])).changes };
+async function until(check: () => boolean | Promise<boolean>, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 describe("webhook signatures", () => {
@@ -41,9 +47,10 @@ describe("webhook signatures", () => {
   });
 });
 
-describe("outbox delivery", () => {
+describe.each(DIALECTS)("outbox delivery on %s", (dialect) => {
   const world = tempDir();
-  let db: Database.Database;
+  let db: ServiceDb<PaymentDB>;
+  let receiverDb: ServiceDb<OrderDB>;
   let receiver: http.Server;
   let url = "";
   let failuresLeft = 0;
@@ -51,11 +58,10 @@ describe("outbox delivery", () => {
   const applied: string[] = [];
 
   beforeAll(async () => {
-    const path = await freshDatabase("payment", world.dir);
-    db = new Database(path);
+    db = await openDatabase<PaymentDB>(await serviceDatabase(dialect, "payment", world.dir));
     const app = express();
     // The receiver side: dedup with markProcessed in its own database (a second fresh one).
-    const receiverDb = new Database(await freshDatabase("order", world.dir));
+    receiverDb = await openDatabase<OrderDB>(await serviceDatabase(dialect, "order", world.dir));
     mountWebhookReceiver(app, {
       secret: SECRET,
       logger,
@@ -66,7 +72,7 @@ describe("outbox delivery", () => {
           failuresLeft -= 1;
           throw new Error("receiver down");
         }
-        const fresh = await markProcessed(executor(receiverDb), event);
+        const fresh = await receiverDb.transaction((trx) => markProcessed(trx, event));
         if (fresh) applied.push(event.id);
         return fresh ? "applied" : "duplicate";
       },
@@ -76,35 +82,31 @@ describe("outbox delivery", () => {
     url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/events`;
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     receiver.close();
-    db.close();
+    await db.close();
+    await receiverDb.close();
     world.cleanup();
   });
 
   const dispatcher = (overrides: Partial<ConstructorParameters<typeof OutboxDispatcher>[0]> = {}) =>
-    new OutboxDispatcher({ dbPath: db.name, destinations: { order: url }, webhookSecret: SECRET, logger, pollMs: 20, baseDelayMs: 10, maxDelayMs: 40, ...overrides });
-
-  async function until(check: () => boolean, ms = 5000) {
-    const end = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > end) throw new Error("timed out");
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
+    new OutboxDispatcher({ database: db, destinations: { order: url }, webhookSecret: SECRET, logger, pollMs: 20, baseDelayMs: 10, maxDelayMs: 40, ...overrides });
+  const enqueue = (event: EventEnvelope, destinations = ["order"]) => db.transaction((trx) => enqueueEvent(trx, event, destinations));
+  const outboxRow = (eventId: string) => db.db.selectFrom("outbox").select(["id", "status", "attempts", "last_error"]).where("event_id", "=", eventId).executeTakeFirstOrThrow();
+  const attemptsOf = (id: number) => db.db.selectFrom("outbox_attempts").select(["http_status", "error"]).where("outbox_id", "=", id).orderBy("id").execute();
 
   it("retries a failing receiver and applies the event once", async () => {
     failuresLeft = 2;
     const event = newEvent("payment", "payment.completed", { payments: [{ paymentId: 1, orderId: 1, amount: 100 }] });
-    await enqueueEvent(executor(db), event, ["order"]);
+    await enqueue(event);
     const d = dispatcher();
     d.start();
     await until(() => applied.includes(event.id));
     await d.stop();
-    const row = db.prepare("SELECT id, status, attempts, last_error FROM outbox WHERE event_id = ?").get(event.id) as { id: number; status: string; attempts: number };
-    expect(row).toMatchObject({ status: "delivered", attempts: 3, last_error: null });
-    const attempts = db.prepare("SELECT http_status, error FROM outbox_attempts WHERE outbox_id = ? ORDER BY id").all(row.id) as { http_status: number; error: string | null }[];
-    expect(attempts.map((a) => a.http_status)).toEqual([500, 500, 200]);
+    const row = await outboxRow(event.id);
+    expect({ ...row, attempts: Number(row.attempts) }).toMatchObject({ status: "delivered", attempts: 3, last_error: null });
+    const attempts = await attemptsOf(row.id);
+    expect(attempts.map((a) => Number(a.http_status))).toEqual([500, 500, 200]);
     expect(attempts[0]!.error).toMatch(/HTTP 500/);
     expect(received.filter((e) => e.id === event.id)).toHaveLength(3);
   });
@@ -131,40 +133,45 @@ describe("outbox delivery", () => {
 
   it("dead-letters after the last attempt, and a replay delivers it", async () => {
     const event = newEvent("payment", "payment.refunded", [{ orderId: 4 }]);
-    await enqueueEvent(executor(db), event, ["order"]);
+    await enqueue(event);
     const down = dispatcher({ destinations: { order: "http://127.0.0.1:9/webhooks/events" }, maxAttempts: 3 });
     down.start();
-    await until(() => (db.prepare("SELECT status FROM outbox WHERE event_id = ?").get(event.id) as { status: string }).status === "dead");
-    expect(down.figures().dead).toBe(1);
+    await until(async () => (await outboxRow(event.id)).status === "dead");
+    expect((await down.figures()).dead).toBe(1);
     await down.stop();
-    const row = db.prepare("SELECT id, attempts, last_error FROM outbox WHERE event_id = ?").get(event.id) as { id: number; attempts: number; last_error: string };
-    expect(row.attempts).toBe(3);
+    const row = await outboxRow(event.id);
+    expect(Number(row.attempts)).toBe(3);
     expect(row.last_error).toMatch(/fetch failed|ECONNREFUSED/);
     const up = dispatcher();
+    expect(await up.get(row.id)).toMatchObject({ status: "dead", attempts: 3, event_id: event.id, delivered_at: null });
+    expect((await up.list("dead", 10)).map((r) => r.id)).toEqual([row.id]);
     expect(await up.replay(row.id)).toBe(true);
     await until(() => applied.includes(event.id));
     // The receiver applied it; the dispatcher records the delivery when the answer arrives.
-    await until(() => up.figures().pending === 0);
-    expect(up.figures()).toMatchObject({ dead: 0, pending: 0 });
+    await until(async () => (await up.figures()).pending === 0);
+    expect(await up.figures()).toMatchObject({ dead: 0, pending: 0, retrying: 0 });
+    const delivered = await up.get(row.id);
+    expect(delivered?.delivered_at).toBeInstanceOf(Date);
+    // A delivered event is not replayed.
+    expect(await up.replay(row.id)).toBe(false);
     await up.stop();
   });
 
   it("refuses a malformed event for good, and the dispatcher dead-letters it at once with the receiver's reason", async () => {
     // As a producer's bug would write it: `orderId` a string, `amount` missing.
     const event = { ...newEvent("payment", "payment.completed", { payments: [{ paymentId: 5, orderId: 5, amount: 100 }] }), data: { payments: [{ paymentId: 5, orderId: "5" }] } };
-    await enqueueEvent(executor(db), event as EventEnvelope, ["order"]);
+    await enqueue(event as EventEnvelope);
     const d = dispatcher();
     d.start();
-    await until(() => (db.prepare("SELECT status FROM outbox WHERE event_id = ?").get(event.id) as { status: string }).status === "dead");
+    await until(async () => (await outboxRow(event.id)).status === "dead");
     // A retry would come within baseDelayMs·2 (10–20 ms): none does.
     await new Promise((r) => setTimeout(r, 200));
     await d.stop();
-    const row = db.prepare("SELECT id, attempts, last_error FROM outbox WHERE event_id = ?").get(event.id) as { id: number; attempts: number; last_error: string };
-    expect(row.attempts).toBe(1);
+    const row = await outboxRow(event.id);
+    expect(Number(row.attempts)).toBe(1);
     expect(row.last_error).toMatch(/^HTTP 422: /);
     expect(row.last_error).toContain("payments[0].orderId: must be an integer, got a string; payments[0].amount: must be an integer, got missing");
-    const attempts = db.prepare("SELECT http_status FROM outbox_attempts WHERE outbox_id = ?").all(row.id) as { http_status: number }[];
-    expect(attempts).toEqual([{ http_status: PERMANENT_REFUSAL }]);
+    expect((await attemptsOf(row.id)).map((a) => Number(a.http_status))).toEqual([PERMANENT_REFUSAL]);
     expect(received.some((e) => e.id === event.id)).toBe(false);
   });
 

@@ -1,13 +1,14 @@
 /**
  * The audit trail of one service: every mutation, who made it, on which object, when, and with
  * what outcome, in the service that owns the object (table `audit_log`, same migration in each
- * service). Written on its own connection after the mutation, so failed attempts are kept too.
+ * service). Written after the mutation, outside its transaction, so failed attempts are kept too.
  */
-import Database from "better-sqlite3";
-import { BUSY_TIMEOUT_MS } from "../db.js";
+import type { Kysely, Transaction } from "kysely";
+import { readTimestamp } from "../data/dialectHelpers.js";
+import { openDatabase, type ServiceDb } from "../data/openDatabase.js";
 import { decodeCursor, encodeCursor, pageSize } from "../pagination.js";
 import type { Logger } from "../logger.js";
-import { sqlDate } from "../sqliteReader.js";
+import { sqlDate } from "../sqliteBasics.js";
 import type { Identity } from "./roles.js";
 
 export interface AuditRecord {
@@ -52,86 +53,109 @@ function detail(args: Record<string, unknown>): string {
   return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
 }
 
-export class AuditLog {
-  private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
+/** The audit table every service's migrations create, as far as the kit writes it. */
+export interface AuditTables {
+  audit_log: { actor: string; actor_kind: string; action: string; object_type: string; outcome: string };
+}
 
+interface AuditInsert {
+  at: string;
+  actor: string;
+  actor_kind: string;
+  actor_role: string | null;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  outcome: string;
+  error_code: string | null;
+  detail: string | null;
+}
+
+/** The row `r` becomes (secrets redacted, the detail capped). */
+function auditRow(r: AuditRecord): AuditInsert {
+  return {
+    // Prisma's DateTime text: SQLite compares it as text, PostgreSQL parses it into `timestamp` (UTC).
+    at: sqlDate(r.at),
+    actor: r.identity?.name ?? "anonymous",
+    actor_kind: r.identity?.kind ?? "anonymous",
+    actor_role: r.identity?.role ?? null,
+    action: r.action,
+    object_type: r.objectType,
+    object_id: r.objectId,
+    outcome: r.outcome.toLowerCase(),
+    error_code: r.errorCode,
+    detail: detail(r.args),
+  };
+}
+
+/**
+ * Writes one audit entry on `trx` (a service's Kysely transaction or its `db`, SQLite or
+ * PostgreSQL). Throws what the database throws: the caller decides whether a lost line matters.
+ */
+export async function writeAudit<DB extends AuditTables>(trx: Kysely<DB> | Transaction<DB>, entry: AuditRecord): Promise<void> {
+  await (trx as unknown as Kysely<{ audit_log: AuditInsert }>).insertInto("audit_log").values(auditRow(entry)).execute();
+}
+
+/** An audit row as read from either database (PostgreSQL: `at` a Date, `id` a number). */
+type AuditRead = Omit<AuditRow, "at"> & { at: string | Date };
+
+/**
+ * A service's audit trail on its database (SQLite or PostgreSQL): `record` after each mutation,
+ * `list` for `<service>AuditLog`.
+ */
+export class AuditLog {
+  private readonly database: Promise<ServiceDb<{ audit_log: AuditRead }>>;
+  private readonly ownsDatabase: boolean;
+
+  /** `database`: the service's ServiceDb; a SQLite file path (deprecated) opens one of its own. */
   constructor(
-    dbPath: string,
+    database: ServiceDb<any> | string,
     readonly service: string,
     private readonly logger: Logger,
   ) {
-    this.db = new Database(dbPath, { timeout: BUSY_TIMEOUT_MS });
-    this.insert = this.db.prepare(
-      `INSERT INTO audit_log (at, actor, actor_kind, actor_role, action, object_type, object_id, outcome, error_code, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.ownsDatabase = typeof database === "string";
+    this.database = typeof database === "string" ? openDatabase({ kind: "sqlite", path: database }) : Promise.resolve(database);
+    this.database.catch(() => {});
   }
 
-  /** Never throws: losing an audit line is logged loudly, but does not undo a committed change. */
-  record(r: AuditRecord): void {
+  /** Never rejects: losing an audit line is logged loudly, but does not undo a committed change. */
+  async record(r: AuditRecord): Promise<void> {
     try {
-      this.insert.run(
-        sqlDate(r.at),
-        r.identity?.name ?? "anonymous",
-        r.identity?.kind ?? "anonymous",
-        r.identity?.role ?? null,
-        r.action,
-        r.objectType,
-        r.objectId,
-        r.outcome.toLowerCase(),
-        r.errorCode,
-        detail(r.args),
-      );
+      // Outside the mutation's transaction, so a failed (rolled back) attempt is kept too.
+      await writeAudit((await this.database).db, r);
     } catch (err) {
       this.logger.error("audit entry not written", { action: r.action, error: err instanceof Error ? err.message : String(err) });
     }
   }
 
-  list(args: { first?: number | null; after?: string | null; filter?: AuditFilter | null }) {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
+  /** The entries matching `filter`, newest first, with the total count (two statements). */
+  async list(args: { first?: number | null; after?: string | null; filter?: AuditFilter | null }) {
+    const { db } = await this.database;
     const f = args.filter ?? {};
-    const eq = (column: string, value: string | null | undefined) => {
-      if (value) {
-        where.push(`${column} = ?`);
-        params.push(value);
-      }
-    };
-    eq("actor", f.actor);
-    eq("action", f.action);
-    eq("object_type", f.objectType);
-    eq("object_id", f.objectId);
-    eq("outcome", f.outcome?.toLowerCase());
-    if (f.from) {
-      where.push("at >= ?");
-      params.push(sqlDate(f.from));
-    }
-    if (f.to) {
-      where.push("at < ?");
-      params.push(sqlDate(f.to));
-    }
-    const filterSql = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const totalCount = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${filterSql}`).get(...params) as { n: number }).n;
+    let filtered = db.selectFrom("audit_log");
+    if (f.actor) filtered = filtered.where("actor", "=", f.actor);
+    if (f.action) filtered = filtered.where("action", "=", f.action);
+    if (f.objectType) filtered = filtered.where("object_type", "=", f.objectType);
+    if (f.objectId) filtered = filtered.where("object_id", "=", f.objectId);
+    if (f.outcome) filtered = filtered.where("outcome", "=", f.outcome.toLowerCase());
+    // Prisma's DateTime text: compared as text by SQLite, parsed as a UTC timestamp by PostgreSQL.
+    if (f.from) filtered = filtered.where("at", ">=", sqlDate(f.from));
+    if (f.to) filtered = filtered.where("at", "<", sqlDate(f.to));
     const first = pageSize(args.first, 500, 50);
-    const pageWhere = [...where];
-    const pageParams = [...params];
-    if (args.after) {
-      pageWhere.push("id < ?");
-      pageParams.push(decodeCursor(args.after).id);
-    }
-    const rows = this.db
-      .prepare(`SELECT * FROM audit_log ${pageWhere.length ? `WHERE ${pageWhere.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`)
-      .all(...pageParams, first + 1) as AuditRow[];
+    const after = args.after ? decodeCursor(args.after).id : null;
+    const [count, rows] = await Promise.all([
+      filtered.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+      (after === null ? filtered : filtered.where("id", "<", after)).selectAll().orderBy("id", "desc").limit(first + 1).execute(),
+    ]);
     const page = rows.slice(0, first);
     const last = page[page.length - 1];
     return {
-      totalCount,
+      totalCount: Number(count.n),
       edges: page.map((r) => ({
-        cursor: encodeCursor(r.id, r.id),
+        cursor: encodeCursor(Number(r.id), Number(r.id)),
         node: {
           id: String(r.id),
-          at: new Date(r.at),
+          at: readTimestamp(r.at),
           service: this.service,
           actor: r.actor,
           actorKind: r.actor_kind,
@@ -144,11 +168,12 @@ export class AuditLog {
           detail: r.detail,
         },
       })),
-      pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.id, last.id) : null },
+      pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(Number(last.id), Number(last.id)) : null },
     };
   }
 
-  close(): void {
-    this.db.close();
+  /** Closes the database when this log opened it (a path was given). */
+  async close(): Promise<void> {
+    if (this.ownsDatabase) await (await this.database.catch(() => undefined))?.close();
   }
 }

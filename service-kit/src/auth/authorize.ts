@@ -79,10 +79,10 @@ export function applyAuthorization(schema: GraphQLSchema, audit: AuditLog | null
         try {
           assertRole(ctx.identity, required, action);
           const result: unknown = await resolve(src, args, ctx, info);
-          audit?.record({ at, identity: ctx.identity, action, objectType, objectId: objectId(args, result), outcome: "SUCCESS", errorCode: null, args });
+          await audit?.record({ at, identity: ctx.identity, action, objectType, objectId: objectId(args, result), outcome: "SUCCESS", errorCode: null, args });
           return result;
         } catch (err) {
-          audit?.record({ at, identity: ctx.identity, action, objectType, objectId: objectId(args, null), outcome: "FAILURE", errorCode: errorCode(err), args });
+          await audit?.record({ at, identity: ctx.identity, action, objectType, objectId: objectId(args, null), outcome: "FAILURE", errorCode: errorCode(err), args });
           throw err;
         }
       };

@@ -46,6 +46,8 @@ export interface TransactionOptions {
 
 export interface ServiceDb<DB> {
   readonly dialect: DialectName;
+  /** Where it is (the SQLite file's permissions are checked at start; never log a PG URL unredacted). */
+  readonly target: DatabaseTarget;
   /** Queries outside a transaction (SQLite: reads on the reader connection, writes on the writer). */
   readonly db: Kysely<DB>;
   /** `inIds`, `japanDay`, timestamps and booleans for this dialect. */
@@ -143,6 +145,7 @@ export async function openDatabase<DB>(target: DatabaseTarget, options: OpenData
   const dialect = context.dialect;
   return {
     dialect,
+    target,
     db,
     helpers: dialectHelpers(dialect),
     async transaction<T>(work: (trx: Transaction<DB>) => Promise<T>, txOptions: TransactionOptions = {}): Promise<T> {

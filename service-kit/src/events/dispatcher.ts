@@ -2,22 +2,35 @@
  * Delivers outbox rows as signed webhooks: at least once, with exponential backoff (capped, with
  * jitter), a record of every attempt, and dead letters after the last attempt — or at once when
  * the receiver refuses the event for good (PERMANENT_REFUSAL: it is malformed, and retrying would
- * only repeat the refusal), with the receiver's reason as `last_error`. It reads the
- * outbox on its own connection, so pending events are picked up again after a restart.
+ * only repeat the refusal), with the receiver's reason as `last_error`. It reads the outbox from
+ * the database, so pending events are picked up again after a restart.
  *
- * That connection never waits for a lock inside SQLite: while an import or an undo holds the
- * write lock for a chunk, a busy timeout would stop the whole event loop — every request of the
- * service — for as long (seconds per import, measured). Its writes retry asynchronously instead
- * (BulkDb.write); reads in WAL mode take no lock.
+ * It runs on the service's `ServiceDb`, SQLite or PostgreSQL:
+ * - SQLite: one process owns the file; due rows are read and delivered. The kit's SQLite writer
+ *   never waits for a lock inside SQLite (it yields to the event loop while an import holds the
+ *   write lock), so the dispatcher never stalls the service's requests.
+ * - PostgreSQL: several replicas may share the database. Due rows are claimed in a short
+ *   transaction (`FOR UPDATE SKIP LOCKED`) that pushes their `next_attempt_at` out by a lease
+ *   long enough for their delivery, so no other replica sees them as due meanwhile; the result
+ *   of the attempt then sets the row's real state. A replica that dies mid-delivery loses its
+ *   lease and another one delivers the rows (at least once; receivers deduplicate).
  */
-import { openBulkDb, type BulkDb } from "../bulkDb.js";
+import { sql } from "kysely";
+import { openDatabase, type ServiceDb } from "../data/openDatabase.js";
+import { readTimestamp } from "../data/dialectHelpers.js";
 import type { Logger } from "../logger.js";
-import { sqlDate } from "../sqliteReader.js";
+import { sqlDate } from "../sqliteBasics.js";
 import { PERMANENT_REFUSAL } from "./receiver.js";
 import { SIGNATURE_HEADER, signWebhook } from "./signature.js";
 
 export interface DispatcherOptions {
-  dbPath: string;
+  /** The service's database (its `outbox` and `outbox_attempts`). */
+  database?: ServiceDb<any>;
+  /**
+   * A SQLite file the dispatcher opens (and closes on `stop`) itself.
+   * @deprecated Pass `database`; kept until every service has moved to the data kit.
+   */
+  dbPath?: string;
   /** Destination name → webhook URL. */
   destinations: Record<string, string>;
   webhookSecret: string;
@@ -27,6 +40,26 @@ export interface DispatcherOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   timeoutMs?: number;
+  /** Rows claimed per pass (default 100). */
+  batchSize?: number;
+}
+
+/** The outbox tables as the dispatcher reads and writes them. */
+interface OutboxDb {
+  outbox: {
+    id: number;
+    event_id: string;
+    destination: string;
+    type: string;
+    payload: string;
+    status: string;
+    attempts: number;
+    next_attempt_at: string | Date;
+    last_error: string | null;
+    created_at: string | Date;
+    delivered_at: string | Date | null;
+  };
+  outbox_attempts: { outbox_id: number; at: string; http_status: number | null; error: string | null; duration_ms: number };
 }
 
 interface OutboxRow {
@@ -45,9 +78,9 @@ export interface OutboxEntryRow {
   status: string;
   attempts: number;
   last_error: string | null;
-  created_at: string;
-  next_attempt_at: string;
-  delivered_at: string | null;
+  created_at: Date;
+  next_attempt_at: Date;
+  delivered_at: Date | null;
 }
 
 export interface OutboxFigures {
@@ -78,22 +111,58 @@ function refusalReason(body: string): string {
   return reason.slice(0, 2000);
 }
 
+/** Groups `rows` by destination, keeping their order. */
+function byDestination(rows: OutboxRow[]): OutboxRow[][] {
+  const groups = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const group = groups.get(row.destination);
+    if (group) group.push(row);
+    else groups.set(row.destination, [row]);
+  }
+  return [...groups.values()];
+}
+
+const ENTRY_COLUMNS = ["id", "event_id", "type", "destination", "status", "attempts", "last_error", "created_at", "next_attempt_at", "delivered_at"] as const;
+
+function toEntryRow(row: Pick<OutboxDb["outbox"], (typeof ENTRY_COLUMNS)[number]>): OutboxEntryRow {
+  return {
+    ...row,
+    id: Number(row.id),
+    attempts: Number(row.attempts),
+    created_at: readTimestamp(row.created_at),
+    next_attempt_at: readTimestamp(row.next_attempt_at),
+    delivered_at: row.delivered_at === null ? null : readTimestamp(row.delivered_at),
+  };
+}
+
 export class OutboxDispatcher {
-  private readonly db: BulkDb;
+  private readonly database: Promise<ServiceDb<OutboxDb>>;
+  private readonly ownsDatabase: boolean;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  private readonly o: Required<Omit<DispatcherOptions, "dbPath" | "destinations" | "webhookSecret" | "logger">>;
+  private readonly o: Required<Pick<DispatcherOptions, "pollMs" | "maxAttempts" | "baseDelayMs" | "maxDelayMs" | "timeoutMs" | "batchSize">>;
 
   constructor(private readonly options: DispatcherOptions) {
-    this.db = openBulkDb(options.dbPath);
+    if (options.database) {
+      this.database = Promise.resolve(options.database as ServiceDb<OutboxDb>);
+      this.ownsDatabase = false;
+    } else if (options.dbPath) {
+      this.database = openDatabase<OutboxDb>({ kind: "sqlite", path: options.dbPath });
+      this.ownsDatabase = true;
+    } else {
+      throw new Error("OutboxDispatcher needs the service's database (`database`).");
+    }
+    // Reported by the first use; never an unhandled rejection in between.
+    this.database.catch(() => {});
     this.o = {
       pollMs: options.pollMs ?? 1000,
       maxAttempts: options.maxAttempts ?? 15,
       baseDelayMs: options.baseDelayMs ?? 500,
       maxDelayMs: options.maxDelayMs ?? 5 * 60_000,
       timeoutMs: options.timeoutMs ?? 10_000,
+      batchSize: options.batchSize ?? 100,
     };
   }
 
@@ -122,23 +191,75 @@ export class OutboxDispatcher {
   }
 
   private async drain(): Promise<void> {
+    const database = await this.database;
     for (;;) {
-      const due = this.db
-        .statement(`SELECT id, event_id, destination, type, attempts FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 100`)
-        .all(sqlDate(new Date())) as OutboxRow[];
-      if (due.length === 0 || this.stopped) return;
-      // Destinations in parallel, each in order.
-      const byDestination = new Map<string, OutboxRow[]>();
-      for (const row of due) byDestination.set(row.destination, [...(byDestination.get(row.destination) ?? []), row]);
-      await Promise.all([...byDestination.values()].map(async (rows) => {
-        for (const row of rows) if (!(await this.deliver(row))) break;
-      }));
-      if (due.length < 100) return;
+      if (this.stopped) return;
+      const due = await this.claim(database);
+      if (due.length === 0) return;
+      // Destinations in parallel, each in order; rows after a failure wait for the next pass.
+      await Promise.all(
+        byDestination(due).map(async (rows) => {
+          for (let i = 0; i < rows.length; i++) {
+            if (this.stopped || !(await this.deliver(database, rows[i]!))) {
+              await this.release(database, rows.slice(i + 1));
+              return;
+            }
+          }
+        }),
+      );
+      if (due.length < this.o.batchSize) return;
     }
   }
 
+  /**
+   * The due rows, oldest first. On PostgreSQL they are claimed: each row's lease covers the
+   * worst case up to its own attempt (the rows before it for the same destination go one by one,
+   * each within `timeoutMs`), plus a margin for the database writes.
+   */
+  private async claim(database: ServiceDb<OutboxDb>): Promise<OutboxRow[]> {
+    const now = sqlDate(new Date());
+    const select = (db: typeof database.db) =>
+      db
+        .selectFrom("outbox")
+        .select(["id", "event_id", "destination", "type", "attempts"])
+        .where("status", "=", "pending")
+        .where("next_attempt_at", "<=", now)
+        .orderBy("id")
+        .limit(this.o.batchSize);
+    const normalise = (rows: OutboxRow[]) => rows.map((r) => ({ ...r, id: Number(r.id), attempts: Number(r.attempts) }));
+    if (database.dialect === "sqlite") return normalise(await select(database.db).execute());
+    return database.transaction(async (trx) => {
+      const rows = normalise(await select(trx).forUpdate().skipLocked().execute());
+      if (rows.length === 0) return rows;
+      const ids: number[] = [];
+      const leases: string[] = [];
+      const start = Date.now();
+      for (const group of byDestination(rows)) {
+        group.forEach((row, i) => {
+          ids.push(row.id);
+          leases.push(sqlDate(new Date(start + (i + 1) * this.o.timeoutMs + 30_000)));
+        });
+      }
+      await sql`UPDATE outbox SET next_attempt_at = lease.until::timestamp
+                FROM unnest(${ids}::bigint[], ${leases}::text[]) AS lease(id, until)
+                WHERE outbox.id = lease.id`.execute(trx);
+      return rows;
+    });
+  }
+
+  /** Gives claimed rows that were not tried back to the queue, due at once (PostgreSQL leases). */
+  private async release(database: ServiceDb<OutboxDb>, rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0 || database.dialect === "sqlite") return;
+    await database.db
+      .updateTable("outbox")
+      .set({ next_attempt_at: sqlDate(new Date()) })
+      .where(database.helpers.inIds("id", rows.map((r) => r.id)))
+      .where("status", "=", "pending")
+      .execute();
+  }
+
   /** One attempt; true when the destination's next event may go (delivered, or refused for good). */
-  private async deliver(row: OutboxRow): Promise<boolean> {
+  private async deliver(database: ServiceDb<OutboxDb>, row: OutboxRow): Promise<boolean> {
     const url = this.options.destinations[row.destination];
     const started = Date.now();
     let error: string | null = null;
@@ -146,7 +267,7 @@ export class OutboxDispatcher {
     if (!url) error = `no webhook URL configured for ${row.destination}`;
     else {
       // Loaded one at a time: a batch's events carry thousands of orders each.
-      const { payload } = this.db.statement("SELECT payload FROM outbox WHERE id = ?").get(row.id) as { payload: string };
+      const { payload } = await database.db.selectFrom("outbox").select("payload").where("id", "=", row.id).executeTakeFirstOrThrow();
       try {
         const res = await fetch(url, {
           method: "POST",
@@ -165,15 +286,12 @@ export class OutboxDispatcher {
     const dead = !!error && (attempts >= this.o.maxAttempts || status === PERMANENT_REFUSAL);
     const now = new Date();
     const next = new Date(now.getTime() + retryDelay(attempts, this.o.baseDelayMs, this.o.maxDelayMs));
-    await this.db.write(() => {
-      this.db.statement(`INSERT INTO outbox_attempts (outbox_id, at, http_status, error, duration_ms) VALUES (?, ?, ?, ?, ?)`).run(row.id, sqlDate(now), status, error, Date.now() - started);
-      if (!error) {
-        this.db.statement(`UPDATE outbox SET status = 'delivered', attempts = ?, delivered_at = ?, last_error = NULL WHERE id = ?`).run(attempts, sqlDate(now), row.id);
-      } else if (dead) {
-        this.db.statement(`UPDATE outbox SET status = 'dead', attempts = ?, last_error = ? WHERE id = ?`).run(attempts, error, row.id);
-      } else {
-        this.db.statement(`UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`).run(attempts, error, sqlDate(next), row.id);
-      }
+    await database.transaction(async (trx) => {
+      await trx.insertInto("outbox_attempts").values({ outbox_id: row.id, at: sqlDate(now), http_status: status, error, duration_ms: Date.now() - started }).execute();
+      const update = trx.updateTable("outbox").where("id", "=", row.id);
+      if (!error) await update.set({ status: "delivered", attempts, delivered_at: sqlDate(now), last_error: null }).execute();
+      else if (dead) await update.set({ status: "dead", attempts, last_error: error }).execute();
+      else await update.set({ attempts, last_error: error, next_attempt_at: sqlDate(next) }).execute();
     });
     if (!error) return true;
     if (dead) {
@@ -188,45 +306,51 @@ export class OutboxDispatcher {
 
   /** Puts a dead (or pending) row back in the queue for immediate delivery. */
   async replay(id: number): Promise<boolean> {
-    const changed = await this.db.write(
-      () =>
-        this.db.statement(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status IN ('dead', 'pending')`).run(sqlDate(new Date()), id).changes,
-    );
+    const database = await this.database;
+    const result = await database.db
+      .updateTable("outbox")
+      .set({ status: "pending", attempts: 0, next_attempt_at: sqlDate(new Date()) })
+      .where("id", "=", id)
+      .where("status", "in", ["dead", "pending"])
+      .executeTakeFirst();
+    const changed = Number(result.numUpdatedRows) === 1;
     if (changed) this.wake();
-    return changed === 1;
+    return changed;
   }
 
   /** Outbox rows in `status`, newest first (dead letters for an operator to inspect). */
-  list(status: "pending" | "delivered" | "dead", first: number): OutboxEntryRow[] {
-    return this.db
-      .statement(
-        `SELECT id, event_id, type, destination, status, attempts, last_error, created_at, next_attempt_at, delivered_at
-         FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?`,
-      )
-      .all(status, first) as OutboxEntryRow[];
+  async list(status: "pending" | "delivered" | "dead", first: number): Promise<OutboxEntryRow[]> {
+    const database = await this.database;
+    const rows = await database.db.selectFrom("outbox").select(ENTRY_COLUMNS).where("status", "=", status).orderBy("id", "desc").limit(first).execute();
+    return rows.map(toEntryRow);
   }
 
   /** One outbox row by id. */
-  get(id: number): OutboxEntryRow | undefined {
-    return this.db
-      .statement(`SELECT id, event_id, type, destination, status, attempts, last_error, created_at, next_attempt_at, delivered_at FROM outbox WHERE id = ?`)
-      .get(id) as OutboxEntryRow | undefined;
+  async get(id: number): Promise<OutboxEntryRow | undefined> {
+    const database = await this.database;
+    const row = await database.db.selectFrom("outbox").select(ENTRY_COLUMNS).where("id", "=", id).executeTakeFirst();
+    return row && toEntryRow(row);
   }
 
-  figures(): OutboxFigures {
-    const row = this.db
-      .statement(
-        `SELECT SUM(status = 'pending' AND attempts = 0) AS pending, SUM(status = 'pending' AND attempts > 0) AS retrying,
-                SUM(status = 'dead') AS dead, SUM(status = 'delivered') AS delivered FROM outbox`,
-      )
-      .get() as Record<keyof OutboxFigures, number | null>;
-    return { pending: row.pending ?? 0, retrying: row.retrying ?? 0, dead: row.dead ?? 0, delivered: row.delivered ?? 0 };
+  /** How many rows wait (first attempt or retry), are dead, or were delivered: one statement. */
+  async figures(): Promise<OutboxFigures> {
+    const database = await this.database;
+    const row = await database.db
+      .selectFrom("outbox")
+      .select([
+        sql<number>`count(CASE WHEN status = 'pending' AND attempts = 0 THEN 1 END)`.as("pending"),
+        sql<number>`count(CASE WHEN status = 'pending' AND attempts > 0 THEN 1 END)`.as("retrying"),
+        sql<number>`count(CASE WHEN status = 'dead' THEN 1 END)`.as("dead"),
+        sql<number>`count(CASE WHEN status = 'delivered' THEN 1 END)`.as("delivered"),
+      ])
+      .executeTakeFirstOrThrow();
+    return { pending: Number(row.pending), retrying: Number(row.retrying), dead: Number(row.dead), delivered: Number(row.delivered) };
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
-    this.db.close();
+    if (this.ownsDatabase) await (await this.database.catch(() => undefined))?.close();
   }
 }

@@ -5,6 +5,7 @@
 import { eventProblems } from "@ops/contracts";
 import type { Express } from "express";
 import type { OutboxTuning } from "../config.js";
+import type { ServiceDb } from "../data/openDatabase.js";
 import type { Logger } from "../logger.js";
 import { NotFoundError, ConflictError } from "../errors.js";
 import { pageSize, parseId } from "../pagination.js";
@@ -21,7 +22,8 @@ export interface EventWiring {
 export interface ServiceEvents {
   /** Delivers pending events now; call after committing a transaction that wrote some. */
   wake(): void;
-  figures(): OutboxFigures;
+  /** The outbox's counts, for the consistency report. */
+  figures(): Promise<OutboxFigures>;
   /** GraphQL resolvers `<service>Outbox`, `<service>OutboxFigures` and `replay<Service>Event`. */
   resolvers(service: string): { Query: Record<string, unknown>; Mutation: Record<string, unknown> };
   stop(): Promise<void>;
@@ -37,15 +39,19 @@ function toEntry(service: string, r: OutboxEntryRow) {
     status: r.status.toUpperCase(),
     attempts: r.attempts,
     lastError: r.last_error,
-    createdAt: new Date(r.created_at),
-    nextAttemptAt: new Date(r.next_attempt_at),
-    deliveredAt: r.delivered_at ? new Date(r.delivered_at) : null,
+    createdAt: r.created_at,
+    nextAttemptAt: r.next_attempt_at,
+    deliveredAt: r.delivered_at,
   };
 }
 
-export function startServiceEvents(dbPath: string, wiring: EventWiring, logger: Logger): ServiceEvents {
+/**
+ * Starts the outbox dispatcher on `database` (the service's `ServiceDb`; a SQLite file path is
+ * still accepted while services move to the data kit).
+ */
+export function startServiceEvents(database: ServiceDb<any> | string, wiring: EventWiring, logger: Logger): ServiceEvents {
   const dispatcher = new OutboxDispatcher({
-    dbPath,
+    ...(typeof database === "string" ? { dbPath: database } : { database }),
     destinations: new Proxy({}, { get: (_t, name: string) => wiring.destinations()[name] }) as Record<string, string>,
     webhookSecret: wiring.webhookSecret,
     logger,
@@ -59,18 +65,18 @@ export function startServiceEvents(dbPath: string, wiring: EventWiring, logger: 
       const Service = service.charAt(0).toUpperCase() + service.slice(1);
       return {
         Query: {
-          [`${service}Outbox`]: (_: unknown, args: { status?: string | null; first?: number | null }) =>
-            dispatcher.list((args.status ?? "DEAD").toLowerCase() as "dead", pageSize(args.first, 500, 50)).map((r) => toEntry(service, r)),
-          [`${service}OutboxFigures`]: () => ({ service, ...dispatcher.figures() }),
+          [`${service}Outbox`]: async (_: unknown, args: { status?: string | null; first?: number | null }) =>
+            (await dispatcher.list((args.status ?? "DEAD").toLowerCase() as "dead", pageSize(args.first, 500, 50))).map((r) => toEntry(service, r)),
+          [`${service}OutboxFigures`]: async () => ({ service, ...(await dispatcher.figures()) }),
         },
         Mutation: {
           [`replay${Service}Event`]: async (_: unknown, args: { id: string }) => {
             const id = parseId(args.id);
-            const row = dispatcher.get(id);
+            const row = await dispatcher.get(id);
             if (!row) throw new NotFoundError(`Outbox entry ${id} does not exist`, { field: "id", params: { id } });
             if (row.status === "delivered") throw new ConflictError(`Event ${row.event_id} was already delivered to ${row.destination}`, { field: "id", params: { status: "DELIVERED" } });
             await dispatcher.replay(id);
-            return toEntry(service, dispatcher.get(id)!);
+            return toEntry(service, (await dispatcher.get(id))!);
           },
         },
       };

@@ -3,10 +3,11 @@
  * then the gateway pointed at them, and (when asked) supervises them. Used by `npm start`, the
  * benchmarks and end-to-end tests.
  */
-import { loadSecrets } from "../auth/secrets.js";
 import net from "node:net";
-import { readStackConfig, SERVICE_NAMES, type ServiceName } from "../config.js";
-import { migrateDatabase } from "./migrateDatabase.js";
+import { loadSecrets } from "../auth/secrets.js";
+import { databaseUrlVariable, readStackConfig, SERVICE_NAMES, type ServiceName } from "../config.js";
+import { migrate } from "../data/migrate.js";
+import { freshStackDatabases, prepareStackDatabases } from "./stackDatabases.js";
 import { startServiceProcess, type ProcessName, type ServiceProcess } from "./serviceProcess.js";
 import { Supervisor, type SupervisionOptions } from "./supervisor.js";
 
@@ -58,17 +59,25 @@ const INHERITED_LOCATIONS = [
   "USERS_FILE",
   "API_KEYS_FILE",
   "SECRETS_FILE",
+  ...SERVICE_NAMES.flatMap((name) => [databaseUrlVariable(name), `${name.toUpperCase()}_DATABASE_POOL_SIZE`]),
 ];
 
 /**
  * The environment of a throwaway stack (tests, benchmarks, browser tests): this process's
  * environment without anything locating another install, everything under `dataDir`, every
  * port free (0), quiet logs; then `overrides`.
+ *
+ * Under `npm run test:pg` (`OPS_TEST_PG_ADMIN_URL` set) each service whose database `overrides`
+ * does not name (`<SERVICE>_DB_PATH` or `<SERVICE>_DATABASE_URL`) gets a fresh PostgreSQL database
+ * on that cluster: its URL is set here, and the database itself is cloned from the service's
+ * migrated template when the stack starts (`launchStack`, `startServiceProcess`).
  */
 export function isolatedStackEnv(dataDir: string, overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of INHERITED_LOCATIONS) delete env[key];
-  return { ...env, DATA_DIR: dataDir, GATEWAY_PORT: "0", ORDER_PORT: "0", PAYMENT_PORT: "0", NOTIFICATION_PORT: "0", LOG_LEVEL: "warn", ...overrides };
+  const result: NodeJS.ProcessEnv = { ...env, DATA_DIR: dataDir, GATEWAY_PORT: "0", ORDER_PORT: "0", PAYMENT_PORT: "0", NOTIFICATION_PORT: "0", LOG_LEVEL: "warn", ...overrides };
+  Object.assign(result, freshStackDatabases(result, overrides));
+  return result;
 }
 
 /** Migrates, starts the three subgraphs and the gateway on `options.env`, and returns them running. */
@@ -82,8 +91,10 @@ export async function launchStack(options: LaunchOptions = {}): Promise<Stack> {
   const config = readStackConfig(env);
   // Generate development secrets once here, before four processes would race to.
   loadSecrets(config.dataDir, env);
+  await prepareStackDatabases(env);
   if (!options.skipMigrations) {
-    await Promise.all(SERVICE_NAMES.map((name) => migrateDatabase(name, config.services[name].dbPath)));
+    // Each service's own target: its SQLite file, or its PostgreSQL database (<SERVICE>_DATABASE_URL).
+    await Promise.all(SERVICE_NAMES.map((name) => migrate(name, config.services[name].database)));
   }
   const processes = {} as Record<ProcessName, ServiceProcess>;
   // Every start, first or again, sees `env` as it is then: the ports pinned below.

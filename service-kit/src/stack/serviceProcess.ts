@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { REPO_ROOT } from "../config.js";
+import { prepareStackDatabases } from "./stackDatabases.js";
 
 export type ProcessName = "order" | "payment" | "notification" | "gateway";
 
@@ -101,8 +102,16 @@ function waitExit(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-/** Starts `name` with `env` and resolves once it announces its URL (or rejects if it dies first). */
-export function startServiceProcess(name: ProcessName, env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<ServiceProcess> {
+/**
+ * Starts `name` with `env` and resolves once it announces its URL (or rejects if it dies first).
+ * The fresh PostgreSQL databases of an `isolatedStackEnv` are created first.
+ */
+export async function startServiceProcess(name: ProcessName, env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<ServiceProcess> {
+  if (name !== "gateway") await prepareStackDatabases(env);
+  return forkService(name, env, options);
+}
+
+function forkService(name: ProcessName, env: NodeJS.ProcessEnv, options: StartOptions): Promise<ServiceProcess> {
   const child = fork(options.entry ?? path.join(REPO_ROOT, ENTRY_POINTS[name]), [], {
     cwd: REPO_ROOT,
     // glibc gives every thread its own malloc arenas; the import worker and SQLite's threads made

@@ -93,6 +93,34 @@ async function pgTemplate(adminUrl: string, service: ServiceName): Promise<strin
 
 const pgTemplates = new Map<ServiceName, Promise<string>>();
 
+/** The name of `service`'s migrated template on the cluster `adminUrl` (built by the first caller). */
+function pgTemplateOf(adminUrl: string, service: ServiceName): Promise<string> {
+  let t = pgTemplates.get(service);
+  if (!t) {
+    t = pgTemplate(adminUrl, service);
+    pgTemplates.set(service, t);
+    t.catch(() => pgTemplates.delete(service));
+  }
+  return t;
+}
+
+/**
+ * Creates database `name` on the cluster `adminUrl` as a copy of `service`'s migrated template,
+ * unless it exists already (a stack's processes may ask for it concurrently); returns its URL.
+ */
+export async function cloneServiceDatabase(adminUrl: string, service: ServiceName, name: string): Promise<string> {
+  const template = await pgTemplateOf(adminUrl, service);
+  if (await databaseExists(adminUrl, name)) return databaseUrl(adminUrl, name);
+  try {
+    return await createDatabase(adminUrl, name, { template });
+  } catch (err) {
+    // Another process created it first: 42P04 duplicate_database, or 23505 when both CREATEs raced.
+    const code = (err as { code?: string }).code;
+    if ((code === "42P04" || code === "23505") && (await databaseExists(adminUrl, name))) return databaseUrl(adminUrl, name);
+    throw err;
+  }
+}
+
 /**
  * A fresh, migrated database for one suite: a PostgreSQL database cloned from the migrated
  * template when `OPS_TEST_PG_ADMIN_URL` is set (`npm run test:pg`), else a SQLite file in `dir`
@@ -101,14 +129,8 @@ const pgTemplates = new Map<ServiceName, Promise<string>>();
 export async function freshTarget(service: ServiceName, dir: string, env: NodeJS.ProcessEnv = process.env): Promise<DatabaseTarget> {
   const adminUrl = env[PG_ADMIN_URL_VARIABLE];
   if (!adminUrl) return { kind: "sqlite", path: await freshDatabase(service, dir) };
-  let t = pgTemplates.get(service);
-  if (!t) {
-    t = pgTemplate(adminUrl, service);
-    pgTemplates.set(service, t);
-    t.catch(() => pgTemplates.delete(service));
-  }
   const name = `${service}_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
-  const url = await createDatabase(adminUrl, name, { template: await t });
+  const url = await createDatabase(adminUrl, name, { template: await pgTemplateOf(adminUrl, service) });
   return { kind: "postgres", url, poolSize: 5 };
 }
 

@@ -81,10 +81,11 @@ function freePort(): Promise<number> {
 }
 
 // Durability is worthless for a cluster that lives as long as one test run.
+const NOT_DURABLE = ["fsync = off", "synchronous_commit = off", "full_page_writes = off"];
+// For benchmarks: data reaches the disk as in production; only the commit does not wait for it,
+// which loses the last moments on a crash like SQLite's WAL with synchronous = NORMAL does.
+const LIKE_SQLITE_WAL = ["synchronous_commit = off"];
 const TEST_SETTINGS = [
-  "fsync = off",
-  "synchronous_commit = off",
-  "full_page_writes = off",
   "listen_addresses = '127.0.0.1'",
   // Parallel test files each open a pool of up to 10.
   "max_connections = 300",
@@ -98,7 +99,7 @@ const TEST_SETTINGS = [
  * Starts a fresh cluster. Throws PgNotInstalledError when PostgreSQL is missing, and an error
  * with the server's log when it does not start.
  */
-export async function startPgCluster(options: { binDir?: string } = {}): Promise<PgCluster> {
+export async function startPgCluster(options: { binDir?: string; /** fsync on (benchmarks); off by default. */ durable?: boolean } = {}): Promise<PgCluster> {
   const binDir = options.binDir ?? findPgBinDir();
   const asRoot = process.getuid?.() === 0;
   if (asRoot && spawnSync("id", ["-u", "postgres"]).status !== 0) {
@@ -134,7 +135,7 @@ export async function startPgCluster(options: { binDir?: string } = {}): Promise
     run(commandFor(binDir, "initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions"]), "initdb");
     fs.appendFileSync(
       path.join(dataDir, "postgresql.conf"),
-      `\n# Test cluster (service-kit/src/testing/pgCluster.ts)\n${[...TEST_SETTINGS, `unix_socket_directories = '${socketDir}'`].join("\n")}\n`,
+      `\n# Test cluster (service-kit/src/testing/pgCluster.ts)\n${[...(options.durable ? LIKE_SQLITE_WAL : NOT_DURABLE), ...TEST_SETTINGS, `unix_socket_directories = '${socketDir}'`].join("\n")}\n`,
     );
     const version = Number(fs.readFileSync(path.join(dataDir, "PG_VERSION"), "utf8").trim());
     // Another process may take the free port between our probe and the server's bind: try again.

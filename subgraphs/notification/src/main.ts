@@ -1,5 +1,5 @@
 /** Entry point: `tsx subgraphs/notification/src/main.ts` (started by `npm start`). */
-import { announceListening, ConfigError, readStackConfig, serviceSecurityFromConfig, usePrivateUmask, type ServiceSecurity } from "@ops/service-kit";
+import { announceListening, ConfigError, readStackConfig, serviceDatabaseOptions, serviceSecurityFromConfig, usePrivateUmask, type ServiceSecurity } from "@ops/service-kit";
 import { readNotificationConfig, type NotificationConfig } from "./config.js";
 import { startNotificationService } from "./server.js";
 
@@ -16,7 +16,7 @@ try {
   process.exit(1);
 }
 const stack = readStackConfig();
-const service = await startNotificationService({ ...config, security, webhookUrls: () => ({}), outbox: stack.outbox });
+const service = await startNotificationService({ ...config, ...serviceDatabaseOptions(stack.services.notification), security, webhookUrls: () => ({}), outbox: stack.outbox });
 announceListening(service.url);
 const stop = () => void service.stop().then(() => process.exit(0));
 process.on("SIGTERM", stop);

@@ -1,12 +1,12 @@
 /** Entry point: `tsx subgraphs/order/src/main.ts` (started by `npm start`). */
-import { announceListening, readStackConfig, serviceSecurityFromConfig, usePrivateUmask, webhookUrl } from "@ops/service-kit";
+import { announceListening, readStackConfig, serviceDatabaseOptions, serviceSecurityFromConfig, usePrivateUmask, webhookUrl } from "@ops/service-kit";
 import { startOrderService } from "./server.js";
 
 // Before anything is written: the database, its WAL and uploads are owner-only.
 usePrivateUmask();
 const config = readStackConfig();
 const service = await startOrderService({
-  dbPath: config.services.order.dbPath,
+  ...serviceDatabaseOptions(config.services.order),
   port: config.services.order.port,
   security: serviceSecurityFromConfig("order", config),
   webhookUrls: () => ({ notification: webhookUrl(config.services.notification.url), payment: webhookUrl(config.services.payment.url) }),

@@ -1,12 +1,12 @@
 /** Entry point: `tsx subgraphs/payment/src/main.ts` (started by `npm start`). */
-import { announceListening, readStackConfig, serviceSecurityFromConfig, usePrivateUmask, webhookUrl } from "@ops/service-kit";
+import { announceListening, readStackConfig, serviceDatabaseOptions, serviceSecurityFromConfig, usePrivateUmask, webhookUrl } from "@ops/service-kit";
 import { startPaymentService } from "./server.js";
 
 // Before anything is written: the database, its WAL and uploads are owner-only.
 usePrivateUmask();
 const config = readStackConfig();
 const service = await startPaymentService({
-  dbPath: config.services.payment.dbPath,
+  ...serviceDatabaseOptions(config.services.payment),
   port: config.services.payment.port,
   security: serviceSecurityFromConfig("payment", config),
   webhookUrls: () => ({ order: webhookUrl(config.services.order.url) }),

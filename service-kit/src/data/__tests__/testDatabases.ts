@@ -7,7 +7,8 @@ import { sql, type Generated, type Kysely } from "kysely";
 import { afterAll } from "vitest";
 import type { DatabaseTarget } from "../databaseTarget.js";
 import type { DialectName } from "../dialectHelpers.js";
-import { PG_ADMIN_URL_VARIABLE, emptyTarget } from "../../testing/freshDatabase.js";
+import type { ServiceName } from "../../config.js";
+import { PG_ADMIN_URL_VARIABLE, emptyTarget, freshTarget } from "../../testing/freshDatabase.js";
 import { findPgBinDir, startPgCluster, type PgCluster } from "../../testing/pgCluster.js";
 
 function pgInstalled(): boolean {
@@ -62,4 +63,23 @@ export async function createTestTables(db: Kysely<TestDb>, dialect: DialectName)
     "CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
   ];
   for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
+/** A fresh migrated database of `service` in `dialect` (`freshTarget` on this run's cluster). */
+export async function serviceDatabase(dialect: DialectName, service: ServiceName, dir: string): Promise<DatabaseTarget> {
+  if (dialect === "sqlite") return freshTarget(service, dir, {});
+  let adminUrl = process.env[PG_ADMIN_URL_VARIABLE];
+  if (!adminUrl) {
+    cluster ??= startPgCluster();
+    adminUrl = (await cluster).adminUrl;
+  }
+  return freshTarget(service, dir, { [PG_ADMIN_URL_VARIABLE]: adminUrl });
+}
+
+/** The admin URL of this run's PostgreSQL cluster (test:pg's, or one this file starts). */
+export async function pgAdminUrl(): Promise<string> {
+  const adminUrl = process.env[PG_ADMIN_URL_VARIABLE];
+  if (adminUrl) return adminUrl;
+  cluster ??= startPgCluster();
+  return (await cluster).adminUrl;
 }

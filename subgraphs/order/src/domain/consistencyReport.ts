@@ -16,7 +16,7 @@ export async function consistencyReport(store: ConsistencyStore, peers: PeerRead
   const [state, counts, stored] = await Promise.all([store.state(), store.counts(minSince), store.issues(minSince, args.first)]);
   const issues = stored.map((i) => ({ ...i, ageSeconds: Math.max(0, Math.floor((now.getTime() - i.since.getTime()) / 1000)) }));
   const unavailable = new Set([...state.lastUnavailable, ...state.passUnavailable]);
-  const outbox: OutboxFiguresView[] = [{ service: "order", ...events.figures() }];
+  const outbox: OutboxFiguresView[] = [{ service: "order", ...(await events.figures()) }];
   const peerFigures = await Promise.allSettled([peers.outboxFigures("payment", PEER_TIMEOUT_MS), peers.outboxFigures("notification", PEER_TIMEOUT_MS)]);
   peerFigures.forEach((r, i) => {
     if (r.status === "fulfilled") outbox.push(r.value);
