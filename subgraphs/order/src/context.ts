@@ -1,9 +1,8 @@
 /** Per-request context: the database, the read path and fresh DataLoaders (batching lives for one request). */
 import DataLoader from "dataloader";
-import { groupBy, type BulkDb, type Identity, type ServiceEvents } from "@ops/service-kit";
+import { groupBy, type Identity, type ServiceEvents } from "@ops/service-kit";
 import type { ConsistencyChecker } from "./consistency/consistencyChecker.js";
 import type { ConsistencyStore } from "./consistency/consistencyStore.js";
-import type { OrderDb } from "./db.js";
 import type { OrderConn, OrderServiceDb } from "./db/index.js";
 import { realImportIdsByChecksums } from "./db/imports.js";
 import { itemsByOrderIds } from "./db/items.js";
@@ -39,9 +38,6 @@ export function createLoaders(conn: OrderConn) {
 export interface OrderServices {
   /** The service's database (the data kit): every read and write of orders goes through it. */
   database: OrderServiceDb;
-  /** Prisma and the bulk connection: until nothing uses them (see server.ts). */
-  db: OrderDb;
-  bulk: BulkDb;
   peers: PeerReader;
   uploads: UploadStore;
   imports: JobQueue;

@@ -6,7 +6,6 @@ import {
   createLogger,
   logTightened,
   makePrivateDir,
-  openBulkDb,
   startSubgraphServer,
   tightenFilesIn,
   type LogLevel,
@@ -84,8 +83,8 @@ const DEFAULT_LIMITS: ImportFileLimits = {
 export interface OrderService extends RunningServer {
   /** The service's database (the data kit). */
   database: OrderServiceDb;
-  /** Prisma over the same SQLite file: the import side's, until it moves to `database`. */
-  db: OrderDb;
+  /** Prisma over the same SQLite file (tests and tools); reading it on PostgreSQL throws. */
+  readonly db: OrderDb;
   imports: JobQueue;
   undos: JobQueue;
   uploads: UploadStore;
@@ -95,16 +94,16 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const logger = createLogger("order", options.logLevel ?? "info");
   const target: DatabaseTarget = options.database ?? (options.dbPath ? { kind: "sqlite", path: options.dbPath } : (undefined as never));
   if (!target) throw new Error("startOrderService: give `database` (or `dbPath` for a SQLite file).");
-  if (target.kind !== "sqlite") {
-    // The imports, uploads and batch undos still run on the SQLite file (branch wt/orderimport).
-    throw new Error(`The order service cannot run on ${describeTarget(target)} yet: its imports still need SQLite.`);
-  }
-  const dbPath = target.path;
+  const dbPath = target.kind === "sqlite" ? target.path : null;
+  if (!options.importDir && !dbPath) throw new Error(`startOrderService: give \`importDir\` for uploaded files (the service runs on ${describeTarget(target)}).`);
   const database = await openOrderDb(target, { onQuery: options.onQuery });
-  const db = await createOrderDb(dbPath, options);
-  const bulk = openBulkDb(dbPath, { onQuery: options.onQuery });
+  // The audit trail and the outbox dispatcher (which polls) on connections of their own: `onQuery`
+  // counts what requests and events cost, not the background delivery.
+  const infrastructure = await openOrderDb(target, { poolSize: 2, applicationName: "ops-order-outbox" });
+  // Prisma: SQLite only, for the tests and tools that still read through it.
+  const prisma = dbPath ? await createOrderDb(dbPath, options) : null;
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
-  const importDir = options.importDir ?? path.join(path.dirname(dbPath), "imports");
+  const importDir = options.importDir ?? path.join(path.dirname(dbPath!), "imports");
   // Uploaded files are customers' orders: owner-only, including those kept from before this rule.
   makePrivateDir(importDir);
   logTightened(logger, tightenFilesIn(importDir));
@@ -131,7 +130,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext({ database, db, bulk, peers, uploads, imports, undos, consistency }, identity, events),
+    context: (_req, identity, events) => createContext({ database, peers, uploads, imports, undos, consistency }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate, logger);
       mountDownloadRoutes(app, { database, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
@@ -151,7 +150,8 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       await ping(database.db);
     },
     security: options.security.security,
-    dbPath,
+    // Its audit_log and outbox, and /ready's SELECT 1.
+    database: infrastructure,
     logger,
     host: options.host,
     port: options.port,
@@ -159,12 +159,18 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       await consistency.checker.stop();
       stopSweeps();
       await jobs.stop();
-      bulk.close();
       await checkDb.close();
-      await db.$disconnect();
+      await prisma?.$disconnect();
+      await infrastructure.close();
       await database.close();
     },
   });
   wake = server.events.wake;
-  return { ...server, database, db, imports, undos, uploads };
+  return Object.defineProperty({ ...server, database, imports, undos, uploads }, "db", {
+    enumerable: true,
+    get: () => {
+      if (!prisma) throw new Error(`Prisma reaches the order database on SQLite only; use \`database\` on ${describeTarget(target)}.`);
+      return prisma;
+    },
+  }) as OrderService;
 }
