@@ -13,6 +13,15 @@ import { insertMany } from "@ops/service-kit/data";
 import type { ImportMessageCode, ImportStatus } from "../import/importTypes.js";
 import { dialectOf, helpersOf, stamp, type OrderConn, type OrderTables } from "./index.js";
 
+/**
+ * Text as both databases store it: PostgreSQL refuses NUL in text, so a NUL of a refused cell (an
+ * error's value, an order_ref) is kept as U+FFFD — which no accepted file holds (a file with
+ * U+FFFD is refused whole), so no two keys become one. The same on SQLite, so reports match.
+ */
+export function storable<T extends string | null>(text: T): T {
+  return (text !== null && text.includes("\0") ? text.replaceAll("\0", "\uFFFD") : text) as T;
+}
+
 /** A staged row of the file: every row, valid or not, under its order's key and first row. */
 export interface StagedRow {
   first_row: number;
@@ -61,7 +70,7 @@ export async function dropStaging(conn: OrderConn): Promise<void> {
   await dropFirstRows(conn);
 }
 
-/** Stages `rows` (inside the caller's write transaction). */
+/** Stages `rows` (inside the caller's write transaction); their keys `storable` already. */
 export async function stageRows(trx: OrderConn, rows: readonly StagedRow[]): Promise<void> {
   await insertMany(stagingTrx(trx), "import_staging", rows);
 }
@@ -226,7 +235,16 @@ export async function insertImportErrors(trx: OrderConn, importId: number, error
   await insertMany(
     trx,
     "import_errors",
-    errors.map((e) => ({ import_id: importId, row_number: e.rowNumber, column: e.column, value: e.value, reason: e.reason, order_key: e.orderKey, code: e.code, params: e.params })),
+    errors.map((e) => ({
+      import_id: importId,
+      row_number: e.rowNumber,
+      column: e.column,
+      value: storable(e.value),
+      reason: storable(e.reason),
+      order_key: storable(e.orderKey),
+      code: e.code,
+      params: e.params,
+    })),
   );
 }
 

@@ -35,6 +35,7 @@ import {
   stagedPage,
   stagedRowCount,
   stageRows,
+  storable,
   type ImportJob,
   type NewImportError,
   type StagedRow,
@@ -99,7 +100,8 @@ export async function runImport(database: OrderServiceDb, importId: number, hook
         const keyed = rows.map((r) => {
           const rowNumber = r.ok ? r.row.rowNumber : r.rowNumber;
           // An invalid row still rejects its whole order: it is staged under its order_ref too.
-          return { key: (r.ok ? r.row.orderRef : r.orderRef) ?? `#${rowNumber}`, rowNumber };
+          // (A NUL of a refused order_ref is kept as U+FFFD: see `storable`.)
+          return { key: storable((r.ok ? r.row.orderRef : r.orderRef) ?? `#${rowNumber}`), rowNumber };
         });
         const firsts = await firstRows.firstRows(trx, keyed);
         const staged: StagedRow[] = [];

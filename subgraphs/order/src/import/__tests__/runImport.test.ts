@@ -95,6 +95,14 @@ describe("runImport", () => {
     expect(paid).toHaveLength(2_500);
   });
 
+  it("keeps a NUL of a refused cell as U+FFFD (PostgreSQL stores no NUL), on both databases alike", async () => {
+    const { id, batchId } = await pendingImport(["N\u0000-1,n@example.jp,山田\u0000一,茶,1,500,JPY,,", "OK-1,o@example.jp,正常 二,茶,1,500,JPY,,"]);
+    expect(await runImport(database, id)).toBe("completed_with_errors");
+    const errors = await database.db.selectFrom("import_errors").select(["column", "value", "order_key"]).where("import_id", "=", id).orderBy("id").execute();
+    expect(errors).toContainEqual({ column: "customer_name", value: "山田\uFFFD一", order_key: "N\uFFFD-1" });
+    expect((await ordersOf(batchId)).map((o) => o.order_key)).toEqual(["OK-1"]);
+  });
+
   it("validates without writing in a dry run and leaves no staging table behind", async () => {
     const { id, batchId } = await pendingImport(["D-1,d@example.jp,堀 大,茶,1,500,JPY,,"], { dryRun: true });
     expect(await runImport(database, id)).toBe("completed");
