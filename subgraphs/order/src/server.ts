@@ -6,8 +6,6 @@ import {
   createLogger,
   logTightened,
   makePrivateDir,
-  openBulkDb,
-  SqliteReader,
   startSubgraphServer,
   tightenFilesIn,
   type LogLevel,
@@ -15,10 +13,12 @@ import {
   type RunningServer,
   type ServiceSecurity,
 } from "@ops/service-kit";
+import { describeTarget, type DatabaseTarget } from "@ops/service-kit/data";
 import { startConsistencyChecker, type ConsistencyCheckerOptions } from "./consistency/consistencyChecker.js";
 import { createConsistencyStore } from "./consistency/consistencyStore.js";
 import { createContext } from "./context.js";
 import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
+import { openOrderDb, ping, type OrderServiceDb } from "./db/index.js";
 import { handleOrderEvent } from "./domain/handleEvent.js";
 import { createDownloadLimiter } from "./import/downloadLimiter.js";
 import { mountDownloadRoutes } from "./import/downloads.js";
@@ -33,7 +33,10 @@ import { resolvers } from "./resolvers/index.js";
 export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../schema.graphql"), "utf8");
 
 export interface OrderServiceOptions extends DbOptions {
-  dbPath: string;
+  /** Where the orders live (migrated beforehand). */
+  database?: DatabaseTarget;
+  /** Shorthand for `database: { kind: "sqlite", path: dbPath }`. */
+  dbPath?: string;
   port: number;
   /** Router secret, caller verification and this service's identity towards the others. */
   security: ServiceSecurity;
@@ -78,7 +81,10 @@ const DEFAULT_LIMITS: ImportFileLimits = {
 };
 
 export interface OrderService extends RunningServer {
-  db: OrderDb;
+  /** The service's database (the data kit). */
+  database: OrderServiceDb;
+  /** Prisma over the same SQLite file (tests and tools); reading it on PostgreSQL throws. */
+  readonly db: OrderDb;
   imports: JobQueue;
   undos: JobQueue;
   uploads: UploadStore;
@@ -86,17 +92,24 @@ export interface OrderService extends RunningServer {
 
 export async function startOrderService(options: OrderServiceOptions): Promise<OrderService> {
   const logger = createLogger("order", options.logLevel ?? "info");
-  const db = await createOrderDb(options.dbPath, options);
-  const reader = new SqliteReader(options.dbPath, options.onQuery);
-  const bulk = openBulkDb(options.dbPath, { onQuery: options.onQuery });
+  const target: DatabaseTarget = options.database ?? (options.dbPath ? { kind: "sqlite", path: options.dbPath } : (undefined as never));
+  if (!target) throw new Error("startOrderService: give `database` (or `dbPath` for a SQLite file).");
+  const dbPath = target.kind === "sqlite" ? target.path : null;
+  if (!options.importDir && !dbPath) throw new Error(`startOrderService: give \`importDir\` for uploaded files (the service runs on ${describeTarget(target)}).`);
+  const database = await openOrderDb(target, { onQuery: options.onQuery });
+  // The audit trail and the outbox dispatcher (which polls) on connections of their own: `onQuery`
+  // counts what requests and events cost, not the background delivery.
+  const infrastructure = await openOrderDb(target, { poolSize: 2, applicationName: "ops-order-outbox" });
+  // Prisma: SQLite only, for the tests and tools that still read through it.
+  const prisma = dbPath ? await createOrderDb(dbPath, options) : null;
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
-  const importDir = options.importDir ?? path.join(path.dirname(options.dbPath), "imports");
+  const importDir = options.importDir ?? path.join(path.dirname(dbPath!), "imports");
   // Uploaded files are customers' orders: owner-only, including those kept from before this rule.
   makePrivateDir(importDir);
   logTightened(logger, tightenFilesIn(importDir));
   const limits = { ...DEFAULT_LIMITS, ...options.importLimits };
   const uploads = createUploadStore(
-    db,
+    database,
     importDir,
     { maxBytes: options.importMaxBytes ?? 200 * 1024 * 1024, maxOpenUploads: limits.maxOpenUploads, maxPendingBytes: limits.maxPendingBytes, ttlMs: limits.uploadTtlMs },
     logger,
@@ -105,23 +118,22 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const stopSweeps = scheduleUploadSweeps(() => uploads.sweep(), limits.sweepIntervalMs, logger);
   // Import and undo chunks commit events from a worker thread: the dispatcher delivers them at once.
   let wake = () => {};
-  const jobs = createJobRunner({ dbPath: options.dbPath, db, reader, logger, onChunk: () => wake(), undo: { chunkPauseMs: options.undoChunkPauseMs } });
+  const jobs = await createJobRunner({ target, database, logger, onChunk: () => wake(), undo: { chunkPauseMs: options.undoChunkPauseMs } });
   const { imports, undos } = jobs;
   // Its own connections: the check's background statements stay out of the request path's
   // statement caches and out of the per-request SQL counts tests take (onQuery).
-  const checkReader = new SqliteReader(options.dbPath);
-  const checkWriter = openBulkDb(options.dbPath);
-  const consistencyStore = createConsistencyStore(checkReader, checkWriter);
+  const checkDb = await openOrderDb(target, { poolSize: 2 });
+  const consistencyStore = createConsistencyStore(checkDb);
   const consistency = { store: consistencyStore, checker: startConsistencyChecker(consistencyStore, peers, logger, options.consistency) };
   const server = await startSubgraphServer({
     name: "order",
     typeDefs,
     // Resolver maps are loosely typed by @apollo/subgraph; the schema is the contract.
     resolvers: resolvers as never,
-    context: (_req, identity, events) => createContext({ db, bulk, reader, peers, uploads, imports, undos, consistency }, identity, events),
+    context: (_req, identity, events) => createContext({ database, peers, uploads, imports, undos, consistency }, identity, events),
     routes: (app, authenticate) => {
       mountUploadRoute(app, uploads, authenticate, logger);
-      mountDownloadRoutes(app, { reader, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
+      mountDownloadRoutes(app, { database, limiter: createDownloadLimiter(limits.maxDownloads), logger }, authenticate);
     },
     events: {
       webhookSecret: options.security.webhookSecret,
@@ -129,16 +141,17 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       tuning: options.outbox,
       // A confirmation caused by a payment produces order.confirmed: deliver it right away.
       handle: (events) => async (event) => {
-        const result = await handleOrderEvent(bulk, event);
+        const result = await handleOrderEvent(database, event);
         events.wake();
         return result;
       },
     },
     ready: async () => {
-      await db.$queryRawUnsafe("SELECT 1");
+      await ping(database.db);
     },
     security: options.security.security,
-    dbPath: options.dbPath,
+    // Its audit_log and outbox, and /ready's SELECT 1.
+    database: infrastructure,
     logger,
     host: options.host,
     port: options.port,
@@ -146,13 +159,18 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       await consistency.checker.stop();
       stopSweeps();
       await jobs.stop();
-      bulk.close();
-      checkWriter.close();
-      checkReader.close();
-      reader.close();
-      await db.$disconnect();
+      await checkDb.close();
+      await prisma?.$disconnect();
+      await infrastructure.close();
+      await database.close();
     },
   });
   wake = server.events.wake;
-  return { ...server, db, imports, undos, uploads };
+  return Object.defineProperty({ ...server, database, imports, undos, uploads }, "db", {
+    enumerable: true,
+    get: () => {
+      if (!prisma) throw new Error(`Prisma reaches the order database on SQLite only; use \`database\` on ${describeTarget(target)}.`);
+      return prisma;
+    },
+  }) as OrderService;
 }

@@ -46,7 +46,7 @@ export function startConsistencyChecker(store: ConsistencyStore, peers: PeerRead
 
   /** One step: start a pass, check one range, or finish; returns how long to wait before the next. */
   async function step(): Promise<number> {
-    const state = store.state();
+    const state = await store.state();
     const now = new Date();
     if (!state.startedAt) {
       const due = state.requestedAt !== null || (autoStart && (!state.lastFinishedAt || now.getTime() - state.lastFinishedAt.getTime() >= intervalMs));
@@ -56,10 +56,10 @@ export function startConsistencyChecker(store: ConsistencyStore, peers: PeerRead
     }
     const started = performance.now();
     const after = state.cursor;
-    const next = store.nextOrderId(after);
+    const next = await store.nextOrderId(after);
     // The last range is open-ended: payments and notifications of ids above every order are "without order".
     const through = next === null ? null : Math.max(next, after + PAGE);
-    const orders = store.orders(after, through);
+    const orders = await store.orders(after, through);
     const range = { after, through };
     const [payments, notifications] = await Promise.allSettled([peers.payments(range), peers.notifications(range)]);
     const unavailable: string[] = [];

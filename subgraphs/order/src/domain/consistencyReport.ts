@@ -13,9 +13,8 @@ const PEER_TIMEOUT_MS = 800;
 export async function consistencyReport(store: ConsistencyStore, peers: PeerReader, events: ServiceEvents, args: { minAgeSeconds: number; first: number }) {
   const now = new Date();
   const minSince = new Date(now.getTime() - args.minAgeSeconds * 1000);
-  const state = store.state();
-  const counts = store.counts(minSince);
-  const issues = store.issues(minSince, args.first).map((i) => ({ ...i, ageSeconds: Math.max(0, Math.floor((now.getTime() - i.since.getTime()) / 1000)) }));
+  const [state, counts, stored] = await Promise.all([store.state(), store.counts(minSince), store.issues(minSince, args.first)]);
+  const issues = stored.map((i) => ({ ...i, ageSeconds: Math.max(0, Math.floor((now.getTime() - i.since.getTime()) / 1000)) }));
   const unavailable = new Set([...state.lastUnavailable, ...state.passUnavailable]);
   const outbox: OutboxFiguresView[] = [{ service: "order", ...(await events.figures()) }];
   const peerFigures = await Promise.allSettled([peers.outboxFigures("payment", PEER_TIMEOUT_MS), peers.outboxFigures("notification", PEER_TIMEOUT_MS)]);
@@ -27,7 +26,7 @@ export async function consistencyReport(store: ConsistencyStore, peers: PeerRead
     generatedAt: now,
     // Every order was checked at or after the start of the last complete pass.
     asOf: state.lastStartedAt,
-    checking: state.startedAt ? { startedAt: state.startedAt, checkedOrders: state.checkedOrders, totalOrders: store.orderCount() } : null,
+    checking: state.startedAt ? { startedAt: state.startedAt, checkedOrders: state.checkedOrders, totalOrders: await store.orderCount() } : null,
     issueCount: counts.reduce((sum, c) => sum + c.count, 0),
     counts,
     issues,

@@ -4,11 +4,13 @@
  * and ignored. Applied exactly once per event id.
  */
 import { isEvent, PAYMENT_COMPLETED } from "@ops/contracts";
-import { markProcessedSync, type BulkDb, type EventEnvelope } from "@ops/service-kit";
+import type { EventEnvelope } from "@ops/service-kit/lite";
+import { markProcessed } from "../db/events.js";
+import type { OrderServiceDb } from "../db/index.js";
 import { confirmPaidOrders } from "./bulkConfirm.js";
 
 /** Applies one event the webhook receiver has accepted (its data checked against its contract). */
-export async function handleOrderEvent(bulk: BulkDb, event: EventEnvelope): Promise<"applied" | "duplicate" | "ignored"> {
-  if (isEvent(event, PAYMENT_COMPLETED)) return confirmPaidOrders(bulk, event);
-  return bulk.write(() => (markProcessedSync(bulk, event) ? "ignored" : "duplicate"));
+export async function handleOrderEvent(database: OrderServiceDb, event: EventEnvelope): Promise<"applied" | "duplicate" | "ignored"> {
+  if (isEvent(event, PAYMENT_COMPLETED)) return confirmPaidOrders(database, event);
+  return database.transaction(async (trx) => ((await markProcessed(trx, event)) ? "ignored" : "duplicate"));
 }

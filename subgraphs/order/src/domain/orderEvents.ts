@@ -1,19 +1,15 @@
 /**
  * The events the order service produces (DESIGN section 5): a status change and its event are
  * written in one transaction. One event carries every order of the same change, so a batch of
- * confirmations is one delivery per destination. Free of Apollo and Prisma: the worker thread
- * that undoes batches writes these events too.
+ * confirmations is one delivery per destination.
  */
-import type Database from "better-sqlite3";
 import { EVENT_ITEMS, EVENT_ORDERS, ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_SHIPPED, type OrderEventType, type OrderSnapshot } from "@ops/contracts";
-import { enqueueEventSync, newEvent } from "@ops/service-kit/lite";
-import type { Order, OrderItem } from "../generated/prisma/client.js";
+import { newEvent } from "@ops/service-kit/lite";
+import { enqueueEvents, type OutgoingEvent } from "../db/events.js";
+import type { OrderConn } from "../db/index.js";
+import { itemsByOrderIds, type OrderItem } from "../db/items.js";
+import type { Order } from "../db/orders.js";
 import type { OrderStatus } from "./statusMoves.js";
-
-/** A connection that prepares statements (better-sqlite3, or a service's bulk connection). */
-export interface SqlConnection {
-  prepare(sql: string): Database.Statement;
-}
 
 /** Orders whose items are read in one statement while events are built. */
 const ITEM_SLICE = 500;
@@ -25,8 +21,10 @@ export const STATUS_EVENTS: Partial<Record<OrderStatus, { type: OrderEventType; 
   CANCELLED: { type: ORDER_CANCELLED, destinations: ["notification", "payment"] },
 };
 
+type ItemFields = Pick<OrderItem, "productName" | "quantity" | "unitPrice">;
+
 /** What an event says about an order and its items (the contract's `OrderSnapshot`). */
-export function orderSnapshot(o: Order, items: readonly Pick<OrderItem, "productName" | "quantity" | "unitPrice">[]): OrderSnapshot {
+export function orderSnapshot(o: Order, items: readonly ItemFields[]): OrderSnapshot {
   return {
     id: o.id,
     customerName: o.customerName,
@@ -41,45 +39,51 @@ export function orderSnapshot(o: Order, items: readonly Pick<OrderItem, "product
   };
 }
 
-const ITEMS_OF_ORDERS = "SELECT order_id, product_name, quantity, unit_price FROM order_items WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY id";
-
 /**
- * Writes the events for orders that just changed status, inside the caller's transaction on `db`:
- * per new status, events of at most EVENT_ORDERS orders and EVENT_ITEMS items (the contract's
- * limits, which receivers enforce). Returns how many
- * events were written.
+ * The events for orders that just changed status, given each order's items: per new status,
+ * events of at most EVENT_ORDERS orders and EVENT_ITEMS items (the contract's limits, which
+ * receivers enforce). Pure.
  */
-export function emitStatusEvents(db: SqlConnection, orders: readonly Order[]): number {
-  let written = 0;
+export function statusEvents(orders: readonly Order[], itemsOf: (orderId: number) => readonly ItemFields[]): OutgoingEvent[] {
+  const out: OutgoingEvent[] = [];
   for (const [status, route] of Object.entries(STATUS_EVENTS) as [OrderStatus, { type: OrderEventType; destinations: string[] }][]) {
-    const changed = orders.filter((o) => o.status === status);
     let snapshots: OrderSnapshot[] = [];
     let items = 0;
     const flush = () => {
       if (snapshots.length === 0) return;
-      enqueueEventSync(db, newEvent("order", route.type, { orders: snapshots }), route.destinations);
-      written += 1;
+      out.push({ event: newEvent("order", route.type, { orders: snapshots }), destinations: route.destinations });
       snapshots = [];
       items = 0;
     };
-    for (let i = 0; i < changed.length; i += ITEM_SLICE) {
-      const slice = changed.slice(i, i + ITEM_SLICE);
-      const rows = db.prepare(ITEMS_OF_ORDERS).all(JSON.stringify(slice.map((o) => o.id))) as { order_id: number; product_name: string; quantity: number; unit_price: number }[];
-      const byOrder = new Map<number, { productName: string; quantity: number; unitPrice: number }[]>();
-      for (const r of rows) {
-        const item = { productName: r.product_name, quantity: r.quantity, unitPrice: r.unit_price };
-        const list = byOrder.get(r.order_id);
-        if (list) list.push(item);
-        else byOrder.set(r.order_id, [item]);
-      }
-      for (const o of slice) {
-        const own = byOrder.get(o.id) ?? [];
-        if (snapshots.length >= EVENT_ORDERS || (snapshots.length > 0 && items + own.length > EVENT_ITEMS)) flush();
-        snapshots.push(orderSnapshot(o, own));
-        items += own.length;
-      }
+    for (const o of orders) {
+      if (o.status !== status) continue;
+      const own = itemsOf(o.id);
+      if (snapshots.length >= EVENT_ORDERS || (snapshots.length > 0 && items + own.length > EVENT_ITEMS)) flush();
+      snapshots.push(orderSnapshot(o, own));
+      items += own.length;
     }
     flush();
   }
-  return written;
+  return out;
+}
+
+/**
+ * Writes the events for orders that just changed status, inside the caller's transaction on
+ * `conn`: their items in one statement per ITEM_SLICE orders, the events in one bulk write.
+ * Returns how many events were written.
+ */
+export async function emitStatusEvents(conn: OrderConn, orders: readonly Order[]): Promise<number> {
+  const notified = orders.filter((o) => STATUS_EVENTS[o.status]);
+  if (notified.length === 0) return 0;
+  const byOrder = new Map<number, OrderItem[]>();
+  for (let i = 0; i < notified.length; i += ITEM_SLICE) {
+    for (const item of await itemsByOrderIds(conn, notified.slice(i, i + ITEM_SLICE).map((o) => o.id))) {
+      const list = byOrder.get(item.orderId);
+      if (list) list.push(item);
+      else byOrder.set(item.orderId, [item]);
+    }
+  }
+  const events = statusEvents(notified, (id) => byOrder.get(id) ?? []);
+  await enqueueEvents(conn, events);
+  return events.length;
 }

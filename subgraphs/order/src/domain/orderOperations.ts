@@ -3,25 +3,26 @@
  * (an outbox event, an audit entry) atomically with the change.
  */
 import { BadUserInputError, ConflictError, NotFoundError, requireCleanText } from "@ops/service-kit";
-import type { OrderTx } from "../db.js";
-import type { Order } from "../generated/prisma/client.js";
-import { ORDER_COLUMNS, toOrder, type OrderRow } from "../orderRow.js";
+import type { OrderConn, OrderServiceDb } from "../db/index.js";
+import { insertItems } from "../db/items.js";
+import { insertOrderRow, orderById, type Order } from "../db/orders.js";
 import { nameKey } from "./nameKey.js";
-import type { SqlConnection } from "./orderEvents.js";
 import { assertTransition, type OrderStatus } from "./statusMachine.js";
 import { transition } from "./transition.js";
 import type { ValidOrder } from "./validateOrder.js";
 
-export async function insertOrder(tx: OrderTx, order: ValidOrder) {
-  return tx.order.create({
-    data: {
+/** Creates a validated order with its items in one transaction (two statements) and returns it. */
+export async function createOrder(database: OrderServiceDb, order: ValidOrder): Promise<Order> {
+  return database.transaction(async (trx) => {
+    const created = await insertOrderRow(trx, {
       customerEmail: order.customerEmail,
       customerName: order.customerName,
       nameKey: nameKey(order.customerName),
       currency: order.currency,
       totalAmount: order.totalAmount,
-      items: { create: order.items },
-    },
+    });
+    await insertItems(trx, order.items.map((item) => ({ orderId: created.id, ...item })));
+    return created;
   });
 }
 
@@ -40,12 +41,11 @@ export interface StatusChange {
 
 /**
  * Moves an order along the status machine through the status gate (history and events included),
- * inside the caller's write transaction on `db`; CONFLICT on an illegal move or a stale
+ * inside the caller's write transaction on `conn`; CONFLICT on an illegal move or a stale
  * `expectedUpdatedAt`.
  */
-export function changeStatus(db: SqlConnection, change: StatusChange): Order {
-  const row = db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`).get(change.id) as OrderRow | undefined;
-  const order = row ? toOrder(row) : null;
+export async function changeStatus(conn: OrderConn, change: StatusChange): Promise<Order> {
+  const order = await orderById(conn, change.id, { lock: true });
   if (!order) throw new NotFoundError(`Order ${change.id} does not exist`, { field: "input.id", params: { id: change.id } });
   change.guard?.(order.status, change.to);
   const reason = (change.reason == null ? "" : requireCleanText(change.reason, "input.reason", "text")).trim() || null;
@@ -65,7 +65,7 @@ export function changeStatus(db: SqlConnection, change: StatusChange): Order {
     );
   }
   // The caller's transaction holds the write lock: the gate sees the status just read.
-  const { moved, refused } = transition(db, { ids: [order.id], to: change.to, reason, actor: change.actor });
+  const { moved, refused } = await transition(conn, { ids: [order.id], to: change.to, reason, actor: change.actor });
   const [refusedOrder] = refused;
   if (refusedOrder) assertTransition(refusedOrder.status, change.to);
   if (!moved[0]) throw new ConflictError(`Order ${order.id} was changed by someone else; reload it and try again`, { field: "input.id" });

@@ -13,8 +13,10 @@ import fs from "node:fs";
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import express, { type Express, type Request, type Response } from "express";
-import { NotFoundError, type Identity, type Logger, type Role, type SqliteReader } from "@ops/service-kit";
-import { filterSql } from "../domain/listOrders.js";
+import { NotFoundError, type Identity, type Logger, type Role } from "@ops/service-kit";
+import { errorReportPage, exportPage, failedRowNumbers, reportedImport, type ReportedImport } from "../db/downloads.js";
+import type { OrderServiceDb } from "../db/index.js";
+import { listFilter } from "../domain/listOrders.js";
 import { attachment } from "./contentDisposition.js";
 import { ClientGone, csvDownload, csvLine, type CsvDownload, type OutputEncoding } from "./csvWriter.js";
 import type { DownloadLimiter } from "./downloadLimiter.js";
@@ -28,19 +30,14 @@ type Authenticate = (req: IncomingMessage, role: Role) => Promise<Identity>;
 /** What a client is told to wait before trying again when it runs too many downloads. */
 export const DOWNLOAD_RETRY_AFTER_SECONDS = 5;
 const ERROR_PAGE = 2000;
-/** Rows (items) per written page of an export. */
-const ROWS_PAGE = 2000;
+/** Orders per page of an export (at most MAX_ITEMS items each; ~3 on average). */
+const ORDERS_PAGE = 500;
 const IMPORT_HEADER = ["order_ref", "customer_email", "customer_name", "product_name", "quantity", "unit_price", "currency"];
 
-interface ImportRow {
-  id: number;
-  filename: string;
-  encoding: string | null;
-  upload_path: string;
-}
+type ImportRow = ReportedImport;
 
 export interface DownloadDeps {
-  reader: SqliteReader;
+  database: OrderServiceDb;
   limiter: DownloadLimiter;
   logger: Logger;
 }
@@ -57,7 +54,7 @@ function outputEncoding(requested: ReportEncoding, job: ImportRow): OutputEncodi
 }
 
 export function mountDownloadRoutes(app: Express, deps: DownloadDeps, authenticate: Authenticate): void {
-  const { reader, limiter, logger } = deps;
+  const { database, limiter, logger } = deps;
 
   /**
    * Signs the caller in, checks the parameters, takes a download slot (freed when the answer
@@ -88,8 +85,8 @@ export function mountDownloadRoutes(app: Express, deps: DownloadDeps, authentica
       }
     };
 
-  const importById = (id: number): ImportRow => {
-    const job = reader.get<ImportRow>("SELECT id, filename, encoding, upload_path FROM import_history WHERE id = ?", id);
+  const importById = async (id: number): Promise<ImportRow> => {
+    const job = await reportedImport(database.db, id);
     if (!job) throw new NotFoundError(`Import ${id} does not exist`, { field: "id", params: { id } });
     return job;
   };
@@ -101,24 +98,18 @@ export function mountDownloadRoutes(app: Express, deps: DownloadDeps, authentica
   router.get(
     "/imports/:id/errors.csv",
     download("error report", reportParams, async ({ id, encoding }, _req, res) => {
-      const job = importById(id);
+      const job = await importById(id);
       const { name, fallback } = reportName(job, "errors");
       const out = csvDownload(res, outputEncoding(encoding, job), attachment(name, fallback));
       await out.write(csvLine(["row_number", "column", "value", "reason"]));
       // Keyset over the (import_id, row_number) index: the report in row order, a page at a time.
       let after = { row: 0, id: 0 };
       for (;;) {
-        const page = reader.all<{ id: number; row_number: number; column: string | null; value: string | null; reason: string }>(
-          `SELECT id, row_number, "column", value, reason FROM import_errors
-           WHERE import_id = ? AND (row_number, id) > (?, ?) ORDER BY row_number, id LIMIT ${ERROR_PAGE}`,
-          job.id,
-          after.row,
-          after.id,
-        );
+        const page = await errorReportPage(database.db, job.id, after, ERROR_PAGE);
         if (page.length === 0) break;
-        await out.write(page.map((e) => csvLine([e.row_number, e.column, e.value, e.reason])).join(""));
+        await out.write(page.map((e) => csvLine([e.rowNumber, e.column, e.value, e.reason])).join(""));
         const last = page[page.length - 1]!;
-        after = { row: last.row_number, id: last.id };
+        after = { row: last.rowNumber, id: last.id };
       }
       out.end();
     }),
@@ -127,19 +118,16 @@ export function mountDownloadRoutes(app: Express, deps: DownloadDeps, authentica
   router.get(
     "/imports/:id/failed-rows.csv",
     download("failed rows", reportParams, async ({ id, encoding }, _req, res) => {
-      const job = importById(id);
+      const job = await importById(id);
       try {
-        await fs.promises.access(job.upload_path, fs.constants.R_OK);
+        await fs.promises.access(job.uploadPath, fs.constants.R_OK);
       } catch {
         throw new NotFoundError(`The file of import ${job.id} is no longer on the server`, { field: "id", params: { id: job.id } });
       }
       const { name, fallback } = reportName(job, "failed-rows");
       const out: CsvDownload = csvDownload(res, outputEncoding(encoding, job), attachment(name, fallback));
-      const failedAfter = (after: number, limit: number) =>
-        reader
-          .all<{ row_number: number }>(`SELECT DISTINCT row_number FROM import_errors WHERE import_id = ? AND row_number > ? ORDER BY row_number LIMIT ${limit}`, job.id, after)
-          .map((r) => r.row_number);
-      await writeFailedRows(job.upload_path, failedAfter, (text) => out.write(text));
+      const failedAfter = (after: number, limit: number) => failedRowNumbers(database.db, job.id, after, limit);
+      await writeFailedRows(job.uploadPath, failedAfter, (text) => out.write(text));
       out.end();
     }),
   );
@@ -147,25 +135,26 @@ export function mountDownloadRoutes(app: Express, deps: DownloadDeps, authentica
   router.get(
     "/exports/orders.csv",
     download("order export", (req) => parseExportParams(req.query), async ({ filter, encoding }, _req, res) => {
-      const where = filterSql(filter);
+      // The orders list's own filter; a name is matched on its key alone (the list's walk over the
+      // name's pieces serves a page of newest orders, an export walks ids).
+      const normalised = await listFilter(database.db, filter);
+      const where = normalised.name ? { ...normalised, name: null, nameContains: normalised.name.key } : normalised;
       const name = filter.batchId ? `batch-${filter.batchId}.csv` : "orders.csv";
       const out = csvDownload(res, encoding, attachment(name));
       await out.write(csvLine(IMPORT_HEADER));
-      // One walk over the matching orders with their items (orders outer, so each order's items
-      // come together), a page of rows at a time.
-      const rows = reader.batches<{ id: number; order_key: string | null; customer_email: string; customer_name: string; currency: string; product_name: string; quantity: number; unit_price: number }>(
-        ROWS_PAGE,
-        `SELECT o.id, o.order_key, o.customer_email, o.customer_name, o.currency, i.product_name, i.quantity, i.unit_price
-         FROM (SELECT id, order_key, customer_email, customer_name, currency FROM orders ${where.where.length ? `WHERE ${where.where.join(" AND ")}` : ""}) o
-         CROSS JOIN order_items i ON i.order_id = o.id`,
-        ...where.params,
-      );
-      for await (const page of rows) {
+      // Keyset pages by id, each order with its items, written before the next page is read.
+      for (let after = 0; ; ) {
+        const page = await exportPage(database.db, where, after, ORDERS_PAGE);
+        if (page.length === 0) break;
         await out.write(
           page
-            .map((r) => csvLine([r.order_key && !r.order_key.startsWith("#") ? r.order_key : `ORDER-${r.id}`, r.customer_email, r.customer_name, r.product_name, r.quantity, r.unit_price, r.currency]))
+            .flatMap((o) => {
+              const ref = o.orderKey && !o.orderKey.startsWith("#") ? o.orderKey : `ORDER-${o.id}`;
+              return o.items.map((i) => csvLine([ref, o.customerEmail, o.customerName, i.productName, i.quantity, i.unitPrice, o.currency]));
+            })
             .join(""),
         );
+        after = page[page.length - 1]!.id;
       }
       out.end();
     }),

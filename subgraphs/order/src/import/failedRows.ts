@@ -9,7 +9,7 @@ import { AutoDecoder, CsvParser, isBlankRecord } from "./csv/index.js";
 import { csvLine } from "./csvWriter.js";
 
 /** Failed row numbers after `after`, ascending, distinct, at most `limit`. */
-export type FailedRowPage = (after: number, limit: number) => number[];
+export type FailedRowPage = (after: number, limit: number) => Promise<number[]>;
 
 const PAGE = 5000;
 const CHUNK = 64 * 1024;
@@ -33,10 +33,10 @@ export async function writeFailedRows(file: string, failedAfter: FailedRowPage, 
   let out: string[] = [];
 
   /** The next failed row number not yet passed, or null when there is none. */
-  const nextFailed = (): number | null => {
+  const nextFailed = async (): Promise<number | null> => {
     if (at < page.length) return page[at]!;
     if (lastPage) return null;
-    page = failedAfter(after, pageSize);
+    page = await failedAfter(after, pageSize);
     at = 0;
     lastPage = page.length < pageSize;
     if (page.length === 0) return null;
@@ -44,7 +44,7 @@ export async function writeFailedRows(file: string, failedAfter: FailedRowPage, 
     return page[0]!;
   };
 
-  const onRecord = (fields: string[], row: number) => {
+  const onRecord = async (fields: string[], row: number) => {
     if (finished) return;
     if (!header) {
       if (isBlankRecord(fields)) return;
@@ -53,10 +53,10 @@ export async function writeFailedRows(file: string, failedAfter: FailedRowPage, 
       out.push(csvLine(refColumn >= 0 ? fields : ["order_ref", ...fields]));
       return;
     }
-    let next = nextFailed();
+    let next = await nextFailed();
     while (next !== null && next < row) {
       at += 1;
-      next = nextFailed();
+      next = await nextFailed();
     }
     if (next === null) {
       finished = true;
@@ -70,7 +70,16 @@ export async function writeFailedRows(file: string, failedAfter: FailedRowPage, 
     out.push(csvLine(cells));
   };
 
+  // The parser hands over a chunk's records at once (a chunk is at most CHUNK bytes); they are
+  // then matched in order, each waiting for the next page of failed rows when it needs one.
+  let records: [string[], number][] = [];
+  const collect = (fields: string[], row: number) => {
+    records.push([fields, row]);
+  };
   const flush = async () => {
+    const taken = records;
+    records = [];
+    for (const [fields, row] of taken) await onRecord(fields, row);
     if (out.length === 0) return;
     const text = out.join("");
     out = [];
@@ -80,13 +89,13 @@ export async function writeFailedRows(file: string, failedAfter: FailedRowPage, 
   const stream = fs.createReadStream(file, { highWaterMark: CHUNK });
   try {
     for await (const chunk of stream) {
-      parser.push(decoder.write(chunk as Buffer), onRecord);
+      parser.push(decoder.write(chunk as Buffer), collect);
       await flush();
       if (finished) break;
     }
     if (!finished) {
-      parser.push(decoder.end(), onRecord);
-      parser.end(onRecord);
+      parser.push(decoder.end(), collect);
+      parser.end(collect);
     }
     await flush();
   } finally {

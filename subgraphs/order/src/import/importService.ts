@@ -1,13 +1,14 @@
 /** The import operations behind the GraphQL mutations: thin rules over the manager and the database. */
 import crypto from "node:crypto";
 import { BadUserInputError, ConflictError, NotFoundError, parseId, type Identity } from "@ops/service-kit";
-import type { OrderDb } from "../db.js";
+import type { OrderServiceDb } from "../db/index.js";
+import { findImport, importsOfChecksum, insertImport, type ImportRecord } from "../db/imports.js";
 import type { JobQueue } from "../jobs/jobRunner.js";
 import { DEFAULT_OPTIONS, FINISHED, IMPORTED_STATUSES, type ImportOptions, type ImportStatus } from "./importTypes.js";
 import type { UploadStore } from "./uploads.js";
 
 export interface ImportDeps {
-  db: OrderDb;
+  database: OrderServiceDb;
   uploads: UploadStore;
   imports: JobQueue;
 }
@@ -20,28 +21,22 @@ export interface StartImportInput extends Partial<ImportOptions> {
  * The first real (not dry-run) import of the file with `checksum` that is queued, running or has
  * completed: a real import of the same file is refused unless forced.
  */
-async function earlierRealImport(db: OrderDb, checksum: string) {
-  const earlier = await db.importHistory.findMany({
-    where: { checksum, status: { in: [...IMPORTED_STATUSES] } },
-    orderBy: { id: "asc" },
-  });
+async function earlierRealImport(deps: ImportDeps, checksum: string): Promise<ImportRecord | null> {
+  const earlier = await importsOfChecksum(deps.database.db, checksum, IMPORTED_STATUSES);
   return earlier.find((e) => !(JSON.parse(e.options) as ImportOptions).dryRun) ?? null;
 }
 
 /** Creates the import_history row and queues the import. */
 async function queueImport(deps: ImportDeps, upload: { filename: string; checksum: string; size: number; path: string }, options: ImportOptions, identity: Identity, batchId: string, retryOf: number | null) {
-  const row = await deps.db.importHistory.create({
-    data: {
-      batchId,
-      filename: upload.filename,
-      checksum: upload.checksum,
-      fileSize: upload.size,
-      options: JSON.stringify(options),
-      uploadPath: upload.path,
-      retryOf,
-      actor: identity.name,
-      status: "pending",
-    },
+  const row = await insertImport(deps.database.db, {
+    batchId,
+    filename: upload.filename,
+    checksum: upload.checksum,
+    fileSize: upload.size,
+    options: JSON.stringify(options),
+    uploadPath: upload.path,
+    retryOf,
+    actor: identity.name,
   });
   deps.imports.enqueue(row.id);
   return row;
@@ -57,7 +52,7 @@ export async function startImport(deps: ImportDeps, input: StartImportInput, ide
     force: input.force ?? DEFAULT_OPTIONS.force,
   };
   if (!options.dryRun && !options.force) {
-    const real = await earlierRealImport(deps.db, upload.checksum);
+    const real = await earlierRealImport(deps, upload.checksum);
     if (real) {
       throw new ConflictError(
         `This file was already imported as import ${real.id} (${real.filename}, ${real.createdAt.toISOString()}). Import it again only on purpose, with force: true.`,
@@ -73,7 +68,7 @@ export async function startImport(deps: ImportDeps, input: StartImportInput, ide
 
 export async function retryImport(deps: ImportDeps, input: { importId: string; uploadId: string }, identity: Identity) {
   const id = parseId(input.importId, "input.importId");
-  const original = await deps.db.importHistory.findUnique({ where: { id } });
+  const original = await findImport(deps.database.db, id);
   if (!original) throw new NotFoundError(`Import ${id} does not exist`, { field: "input.importId", params: { id } });
   if (!FINISHED.includes(original.status as ImportStatus)) {
     throw new ConflictError(`Import ${id} is still ${original.status}; retry its failed rows once it has finished`, { field: "input.importId", params: { status: original.status } });
@@ -88,10 +83,10 @@ export async function retryImport(deps: ImportDeps, input: { importId: string; u
 
 export async function cancelImport(deps: ImportDeps, rawId: string) {
   const id = parseId(rawId);
-  const row = await deps.db.importHistory.findUnique({ where: { id } });
+  const row = await findImport(deps.database.db, id);
   if (!row) throw new NotFoundError(`Import ${id} does not exist`, { field: "id", params: { id } });
   if (!(await deps.imports.cancel(id))) {
     throw new ConflictError(`Import ${id} has already finished (${row.status}); undo its batch to cancel its orders`, { field: "id", params: { status: row.status } });
   }
-  return deps.db.importHistory.findUniqueOrThrow({ where: { id } });
+  return (await findImport(deps.database.db, id))!;
 }

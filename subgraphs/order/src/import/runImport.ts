@@ -1,18 +1,46 @@
 /**
- * The import pipeline, on its own better-sqlite3 connection (it runs in a worker thread):
- *  1. parse: stream the file, validate each row, stage every row on disk (rows of one order_ref
- *     may be anywhere in the file) and record row errors; a file beyond the CSV limits or not in
- *     one encoding is refused whole, at the row where it goes wrong;
+ * The import pipeline, on the worker thread's own ServiceDb (SQLite or PostgreSQL):
+ *  1. parse: stream the file, validate each row, stage every row in a temporary table (rows of
+ *     one order_ref may be anywhere in the file) and record row errors; a file beyond the CSV
+ *     limits or not in one encoding is refused whole, at the row where it goes wrong;
  *  2. group: walk the staged rows order by order (in file order), validate each order as a whole
  *     (an order past MAX_ITEMS rows is counted, not collected);
  *  3. write (unless dry run, or atomic with errors): orders and items in chunks, each chunk in one
  *     transaction with its progress and its batched events (payments, confirmations), so a crash
- *     resumes without losing or duplicating an order (UNIQUE(batch_id, order_key)).
- * Prisma is not used here: this is the bulk path, at the database's speed.
+ *     resumes without losing or duplicating an order (the chunk's order keys already written are
+ *     left out; UNIQUE(batch_id, order_key) is the backstop).
+ * Every statement is a bulk one (`insertMany`, keyset pages): a few per chunk of rows.
  */
-import type Database from "better-sqlite3";
 import { EVENT_ORDERS, IMPORT_CONFIRMATIONS, IMPORT_PAYMENTS, type ImportConfirmationsData, type ImportPaymentsData } from "@ops/contracts";
-import { enqueueEventSync, newEvent, sqlDate } from "@ops/service-kit/lite";
+import { newEvent } from "@ops/service-kit/lite";
+import { enqueueEvents, type OutgoingEvent } from "../db/events.js";
+import {
+  countFailedRows,
+  countImportChunk,
+  createStaging,
+  deleteImportErrors,
+  dropStaging,
+  existingOrderKeys,
+  finishImport,
+  importJob,
+  importStatus,
+  importTotalRows,
+  insertImportedOrders,
+  insertImportErrors,
+  markImportRunning,
+  setImportCounts,
+  setImportParsed,
+  setImportProgress,
+  setImportWalked,
+  stagedPage,
+  stagedRowCount,
+  stageRows,
+  storable,
+  type ImportJob,
+  type NewImportError,
+  type StagedRow,
+} from "../db/importRun.js";
+import type { OrderServiceDb } from "../db/index.js";
 import { nameKey } from "../domain/nameKey.js";
 import { readCsvFile, type ValidatedRow } from "./csv/index.js";
 import { fileRefusal } from "./fileRefusal.js";
@@ -26,121 +54,106 @@ const STAGE_BATCH = 10_000;
 const trace = process.env.IMPORT_TRACE ? (label: string, since: number) => process.stderr.write(`import ${label}: ${(performance.now() - since).toFixed(0)} ms\n`) : () => {};
 /** Orders per chunk: each chunk's events name them all, and receivers refuse more than EVENT_ORDERS. */
 const CHUNK_ORDERS = EVENT_ORDERS;
-const ORDERS_PER_INSERT = 200;
 
 export interface ImportHooks {
   /** A chunk committed events: the service thread delivers them now. */
   onChunk?: () => void;
 }
 
-interface ImportRow {
-  id: number;
-  batch_id: string;
-  filename: string;
-  upload_path: string;
-  options: string;
-  status: ImportStatus;
-  file_size: number;
-}
-
 class Cancelled extends Error {}
 
-/** Staged rows live in a temporary table on disk: nothing to clean up or resume (a rerun restages). */
-const STAGING = `CREATE TEMP TABLE IF NOT EXISTS staging (
-  first_row INTEGER NOT NULL, row_number INTEGER NOT NULL, order_key TEXT NOT NULL, valid INTEGER NOT NULL,
-  customer_email TEXT, customer_name TEXT, product_name TEXT, quantity INTEGER, unit_price INTEGER,
-  currency TEXT, payment_method TEXT, payment_status TEXT,
-  PRIMARY KEY (first_row, row_number)) WITHOUT ROWID`;
+type Finish = (status: ImportStatus, message: string | null, code?: ImportMessageCode | null, params?: Record<string, unknown>) => Promise<ImportStatus>;
 
-/** A staged row as the table's columns, in order. */
-type StagedRecord = [
-  firstRow: number,
-  rowNumber: number,
-  orderKey: string,
-  valid: number,
-  customerEmail: string | null,
-  customerName: string | null,
-  productName: string | null,
-  quantity: number | null,
-  unitPrice: number | null,
-  currency: string | null,
-  paymentMethod: string | null,
-  paymentStatus: "completed" | "pending" | null,
-];
-
-export async function runImport(db: Database.Database, importId: number, hooks: ImportHooks = {}): Promise<ImportStatus> {
-  const job = db.prepare("SELECT id, batch_id, filename, upload_path, options, status, file_size FROM import_history WHERE id = ?").get(importId) as ImportRow | undefined;
+/**
+ * Runs (or resumes) import `importId` to its end and returns the status it ended in. `database`
+ * must be the worker's own ServiceDb with ONE connection: the staging tables are that session's.
+ */
+export async function runImport(database: OrderServiceDb, importId: number, hooks: ImportHooks = {}): Promise<ImportStatus> {
+  const { db } = database;
+  const job = await importJob(db, importId);
   if (!job) throw new Error(`import ${importId} does not exist`);
   if (job.status !== "pending" && job.status !== "running" && job.status !== "cancelling") return job.status;
   const options = JSON.parse(job.options) as ImportOptions;
-  const now = () => sqlDate(new Date());
-  const setProgress = db.prepare("UPDATE import_history SET phase = ?, rows_done = ?, bytes_read = ?, updated_at = ? WHERE id = ?");
-  const checkCancel = () => {
-    const { status } = db.prepare("SELECT status FROM import_history WHERE id = ?").get(importId) as { status: ImportStatus };
-    if (status === "cancelling") throw new Cancelled();
+  const checkCancel = async () => {
+    if ((await importStatus(db, importId)) === "cancelling") throw new Cancelled();
   };
-  const finish = (status: ImportStatus, message: string | null, code: ImportMessageCode | null = null, params: Record<string, unknown> = {}) => {
-    db.prepare("UPDATE import_history SET status = ?, message = ?, message_code = ?, message_params = ?, phase = NULL, finished_at = ?, updated_at = ? WHERE id = ?").run(
-      status,
-      message,
-      code,
-      code ? JSON.stringify(params) : null,
-      now(),
-      now(),
-      importId,
-    );
-    db.exec("DROP TABLE IF EXISTS temp.staging");
-    db.exec("DROP TABLE IF EXISTS temp.first_rows");
+  const finish: Finish = async (status, message, code = null, params = {}) => {
+    await finishImport(db, importId, status, message, code, params);
+    await dropStaging(db);
     return status;
   };
   if (job.status === "cancelling") return finish("cancelled", CANCELLED_BEFORE_START, "CANCELLED_BEFORE_START");
-  db.prepare("UPDATE import_history SET status = 'running', started_at = COALESCE(started_at, ?), updated_at = ? WHERE id = ?").run(now(), now(), importId);
+  await markImportRunning(db, importId);
 
   try {
     let mark = performance.now();
     // 1. Parse, validate rows, stage (from scratch on a resume: the file is still on disk).
-    db.exec("DROP TABLE IF EXISTS temp.staging");
-    db.exec(STAGING);
-    db.prepare("DELETE FROM import_errors WHERE import_id = ?").run(importId);
-    const stage = db.prepare("INSERT INTO temp.staging VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    const insertError = db.prepare("INSERT INTO import_errors (import_id, row_number, column, value, reason, order_key, code, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    await createStaging(db);
+    await deleteImportErrors(db, importId);
     // The first row of each order: rows are walked order by order in the file's order.
-    const firstRows = new FirstRowIndex(db);
+    const firstRows = new FirstRowIndex();
     let pending: ValidatedRow[] = [];
     let parsed = 0;
     let bytes = 0;
-    const flush = db.transaction((rows: ValidatedRow[]) => {
-      for (const r of rows) {
-        const rowNumber = r.ok ? r.row.rowNumber : r.rowNumber;
-        // An invalid row still rejects its whole order: it is staged under its order_ref too.
-        const key = (r.ok ? r.row.orderRef : r.orderRef) ?? `#${rowNumber}`;
-        const first = firstRows.firstRow(key, rowNumber);
-        if (r.ok) {
-          const o = r.row;
-          stage.run(first, rowNumber, key, 1, o.customerEmail, o.customerName, o.productName, o.quantity, o.unitPrice, o.currency, o.paymentMethod, o.paymentStatus);
-        } else {
-          stage.run(first, rowNumber, key, 0, null, null, null, null, null, null, null, null);
-          for (const e of r.errors) insertError.run(importId, e.rowNumber, e.column, e.value, e.reason, key, e.code, paramsJson(e.params));
-        }
-      }
-      setProgress.run("parsing", parsed, bytes, now(), importId);
-    });
+    const flush = async (rows: ValidatedRow[]) => {
+      await database.transaction(async (trx) => {
+        const keyed = rows.map((r) => {
+          const rowNumber = r.ok ? r.row.rowNumber : r.rowNumber;
+          // An invalid row still rejects its whole order: it is staged under its order_ref too.
+          // (A NUL of a refused order_ref is kept as U+FFFD: see `storable`.)
+          return { key: storable((r.ok ? r.row.orderRef : r.orderRef) ?? `#${rowNumber}`), rowNumber };
+        });
+        const firsts = await firstRows.firstRows(trx, keyed);
+        const staged: StagedRow[] = [];
+        const errors: NewImportError[] = [];
+        rows.forEach((r, i) => {
+          const { key, rowNumber } = keyed[i]!;
+          const first_row = firsts[i]!;
+          if (r.ok) {
+            const o = r.row;
+            staged.push({
+              first_row,
+              row_number: rowNumber,
+              order_key: key,
+              valid: 1,
+              customer_email: o.customerEmail,
+              customer_name: o.customerName,
+              product_name: o.productName,
+              quantity: o.quantity,
+              unit_price: o.unitPrice,
+              currency: o.currency,
+              payment_method: o.paymentMethod,
+              payment_status: o.paymentStatus,
+            });
+          } else {
+            staged.push({ first_row, row_number: rowNumber, order_key: key, ...INVALID_ROW });
+            for (const e of r.errors) errors.push({ rowNumber: e.rowNumber, column: e.column, value: e.value, reason: e.reason, orderKey: key, code: e.code, params: paramsJson(e.params) });
+          }
+        });
+        await stageRows(trx, staged);
+        await insertImportErrors(trx, importId, errors);
+        await setImportProgress(trx, importId, "parsing", parsed, bytes);
+        if (firstRows.full) await firstRows.spill(trx);
+      });
+      if (firstRows.full) firstRows.spilled();
+    };
     let summary;
     try {
       summary = await readCsvFile(
-        job.upload_path,
+        job.uploadPath,
         (row) => {
           pending.push(row);
           parsed += 1;
-          if (pending.length >= STAGE_BATCH) {
-            flush(pending);
-            pending = [];
-            checkCancel();
-          }
         },
         {
-          onProgress: (n) => {
+          // After each chunk of the file (1 MB) its rows are staged; reading waits for that.
+          onProgress: async (n) => {
             bytes = n;
+            if (pending.length < STAGE_BATCH) return;
+            const rows = pending;
+            pending = [];
+            await flush(rows);
+            await checkCancel();
           },
         },
       );
@@ -149,30 +162,28 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
       if (!refused) throw err;
       // The file is refused whole: the errors of the rows staged before the refusal would only
       // bury its one reason.
-      db.prepare("DELETE FROM import_errors WHERE import_id = ?").run(importId);
+      await deleteImportErrors(db, importId);
       return finish("failed", refused.message, refused.code, refused.params);
     }
-    flush(pending);
+    await flush(pending);
     pending = [];
-    firstRows.clear();
-    db.prepare("UPDATE import_history SET total_rows = ?, encoding = ?, unknown_columns = ?, bytes_read = ?, updated_at = ? WHERE id = ?").run(
-      summary.dataRows,
-      summary.encoding,
-      summary.unknownColumns.length ? JSON.stringify(summary.unknownColumns) : null,
-      job.file_size,
-      now(),
-      importId,
-    );
+    await firstRows.clear(db);
+    await setImportParsed(db, importId, {
+      totalRows: summary.dataRows,
+      encoding: summary.encoding,
+      unknownColumns: summary.unknownColumns.length ? JSON.stringify(summary.unknownColumns) : null,
+      bytesRead: job.fileSize,
+    });
     trace("parse+stage", mark);
     mark = performance.now();
 
     // 2 and 3. Group, validate whole orders, write.
-    const walk = (write: boolean) => walkOrders(db, job, options, write, insertError, setProgress, checkCancel, hooks);
+    const walk = (write: boolean) => walkOrders(database, job, options, write, checkCancel, hooks);
     if (options.atomic || options.dryRun) {
-      const result = walk(false);
-      if (options.dryRun) return finishCounts(db, importId, result, true, finish);
+      const result = await walk(false);
+      if (options.dryRun) return finishCounts(database, importId, result, true, finish);
       if (result.failedOrders > 0) {
-        finishCounts(db, importId, result, true, () => "failed");
+        await finishCounts(database, importId, result, true, async () => "failed");
         return finish(
           "failed",
           `Atomic import refused: ${result.failedOrders} order(s) have errors, so nothing was written. Fix the rows in the error report and import again.`,
@@ -180,20 +191,34 @@ export async function runImport(db: Database.Database, importId: number, hooks: 
           { failedOrders: result.failedOrders },
         );
       }
-      db.prepare("DELETE FROM import_errors WHERE import_id = ?").run(importId);
+      await deleteImportErrors(db, importId);
     }
-    const result = walk(true);
+    const result = await walk(true);
     trace("group+write", mark);
-    return finishCounts(db, importId, result, false, finish);
+    return finishCounts(database, importId, result, false, finish);
   } catch (err) {
     if (err instanceof Cancelled) {
       // success_count grew chunk by chunk with the rows of the orders written; failures are the rows reported so far.
-      db.prepare("UPDATE import_history SET failure_count = (SELECT COUNT(DISTINCT row_number) FROM import_errors WHERE import_id = ?) WHERE id = ?").run(importId, importId);
+      await countFailedRows(db, importId);
       return finish("cancelled", "Cancelled by an operator; the orders written before the cancellation remain (undo the batch to cancel them).", "CANCELLED_BY_OPERATOR");
     }
+    await dropStaging(db).catch(() => undefined);
     throw err;
   }
 }
+
+// In the staging table's column order (insertMany takes every row's columns in one order).
+const INVALID_ROW = {
+  valid: 0,
+  customer_email: null,
+  customer_name: null,
+  product_name: null,
+  quantity: null,
+  unit_price: null,
+  currency: null,
+  payment_method: null,
+  payment_status: null,
+} as const;
 
 interface WalkResult {
   failedOrders: number;
@@ -202,28 +227,18 @@ interface WalkResult {
 }
 
 /** Final counts: rows of valid orders succeed, the rest fail; orders_created was counted chunk by chunk. */
-function finishCounts(db: Database.Database, importId: number, result: WalkResult, dryRun: boolean, finish: (s: ImportStatus, m: string | null, code?: ImportMessageCode | null) => ImportStatus): ImportStatus {
-  const { total } = db.prepare("SELECT total_rows AS total FROM import_history WHERE id = ?").get(importId) as { total: number };
-  db.prepare("UPDATE import_history SET success_count = ?, failure_count = ?, valid_orders = ? WHERE id = ?").run(result.validRows, total - result.validRows, result.validOrders, importId);
+async function finishCounts(database: OrderServiceDb, importId: number, result: WalkResult, dryRun: boolean, finish: Finish): Promise<ImportStatus> {
+  const total = await importTotalRows(database.db, importId);
+  await setImportCounts(database.db, importId, { success: result.validRows, failure: total - result.validRows, validOrders: result.validOrders });
   return finish(total - result.validRows > 0 ? "completed_with_errors" : "completed", dryRun ? "Dry run: nothing was written." : null, dryRun ? "DRY_RUN" : null);
 }
 
 const WALK_PAGE = 20_000;
 
-function walkOrders(
-  db: Database.Database,
-  job: ImportRow,
-  options: ImportOptions,
-  write: boolean,
-  insertError: Database.Statement,
-  setProgress: Database.Statement,
-  checkCancel: () => void,
-  hooks: ImportHooks,
-): WalkResult {
-  // Paged, not iterated: the same connection writes between pages (a temp table is per connection).
-  // Rows as arrays (raw mode): building an object per staged row costs more than reading it.
-  const page = db.prepare("SELECT * FROM temp.staging WHERE (first_row, row_number) > (?, ?) ORDER BY first_row, row_number LIMIT ?").raw(true);
-  const writer = write ? chunkWriter(db, job, options, setProgress, hooks) : null;
+async function walkOrders(database: OrderServiceDb, job: ImportJob, options: ImportOptions, write: boolean, checkCancel: () => Promise<void>, hooks: ImportHooks): Promise<WalkResult> {
+  // Paged, each page in a (write) transaction of its own: the staging table belongs to the job's
+  // connection, which is the one that writes on SQLite; the chunks commit between pages.
+  const writer = write ? chunkWriter(database, job, options, hooks) : null;
   const result: WalkResult = { failedOrders: 0, validOrders: 0, validRows: 0 };
   let done = 0;
   let group: GroupRow[] = [];
@@ -231,16 +246,23 @@ function walkOrders(
   // An order past MAX_ITEMS rows: rejected whole, its rows counted and reported a page at a time,
   // never collected (a hostile file may hold one order of a million rows).
   let oversized: { ref: string | null; firstRow: number; items: number; pending: number[] } | null = null;
-  const countRows = db.prepare("SELECT COUNT(*) FROM temp.staging WHERE first_row = ?").pluck();
-  const recordErrors = db.transaction((errors: GroupError[], orderKey: string) => {
-    for (const e of errors) insertError.run(job.id, e.rowNumber, e.column, e.value, e.reason, orderKey, e.code, paramsJson(e.params));
-  });
+  // Errors of invalid orders, written a batch at a time.
+  let errors: NewImportError[] = [];
+  const recordErrors = (found: GroupError[], orderKey: string) => {
+    for (const e of found) errors.push({ rowNumber: e.rowNumber, column: e.column, value: e.value, reason: e.reason, orderKey, code: e.code, params: paramsJson(e.params) });
+  };
+  const writeErrors = async () => {
+    if (errors.length === 0) return;
+    const batch = errors;
+    errors = [];
+    await database.transaction((trx) => insertImportErrors(trx, job.id, batch));
+  };
   const reportOversized = () => {
     const o = oversized!;
     recordErrors(tooManyItemsErrors(o.ref, o.firstRow, o.pending, o.items), key!);
     o.pending = [];
   };
-  const close = () => {
+  const close = async () => {
     if (key === null) return;
     const ref = key.startsWith("#") ? null : key;
     if (oversized) {
@@ -258,127 +280,130 @@ function walkOrders(
     } else {
       result.validOrders += 1;
       result.validRows += group.length;
-      if (writer && writer.add(outcome.order, done)) checkCancel();
+      if (writer && (await writer.add(outcome.order, done))) await checkCancel();
     }
   };
   let after: [number, number] = [0, 0];
   for (;;) {
-    const rows = page.all(after[0], after[1], WALK_PAGE) as StagedRecord[];
-    for (const [firstRow, rowNumber, orderKey, valid, email, name, product, quantity, unitPrice, currency, method, status] of rows) {
-      after = [firstRow, rowNumber];
-      if (orderKey !== key) {
-        close();
-        key = orderKey;
+    const rows = await database.transaction((trx) => stagedPage(trx, after, WALK_PAGE));
+    for (const r of rows) {
+      after = [r.first_row, r.row_number];
+      if (r.order_key !== key) {
+        await close();
+        key = r.order_key;
         group = [];
       }
       if (oversized) {
-        oversized.pending.push(rowNumber);
+        oversized.pending.push(r.row_number);
         if (oversized.pending.length >= WALK_PAGE) reportOversized();
         continue;
       }
       group.push({
-        rowNumber,
-        data: valid
+        rowNumber: r.row_number,
+        data: r.valid
           ? {
               valid: true,
-              customerEmail: email!,
-              customerName: name!,
-              productName: product!,
-              quantity: quantity!,
-              unitPrice: unitPrice!,
-              currency: currency!,
-              paymentMethod: method,
-              paymentStatus: status ?? "completed",
+              customerEmail: r.customer_email!,
+              customerName: r.customer_name!,
+              productName: r.product_name!,
+              quantity: Number(r.quantity),
+              unitPrice: Number(r.unit_price),
+              currency: r.currency!,
+              paymentMethod: r.payment_method,
+              paymentStatus: (r.payment_status as "completed" | "pending" | null) ?? "completed",
             }
           : { valid: false },
       });
       if (group.length > MAX_ITEMS) {
-        oversized = { ref: key.startsWith("#") ? null : key, firstRow: group[0]!.rowNumber, items: countRows.get(firstRow) as number, pending: group.map((r) => r.rowNumber) };
+        const firstRow = r.first_row;
+        const items = await database.transaction((trx) => stagedRowCount(trx, firstRow));
+        oversized = { ref: key!.startsWith("#") ? null : key, firstRow: group[0]!.rowNumber, items, pending: group.map((g) => g.rowNumber) };
         group = [];
       }
     }
+    await writeErrors();
     if (rows.length < WALK_PAGE) break;
   }
-  close();
-  writer?.flush(done);
-  db.prepare(`UPDATE import_history SET ${write ? "" : "phase = 'validated', "}rows_done = ? WHERE id = ?`).run(done, job.id);
+  await close();
+  await writeErrors();
+  await writer?.flush(done);
+  await setImportWalked(database.db, job.id, done, !write);
   return result;
 }
 
 /** Buffers valid orders and writes them CHUNK_ORDERS at a time, each chunk in one transaction. */
-function chunkWriter(db: Database.Database, job: ImportRow, options: ImportOptions, setProgress: Database.Statement, hooks: ImportHooks) {
-  // Orders go in ORDERS_PER_INSERT at a time: SQLite does a statement's fixed work — above all
-  // the statement journal the figure and name-search triggers require — once per statement, and
-  // row by row that cost more than the inserts themselves (33,000 orders: 3.8 s, against 0.6 s).
-  const orderSql = (rows: number) =>
-    db.prepare(
-      `INSERT INTO orders (customer_email, customer_name, status, total_amount, currency, created_at, updated_at, customer_name_key, batch_id, csv_source, import_row_number, order_key)
-       VALUES ${Array(rows).fill("(?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")} ON CONFLICT (batch_id, order_key) DO NOTHING RETURNING id, order_key`,
-    );
-  const insertOrders = orderSql(ORDERS_PER_INSERT);
-  const insertOrder = orderSql(1);
-  const insertItem = db.prepare("INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, ?, ?, ?)");
-  const bumpCreated = db.prepare("UPDATE import_history SET orders_created = orders_created + ?, success_count = success_count + ? WHERE id = ?");
+function chunkWriter(database: OrderServiceDb, job: ImportJob, options: ImportOptions, hooks: ImportHooks) {
   let buffer: ValidOrderGroup[] = [];
-  const commit = db.transaction((orders: ValidOrderGroup[], rowsDone: number) => {
-    const at = new Date();
-    const stamp = sqlDate(at);
-    const payments: ImportPaymentsData["payments"] = [];
-    const snapshots: ImportConfirmationsData["orders"] = [];
-    let rows = 0;
-    const values = (o: ValidOrderGroup) => [o.customerEmail, o.customerName, o.totalAmount, o.currency, stamp, stamp, nameKey(o.customerName), job.batch_id, job.filename, o.firstRow, o.orderKey];
-    // The ids of the orders written now, by order key; an order an earlier run of this import
-    // wrote (a resume) is not returned, and nothing more is done for it.
-    const ids = new Map<string, number>();
-    let start = 0;
-    for (; start + ORDERS_PER_INSERT <= orders.length; start += ORDERS_PER_INSERT) {
-      for (const r of insertOrders.all(...orders.slice(start, start + ORDERS_PER_INSERT).flatMap(values)) as { id: number; order_key: string }[]) ids.set(r.order_key, r.id);
-    }
-    for (const o of orders.slice(start)) for (const r of insertOrder.all(...values(o)) as { id: number; order_key: string }[]) ids.set(r.order_key, r.id);
-    for (const o of orders) {
-      const id = ids.get(o.orderKey);
-      if (id === undefined) continue;
-      const created = { id };
-      rows += o.rowCount;
-      for (const i of o.items) insertItem.run(created.id, i.productName, i.quantity, i.unitPrice);
-      if (o.payment) payments.push({ orderId: created.id, amount: o.totalAmount, currency: o.currency, paymentMethod: o.payment.method, status: o.payment.status });
-      snapshots.push({
-        id: created.id,
-        customerName: o.customerName,
-        customerEmail: o.customerEmail,
-        status: "PENDING",
-        totalAmount: o.totalAmount,
-        currency: o.currency,
-        createdAt: at.toISOString(),
-        updatedAt: at.toISOString(),
-        cancelReason: null,
-        items: o.items.map((i) => ({ ...i, subtotal: i.quantity * i.unitPrice })),
-      });
-    }
-    if (payments.length) enqueueEventSync(db, newEvent("order", IMPORT_PAYMENTS, { batchId: job.batch_id, importId: job.id, payments }), ["payment"]);
-    if (snapshots.length) {
-      enqueueEventSync(
-        db,
-        newEvent("order", IMPORT_CONFIRMATIONS, { batchId: job.batch_id, importId: job.id, sendConfirmations: options.sendConfirmations, orders: snapshots }),
-        ["notification"],
+  const commit = (chunk: ValidOrderGroup[], rowsDone: number) =>
+    database.transaction(async (trx) => {
+      const at = new Date();
+      // Orders an earlier start of this import wrote (a resume) are left out, and nothing more is done for them.
+      const written = await existingOrderKeys(
+        trx,
+        job.batchId,
+        chunk.map((o) => o.orderKey),
       );
-    }
-    bumpCreated.run(snapshots.length, rows, job.id);
-    setProgress.run("writing", rowsDone, job.file_size, stamp, job.id);
-    return snapshots.length;
-  });
+      const orders = written.size ? chunk.filter((o) => !written.has(o.orderKey)) : chunk;
+      const ids = await insertImportedOrders(
+        trx,
+        job.batchId,
+        job.filename,
+        at,
+        orders.map((o) => ({
+          customerEmail: o.customerEmail,
+          customerName: o.customerName,
+          customerNameKey: nameKey(o.customerName),
+          totalAmount: o.totalAmount,
+          currency: o.currency,
+          rowNumber: o.firstRow,
+          orderKey: o.orderKey,
+          items: o.items,
+        })),
+      );
+      const payments: ImportPaymentsData["payments"] = [];
+      const snapshots: ImportConfirmationsData["orders"] = [];
+      let rows = 0;
+      orders.forEach((o, i) => {
+        const id = ids[i]!;
+        rows += o.rowCount;
+        if (o.payment) payments.push({ orderId: id, amount: o.totalAmount, currency: o.currency, paymentMethod: o.payment.method, status: o.payment.status });
+        snapshots.push({
+          id,
+          customerName: o.customerName,
+          customerEmail: o.customerEmail,
+          status: "PENDING",
+          totalAmount: o.totalAmount,
+          currency: o.currency,
+          createdAt: at.toISOString(),
+          updatedAt: at.toISOString(),
+          cancelReason: null,
+          items: o.items.map((item) => ({ ...item, subtotal: item.quantity * item.unitPrice })),
+        });
+      });
+      const events: OutgoingEvent[] = [];
+      if (payments.length) events.push({ event: newEvent("order", IMPORT_PAYMENTS, { batchId: job.batchId, importId: job.id, payments }), destinations: ["payment"] });
+      if (snapshots.length) {
+        events.push({
+          event: newEvent("order", IMPORT_CONFIRMATIONS, { batchId: job.batchId, importId: job.id, sendConfirmations: options.sendConfirmations, orders: snapshots }),
+          destinations: ["notification"],
+        });
+      }
+      await enqueueEvents(trx, events);
+      await countImportChunk(trx, job.id, { orders: snapshots.length, rows, rowsDone, bytesRead: job.fileSize, at });
+      return snapshots.length;
+    });
   return {
     /** Adds a valid order; true when a chunk was committed. */
-    add(order: ValidOrderGroup, rowsDone: number): boolean {
+    async add(order: ValidOrderGroup, rowsDone: number): Promise<boolean> {
       buffer.push(order);
       if (buffer.length < CHUNK_ORDERS) return false;
-      this.flush(rowsDone);
+      await this.flush(rowsDone);
       return true;
     },
-    flush(rowsDone: number) {
+    async flush(rowsDone: number) {
       const orders = buffer;
       buffer = [];
-      const written = commit(orders, rowsDone);
+      const written = await commit(orders, rowsDone);
       if (written > 0) hooks.onChunk?.();
     },
   };

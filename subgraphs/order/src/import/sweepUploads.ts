@@ -5,14 +5,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { sqlDate, type Logger } from "@ops/service-kit";
-import { Prisma } from "../generated/prisma/client.js";
-import type { OrderDb } from "../db.js";
+import type { Logger } from "@ops/service-kit";
+import type { OrderConn } from "../db/index.js";
+import * as uploadsDb from "../db/uploads.js";
 import { UPLOAD_ID, type SweepResult } from "./uploads.js";
 
 const PAGE = 500;
-/** An import that keeps its file: a real one (its failed rows), or any that has not finished. */
-const KEEPS_FILE = Prisma.sql`h.status IN ('pending', 'running', 'cancelling') OR json_extract(h.options, '$.dryRun') = 0`;
 /** Expired targets stay this long (a late PUT hears 410, not 404), then their rows go. */
 const KEEP_EXPIRED_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -21,52 +19,36 @@ const KEEP_EXPIRED_MS = 7 * 24 * 60 * 60 * 1000;
  * Each removal is conditional on the row still being unused, so an import that marks the file
  * first keeps it, and the sweep then leaves it.
  */
-export async function sweepUploads(db: OrderDb, dir: string, active: ReadonlySet<string>, now: Date): Promise<SweepResult> {
+export async function sweepUploads(db: OrderConn, dir: string, active: ReadonlySet<string>, now: Date): Promise<SweepResult> {
   const result: SweepResult = { expiredTargets: 0, removedFiles: 0, removedBytes: 0 };
-  result.expiredTargets += (await db.importUpload.updateMany({ where: { state: "open", expiresAt: { lte: now } }, data: { state: "expired" } })).count;
+  result.expiredTargets += await uploadsDb.expireOpenUploads(db, now);
 
   // A transfer that outlived its target (or whose process died) leaves a partial file.
-  const stalled = await db.importUpload.findMany({ where: { state: "receiving", expiresAt: { lte: now } }, select: { id: true } });
-  for (const { id } of stalled) {
+  for (const id of await uploadsDb.stalledUploadIds(db, now)) {
     if (active.has(id)) continue;
-    const { count } = await db.importUpload.updateMany({ where: { id, state: "receiving" }, data: { state: "expired" } });
-    if (count === 1) {
+    if (await uploadsDb.expireStalledUpload(db, id)) {
       fs.rmSync(path.join(dir, `${id}.part`), { force: true });
       result.expiredTargets += 1;
     }
   }
 
-  const at = sqlDate(now);
   for (;;) {
-    // NOT EXISTS: a file a real import names is kept even if it was never marked as imported, and
-    // one an import is still reading (a dry run too) waits until it has finished.
-    const unused = await db.$queryRaw<{ id: string; path: string | null; size: number | bigint | null }[]>`
-      SELECT id, path, size FROM import_uploads u
-      WHERE state = 'complete' AND imported_at IS NULL AND expires_at <= ${at}
-        AND NOT EXISTS (SELECT 1 FROM import_history h WHERE h.upload_path = u.path AND (${KEEPS_FILE}))
-      LIMIT ${PAGE}`;
+    // A file a real import names is kept even if it was never marked as imported, and one an
+    // import is still reading (a dry run too) waits until it has finished.
+    const unused = await uploadsDb.unusedUploadFiles(db, now, PAGE);
     for (const row of unused) {
-      const { count } = await db.importUpload.updateMany({ where: { id: row.id, state: "complete", importedAt: null }, data: { state: "expired", path: null } });
-      if (count !== 1 || !row.path) continue;
+      if (!(await uploadsDb.expireUnusedUpload(db, row.id)) || !row.path) continue;
       fs.rmSync(row.path, { force: true });
       result.removedFiles += 1;
-      result.removedBytes += Number(row.size ?? 0);
+      result.removedBytes += row.size;
     }
     if (unused.length < PAGE) break;
   }
   // Files an import names but that were never marked (a crash in between): mark them, so the
   // query above stops meeting them.
-  await db.$executeRaw`
-    UPDATE import_uploads SET imported_at = ${at}
-    WHERE state = 'complete' AND imported_at IS NULL AND expires_at <= ${at}
-      AND EXISTS (SELECT 1 FROM import_history h WHERE h.upload_path = import_uploads.path AND json_extract(h.options, '$.dryRun') = 0)`;
-  await db.importUpload.deleteMany({ where: { state: "expired", expiresAt: { lt: new Date(now.getTime() - KEEP_EXPIRED_MS) } } });
+  await uploadsDb.markNamedUploadsImported(db, now);
+  await uploadsDb.deleteExpiredUploads(db, new Date(now.getTime() - KEEP_EXPIRED_MS));
   return result;
-}
-
-/** Whether an import names `file` as its upload. */
-async function importUses(db: OrderDb, ...files: string[]): Promise<boolean> {
-  return (await db.importHistory.count({ where: { uploadPath: { in: files } } })) > 0;
 }
 
 /**
@@ -74,8 +56,8 @@ async function importUses(db: OrderDb, ...files: string[]): Promise<boolean> {
  * take a file again and partial files go. Targets of the earlier store (`<id>.json` beside the
  * files) are dropped: their files stay only when an import used them. Then one sweep.
  */
-export async function recoverUploads(db: OrderDb, dir: string, logger: Logger): Promise<SweepResult> {
-  const reopened = await db.importUpload.updateMany({ where: { state: "receiving" }, data: { state: "open" } });
+export async function recoverUploads(db: OrderConn, dir: string, logger: Logger): Promise<SweepResult> {
+  const reopened = await uploadsDb.reopenReceivingUploads(db);
   let legacy = 0;
   for (const entry of fs.readdirSync(dir)) {
     const file = path.join(dir, entry);
@@ -92,13 +74,13 @@ export async function recoverUploads(db: OrderDb, dir: string, logger: Logger): 
       recorded = undefined;
     }
     const csv = path.join(dir, `${id}.csv`);
-    if (!(await importUses(db, csv, ...(recorded ? [recorded] : [])))) fs.rmSync(csv, { force: true });
+    if (!(await uploadsDb.importUsesFile(db, [csv, ...(recorded ? [recorded] : [])]))) fs.rmSync(csv, { force: true });
     fs.rmSync(file, { force: true });
     legacy += 1;
   }
   const swept = await sweepUploads(db, dir, new Set(), new Date());
-  if (reopened.count || legacy || swept.expiredTargets || swept.removedFiles) {
-    logger.info("uploads recovered", { reopened: reopened.count, legacyTargets: legacy, ...swept });
+  if (reopened || legacy || swept.expiredTargets || swept.removedFiles) {
+    logger.info("uploads recovered", { reopened, legacyTargets: legacy, ...swept });
   }
   return swept;
 }

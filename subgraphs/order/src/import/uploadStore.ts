@@ -7,8 +7,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { AppError, BadUserInputError, ConflictError, NotFoundError, sqlDate, type Logger } from "@ops/service-kit";
-import type { OrderDb } from "../db.js";
+import { AppError, BadUserInputError, ConflictError, NotFoundError, type Logger } from "@ops/service-kit";
+import type { OrderServiceDb } from "../db/index.js";
+import * as uploadsDb from "../db/uploads.js";
 import { BodyOverLimit, receiveFile } from "./receiveFile.js";
 import { recoverUploads, sweepUploads } from "./sweepUploads.js";
 import { ownerOf, UPLOAD_ID, type Upload, type UploadLimits, type UploadStore, type StoredUpload } from "./uploads.js";
@@ -22,15 +23,11 @@ function withHttpStatus(code: "CONFLICT" | "BAD_USER_INPUT", status: number, mes
 const unknownUpload = (id: string, field: string) =>
   new NotFoundError(`Upload ${id} does not exist: ask for an upload target first (createImportUpload)`, { field, params: { id } });
 
-export function createUploadStore(db: OrderDb, dir: string, limits: UploadLimits, logger: Logger): UploadStore {
+export function createUploadStore(database: OrderServiceDb, dir: string, limits: UploadLimits, logger: Logger): UploadStore {
   fs.mkdirSync(dir, { recursive: true });
+  const { db } = database;
   // Transfers running in this process: the sweeper leaves their targets alone.
   const active = new Set<string>();
-
-  const pendingBytes = async (owner: string): Promise<number> => {
-    const { _sum } = await db.importUpload.aggregate({ where: { createdBy: owner, state: "complete", importedAt: null }, _sum: { size: true } });
-    return _sum.size ?? 0;
-  };
 
   const quotaExceeded = (limit: "OPEN_UPLOADS" | "PENDING_BYTES", max: number) =>
     new ConflictError(
@@ -42,7 +39,7 @@ export function createUploadStore(db: OrderDb, dir: string, limits: UploadLimits
 
   /** Why `owner` cannot PUT to `id` now (its conditional claim changed no row). */
   const refusal = async (id: string, owner: string): Promise<AppError> => {
-    const row = await db.importUpload.findUnique({ where: { id } });
+    const row = await uploadsDb.findUpload(db, id);
     // Someone else's target answers exactly like an unknown one: ids cannot be probed.
     if (!row || row.createdBy !== owner) return unknownUpload(id, "id");
     if (row.state === "receiving") return new ConflictError(`Upload ${id} is receiving its file from another request; ask for a new upload target`, { field: "id", params: { id, state: row.state } });
@@ -61,18 +58,20 @@ export function createUploadStore(db: OrderDb, dir: string, limits: UploadLimits
       const owner = ownerOf(identity);
       const id = crypto.randomUUID();
       const now = new Date();
-      const at = sqlDate(now);
-      // One statement: the quotas hold even when one identity creates targets concurrently.
-      const inserted = await db.$executeRaw`
-        INSERT INTO import_uploads (id, filename, created_by, created_at, expires_at, state)
-        SELECT ${id}, ${name}, ${owner}, ${at}, ${sqlDate(new Date(now.getTime() + limits.ttlMs))}, 'open'
-        WHERE (SELECT COUNT(*) FROM import_uploads WHERE created_by = ${owner} AND state IN ('open', 'receiving') AND expires_at > ${at}) < ${limits.maxOpenUploads}
-          AND (SELECT COALESCE(SUM(size), 0) FROM import_uploads WHERE created_by = ${owner} AND state = 'complete' AND imported_at IS NULL) < ${limits.maxPendingBytes}`;
-      if (inserted === 0) {
-        const open = await db.importUpload.count({ where: { createdBy: owner, state: { in: ["open", "receiving"] }, expiresAt: { gt: now } } });
-        throw open >= limits.maxOpenUploads ? quotaExceeded("OPEN_UPLOADS", limits.maxOpenUploads) : quotaExceeded("PENDING_BYTES", limits.maxPendingBytes);
-      }
-      return (await db.importUpload.findUniqueOrThrow({ where: { id } })) as Upload;
+      // Checked and recorded in one serializable transaction: the quotas hold even when one
+      // identity creates targets concurrently (SQLite holds the write lock; PostgreSQL re-runs
+      // the loser of a conflict, which then sees the winner's target).
+      const refused = await database.transaction(
+        async (trx) => {
+          if ((await uploadsDb.countOpenUploads(trx, owner, now)) >= limits.maxOpenUploads) return quotaExceeded("OPEN_UPLOADS", limits.maxOpenUploads);
+          if ((await uploadsDb.pendingUploadBytes(trx, owner)) >= limits.maxPendingBytes) return quotaExceeded("PENDING_BYTES", limits.maxPendingBytes);
+          await uploadsDb.insertUpload(trx, { id, filename: name, owner, createdAt: now, expiresAt: new Date(now.getTime() + limits.ttlMs) });
+          return null;
+        },
+        { isolation: "serializable" },
+      );
+      if (refused) throw refused;
+      return (await uploadsDb.findUpload(db, id)) as Upload;
     },
 
     async receive(id, identity, body, declaredLength) {
@@ -82,13 +81,12 @@ export function createUploadStore(db: OrderDb, dir: string, limits: UploadLimits
       const owner = ownerOf(identity);
       const now = new Date();
       // The claim: of any number of concurrent PUTs, exactly one changes this row.
-      const { count } = await db.importUpload.updateMany({ where: { id, createdBy: owner, state: "open", expiresAt: { gt: now } }, data: { state: "receiving" } });
-      if (count === 0) throw await refusal(id, owner);
+      if (!(await uploadsDb.claimUpload(db, id, owner, now))) throw await refusal(id, owner);
       active.add(id);
       const part = path.join(dir, `${id}.part`);
       const file = path.join(dir, `${id}.csv`);
       try {
-        const room = limits.maxPendingBytes - (await pendingBytes(owner));
+        const room = limits.maxPendingBytes - (await uploadsDb.pendingUploadBytes(db, owner));
         const limit = Math.min(limits.maxBytes, room);
         const overLimit = () => (limit === limits.maxBytes ? tooLarge() : quotaExceeded("PENDING_BYTES", limits.maxPendingBytes));
         if (declaredLength !== null && declaredLength > limit) throw overLimit();
@@ -101,17 +99,14 @@ export function createUploadStore(db: OrderDb, dir: string, limits: UploadLimits
         }
         if (received.size === 0) throw new BadUserInputError("The file is empty", { params: { id } });
         fs.renameSync(part, file);
-        const done = await db.importUpload.updateMany({
-          where: { id, state: "receiving" },
-          data: { state: "complete", size: received.size, checksum: received.checksum, path: file, expiresAt: new Date(Date.now() + limits.ttlMs) },
-        });
-        if (done.count !== 1) throw new Error(`upload ${id} left the receiving state during its transfer`);
-        return { id, filename: (await db.importUpload.findUniqueOrThrow({ where: { id } })).filename, ...received };
+        const done = await uploadsDb.completeUpload(db, id, { ...received, path: file, expiresAt: new Date(Date.now() + limits.ttlMs) });
+        if (!done) throw new Error(`upload ${id} left the receiving state during its transfer`);
+        return { id, filename: (await uploadsDb.findUpload(db, id))!.filename, ...received };
       } catch (err) {
         fs.rmSync(part, { force: true });
         // The target takes a file again: a failed transfer is not its one file.
-        await db.importUpload
-          .updateMany({ where: { id, state: "receiving" }, data: { state: "open" } })
+        await uploadsDb
+          .reopenUpload(db, id)
           .catch((e: unknown) => logger.error("could not reopen an upload target", { id, error: e instanceof Error ? e.message : String(e) }));
         throw err;
       } finally {
@@ -120,7 +115,7 @@ export function createUploadStore(db: OrderDb, dir: string, limits: UploadLimits
     },
 
     async get(id, identity, field) {
-      const row = UPLOAD_ID.test(id) ? await db.importUpload.findUnique({ where: { id } }) : null;
+      const row = UPLOAD_ID.test(id) ? await uploadsDb.findUpload(db, id) : null;
       if (!row || row.createdBy !== ownerOf(identity)) throw unknownUpload(id, field);
       if (row.state === "open" || row.state === "receiving") {
         throw new ConflictError(`Upload ${id} has not received its file yet: PUT the file to /uploads/${id} first`, { field, params: { id, state: row.state } });
@@ -133,11 +128,8 @@ export function createUploadStore(db: OrderDb, dir: string, limits: UploadLimits
 
     async markImported(upload, field) {
       // Conditional like the sweeper's removal: either the import keeps the file or it was gone.
-      const { count } = await db.importUpload.updateMany({
-        where: { id: upload.id, state: "complete", OR: [{ importedAt: { not: null } }, { expiresAt: { gt: new Date() } }] },
-        data: { importedAt: upload.importedAt ?? new Date() },
-      });
-      if (count !== 1) throw new ConflictError(`Upload ${upload.id} expired and its file was removed; upload the file again`, { field, params: { id: upload.id, state: "expired" } });
+      const now = new Date();
+      if (!(await uploadsDb.markUploadImported(db, upload.id, upload.importedAt ?? now, now))) throw new ConflictError(`Upload ${upload.id} expired and its file was removed; upload the file again`, { field, params: { id: upload.id, state: "expired" } });
     },
 
     sweep: (now = new Date()) => sweepUploads(db, dir, active, now),

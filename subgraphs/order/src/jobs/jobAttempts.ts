@@ -6,9 +6,9 @@
  * graceful stop. A start beyond MAX_ATTEMPTS does not run: the job ends FAILED with
  * IMPORT_CRASHED / UNDO_CRASHED `{ attempts, cause, detail }`.
  */
-import type Database from "better-sqlite3";
-import { sqlDate } from "@ops/service-kit/lite";
-import { ACTIVE_STATUSES, JOB_TABLES, MAX_ATTEMPTS, type JobCrash, type JobRef, type JobStatus } from "./jobTypes.js";
+import { claimJob, countJobStart, failJob, jobAttempt, recordJobCrash, takeBackJobStart } from "../db/jobs.js";
+import type { OrderServiceDb } from "../db/index.js";
+import { ACTIVE_STATUSES, MAX_ATTEMPTS, type JobCrash, type JobRef, type JobStatus } from "./jobTypes.js";
 
 const SERVICE_STOPPED: JobCrash = { cause: "SERVICE_STOPPED", detail: "the order service stopped while it ran (killed, out of memory, or crashed)" };
 
@@ -35,42 +35,45 @@ function readCrash(text: string | null): JobCrash {
   return SERVICE_STOPPED;
 }
 
+/** Who runs a job: a runner's id and how long its claim holds without a heartbeat (PostgreSQL). */
+export interface JobClaim {
+  runner: string;
+  leaseMs: number;
+}
+
+/** `beginAttempt`'s answer when another runner (a replica) holds the job. */
+export const CLAIMED_ELSEWHERE = "claimed elsewhere";
+
 /**
- * Counts a start of `job` on the worker's connection, before anything of it runs. Returns null
- * when the job should run now, or the status it has ended in: already finished, or FAILED here
- * because its previous MAX_ATTEMPTS starts all crashed. A job being cancelled always runs, to end
- * CANCELLED as asked.
+ * Claims `job` for `claim.runner` and counts a start of it on the worker's database, before
+ * anything of it runs. Returns null when the job should run now; CLAIMED_ELSEWHERE when another
+ * replica holds it (PostgreSQL: see `claimJob`), nothing counted; or the status it has ended in:
+ * already finished, or FAILED here because its previous MAX_ATTEMPTS starts all crashed. A job
+ * being cancelled always runs, to end CANCELLED as asked.
  */
-export function beginAttempt(db: Database.Database, job: JobRef): JobStatus | null {
-  const table = JOB_TABLES[job.kind];
-  return db
-    .transaction((): JobStatus | null => {
-      const row = db.prepare(`SELECT status, attempts, crash_reason FROM ${table} WHERE id = ?`).get(job.id) as
-        | { status: JobStatus; attempts: number; crash_reason: string | null }
-        | undefined;
-      if (!row) throw new Error(`${job.kind} ${job.id} does not exist`);
-      if (!ACTIVE_STATUSES.includes(row.status)) return row.status;
-      const now = sqlDate(new Date());
-      if (row.status !== "cancelling" && row.attempts >= MAX_ATTEMPTS) {
-        const crash = readCrash(row.crash_reason);
-        db.prepare(
-          `UPDATE ${table} SET status = 'failed', message = ?, message_code = ?, message_params = ?, finished_at = ?, updated_at = ?${job.kind === "import" ? ", phase = NULL" : ""} WHERE id = ?`,
-        ).run(crashedMessage(job, row.attempts, crash), CRASHED_CODE[job.kind], JSON.stringify({ attempts: row.attempts, ...crash }), now, now, job.id);
-        return "failed";
-      }
-      db.prepare(`UPDATE ${table} SET attempts = attempts + 1, crash_reason = ?, updated_at = ? WHERE id = ?`).run(JSON.stringify(SERVICE_STOPPED), now, job.id);
-      return null;
-    })
-    .immediate();
+export function beginAttempt(database: OrderServiceDb, job: JobRef, claim: JobClaim): Promise<JobStatus | null | typeof CLAIMED_ELSEWHERE> {
+  return database.transaction(async (trx): Promise<JobStatus | null | typeof CLAIMED_ELSEWHERE> => {
+    if (!(await claimJob(trx, job, claim.runner, claim.leaseMs))) return CLAIMED_ELSEWHERE;
+    const row = await jobAttempt(trx, job);
+    if (!row) throw new Error(`${job.kind} ${job.id} does not exist`);
+    if (!ACTIVE_STATUSES.includes(row.status)) return row.status;
+    if (row.status !== "cancelling" && row.attempts >= MAX_ATTEMPTS) {
+      const crash = readCrash(row.crashReason);
+      await failJob(trx, job, { message: crashedMessage(job, row.attempts, crash), code: CRASHED_CODE[job.kind], params: { attempts: row.attempts, ...crash } });
+      return "failed";
+    }
+    await countJobStart(trx, job, JSON.stringify(SERVICE_STOPPED));
+    return null;
+  });
 }
 
-/** SQL (and its parameters) recording that the worker died under `job`; run by the service thread. */
-export function workerCrashSql(job: JobRef, detail: string): [string, ...unknown[]] {
+/** Records that the worker died under `job` (run by the service thread). */
+export function recordWorkerCrash(database: OrderServiceDb, job: JobRef, detail: string): Promise<void> {
   const crash: JobCrash = { cause: "WORKER_CRASHED", detail };
-  return [`UPDATE ${JOB_TABLES[job.kind]} SET crash_reason = ? WHERE id = ? AND status IN ('pending', 'running', 'cancelling')`, JSON.stringify(crash), job.id];
+  return recordJobCrash(database.db, job, JSON.stringify(crash));
 }
 
-/** SQL taking back the start of `job`: the service was stopped on purpose, which is no crash. */
-export function gracefulStopSql(job: JobRef): [string, ...unknown[]] {
-  return [`UPDATE ${JOB_TABLES[job.kind]} SET attempts = MAX(attempts - 1, 0), crash_reason = NULL WHERE id = ? AND status IN ('pending', 'running', 'cancelling')`, job.id];
+/** Takes back the start of `job`: the service was stopped on purpose, which is no crash. */
+export function takeBackAttempt(database: OrderServiceDb, job: JobRef): Promise<void> {
+  return takeBackJobStart(database.db, job);
 }

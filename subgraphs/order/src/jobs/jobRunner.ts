@@ -5,13 +5,20 @@
  * interrupted resume when the service starts; a job whose starts keep crashing is given up (see
  * jobAttempts.ts) instead of crashing the worker or the service again. Cancelling a queued job
  * ends it at once; a running one sees the request between chunks.
+ *
+ * On PostgreSQL several replicas share the job tables: a job runs only on the runner that claimed
+ * it (FOR UPDATE SKIP LOCKED, db/jobs.ts `claimJob`), which renews its lease while it runs; every
+ * runner looks for jobs nobody holds (new, or their runner dead past the lease) and takes them.
  */
+import { randomUUID } from "node:crypto";
 import type { Worker } from "node:worker_threads";
-import { sqlDate, startTsWorker, type Logger, type SqliteReader } from "@ops/service-kit";
+import { startTsWorker, type Logger } from "@ops/service-kit";
+import type { DatabaseTarget } from "@ops/service-kit/data";
 import type { UndoOptions } from "../batchUndo/runBatchUndo.js";
-import type { OrderDb } from "../db.js";
-import { gracefulStopSql, workerCrashSql } from "./jobAttempts.js";
-import { ACTIVE_STATUSES, CANCELLED_BEFORE_START, JOB_TABLES, jobName, type JobKind, type JobRef, type JobStatus, type WorkerMessage } from "./jobTypes.js";
+import type { OrderServiceDb } from "../db/index.js";
+import { activeJobs, cancelUnstartedJob, failJob, jobState, renewJobLease, requestJobCancel, takeableJobs } from "../db/jobs.js";
+import { recordWorkerCrash, takeBackAttempt, type JobClaim } from "./jobAttempts.js";
+import { ACTIVE_STATUSES, CANCELLED_BEFORE_START, jobName, type JobKind, type JobRef, type JobStatus, type WorkerMessage } from "./jobTypes.js";
 
 /** One kind of job in the shared queue. */
 export interface JobQueue {
@@ -34,22 +41,29 @@ const RESPAWN_MS = 250;
 const RESPAWN_MAX_MS = 30_000;
 /** How long an idle worker is kept for the next job before it is stopped. */
 const IDLE_MS = 5_000;
+/** PostgreSQL: how long a claim holds without a heartbeat before another replica takes the job over. */
+export const JOB_LEASE_MS = 30_000;
 
 const key = (job: JobRef) => `${job.kind}:${job.id}`;
 const firstLine = (text: string) => text.split("\n")[0]!.slice(0, 300);
 
 export interface JobRunnerOptions {
-  dbPath: string;
-  db: OrderDb;
-  reader: SqliteReader;
+  /** The database the worker opens for itself (the same the service runs on). */
+  target: DatabaseTarget;
+  database: OrderServiceDb;
   logger: Logger;
   /** Called whenever a job committed a chunk: its events are ready to deliver. */
   onChunk: () => void;
   undo?: UndoOptions;
+  /** PostgreSQL: the claims' lease (default JOB_LEASE_MS); heartbeats come three times per lease. */
+  leaseMs?: number;
 }
 
 /** Starts the worker and queues the jobs left unfinished in the database. */
-export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {} }: JobRunnerOptions): JobRunner {
+export async function createJobRunner({ target, database, logger, onChunk, undo = {}, leaseMs = JOB_LEASE_MS }: JobRunnerOptions): Promise<JobRunner> {
+  const { db } = database;
+  const replicas = database.dialect === "postgres";
+  const claim: JobClaim = { runner: randomUUID(), leaseMs };
   const queue: JobRef[] = [];
   const waiters = new Map<string, ((s: JobStatus) => void)[]>();
   let worker: Worker | null = null;
@@ -62,6 +76,8 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
   let idleTimer: NodeJS.Timeout | undefined;
   /** The idle worker is being stopped on purpose: its exit is no crash. */
   let retiring = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
 
   const settle = (job: JobRef, status: JobStatus) => {
     for (const resolve of waiters.get(key(job)) ?? []) resolve(status);
@@ -93,22 +109,13 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
     next();
     if (running === null) retireWhenIdle();
   };
-  const failInternally = (job: JobRef, message: string) => {
-    const now = sqlDate(new Date());
-    return db.$executeRawUnsafe(
-      `UPDATE ${JOB_TABLES[job.kind]} SET status = 'failed', message = ?, message_code = 'INTERNAL_ERROR', message_params = '{}', finished_at = ?, updated_at = ?${job.kind === "import" ? ", phase = NULL" : ""} WHERE id = ?`,
-      `Internal error: ${firstLine(message)}`,
-      now,
-      now,
-      job.id,
-    );
-  };
+  const failInternally = (job: JobRef, message: string) => failJob(db, job, { message: `Internal error: ${firstLine(message)}`, code: "INTERNAL_ERROR", params: {} });
   const spawn = () => {
     ready = false;
     workerError = null;
     // A bounded heap: jobs stream and work in chunks, so a 1M-row file or a 333k-order undo needs
     // little; V8 collects earlier instead of growing towards its default limits.
-    const w = startTsWorker(new URL("./jobWorker.ts", import.meta.url), { dbPath, undo }, { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 });
+    const w = startTsWorker(new URL("./jobWorker.ts", import.meta.url), { target, undo, claim }, { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 });
     worker = w;
     w.on("message", (m: WorkerMessage) => {
       if (m.type === "ready") {
@@ -116,6 +123,13 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
         respawnDelay = RESPAWN_MS;
         next();
       } else if (m.type === "chunk") onChunk();
+      else if (m.type === "elsewhere") {
+        // Another replica runs it: its end is seen by polling (whenDone keeps waiting).
+        logger.info("job claimed by another replica", { job: jobName(m.job) });
+        running = null;
+        next();
+        if (running === null) retireWhenIdle();
+      }
       else if (m.type === "done") {
         logger.info("job finished", { job: jobName(m.job), status: m.status });
         finished(m.job, m.status);
@@ -132,8 +146,10 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
       worker = null;
       if (stopped) return;
       if (retiring) {
+        // Stopped on purpose: idle, or its job's lease was lost (the replica that took it over runs it).
         retiring = false;
         ready = false;
+        running = null;
         next();
         return;
       }
@@ -150,8 +166,7 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
       logger.error("job interrupted by a worker crash", { job: jobName(job), detail });
       // Resumable: record why, put it back first, then start a fresh worker. Its start is counted,
       // so a job that crashes every worker ends FAILED after MAX_ATTEMPTS instead of looping.
-      void db
-        .$executeRawUnsafe(...workerCrashSql(job, detail))
+      void recordWorkerCrash(database, job, detail)
         .catch((err: unknown) => logger.error("could not record a job crash", { job: jobName(job), error: String(err) }))
         .finally(() => {
           queue.unshift(job);
@@ -161,19 +176,50 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
   };
 
   // Jobs a crash interrupted (or queued before a restart) run again, oldest first: each resumes safely.
-  const active = JSON.stringify(ACTIVE_STATUSES);
-  const resumable = (Object.keys(JOB_TABLES) as JobKind[])
-    .flatMap((kind) =>
-      reader
-        .all<{ id: number; created_at: string }>(`SELECT id, created_at FROM ${JOB_TABLES[kind]} WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id`, active)
-        .map((r) => ({ job: { kind, id: r.id }, at: r.created_at })),
-    )
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  for (const { job } of resumable) {
+  for (const job of await activeJobs(db)) {
     queue.push(job);
     logger.info("resuming job", { job: jobName(job) });
   }
   next();
+
+  const known = (job: JobRef) => (running !== null && key(running) === key(job)) || queue.some((j) => key(j) === key(job));
+  if (replicas) {
+    // The running job's lease: lost only when no heartbeat landed for a whole lease; then another
+    // replica may already run it, so this one stops it (a chunk in flight is idempotent).
+    heartbeat = setInterval(() => {
+      const job = running;
+      if (!job || !worker) return;
+      void renewJobLease(db, job, claim.runner)
+        .then((mine) => {
+          if (mine || running === null || key(running) !== key(job) || !worker) return;
+          logger.warn("job lease lost: another replica runs it", { job: jobName(job) });
+          retiring = true;
+          void worker.terminate();
+        })
+        .catch((err: unknown) => logger.error("could not renew a job lease", { job: jobName(job), error: String(err) }));
+    }, Math.max(10, Math.floor(leaseMs / 3)));
+    heartbeat.unref();
+    // Jobs nobody holds (another replica's new ones, or a dead replica's), and the end of jobs
+    // this service waits for that ran elsewhere.
+    poll = setInterval(() => {
+      void (async () => {
+        for (const job of await takeableJobs(db, leaseMs)) {
+          if (known(job)) continue;
+          logger.info("taking over job", { job: jobName(job) });
+          queue.push(job);
+        }
+        next();
+        for (const k of [...waiters.keys()]) {
+          const [kind, id] = k.split(":") as [JobKind, string];
+          const job = { kind, id: Number(id) };
+          if (known(job)) continue;
+          const row = await jobState(db, job);
+          if (row && !ACTIVE_STATUSES.includes(row.status)) settle(job, row.status);
+        }
+      })().catch((err: unknown) => logger.error("could not look for jobs", { error: String(err) }));
+    }, Math.max(20, Math.floor(leaseMs / 2)));
+    poll.unref();
+  }
 
   const queueOf = (kind: JobKind): JobQueue => ({
     enqueue(id) {
@@ -181,31 +227,29 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
       next();
     },
     async cancel(id) {
-      const table = JOB_TABLES[kind];
-      const queued = queue.findIndex((j) => j.kind === kind && j.id === id);
-      const row = reader.get<{ status: JobStatus; started_at: string | null }>(`SELECT status, started_at FROM ${table} WHERE id = ?`, id);
-      // Never started: it ends here. A resumed one runs on to end CANCELLED with what it had done.
-      if (queued >= 0 && row?.status === "pending" && row.started_at === null) {
-        queue.splice(queued, 1);
-        const now = sqlDate(new Date());
-        await db.$executeRawUnsafe(
-          `UPDATE ${table} SET status = 'cancelled', finished_at = ?, updated_at = ?, message = ?, message_code = 'CANCELLED_BEFORE_START', message_params = '{}' WHERE id = ?`,
-          now,
-          now,
-          CANCELLED_BEFORE_START,
-          id,
-        );
-        settle({ kind, id }, "cancelled");
-        return true;
-      }
-      const count = await db.$executeRawUnsafe(`UPDATE ${table} SET status = 'cancelling', updated_at = ? WHERE id = ? AND status IN ('pending', 'running')`, sqlDate(new Date()), id);
-      return count === 1;
-    },
-    whenDone(id) {
-      const row = reader.get<{ status: JobStatus }>(`SELECT status FROM ${JOB_TABLES[kind]} WHERE id = ?`, id);
-      if (row && !ACTIVE_STATUSES.includes(row.status)) return Promise.resolve(row.status);
       const job = { kind, id };
-      return new Promise((resolve) => waiters.set(key(job), [...(waiters.get(key(job)) ?? []), resolve]));
+      const queued = queue.findIndex((j) => j.kind === kind && j.id === id);
+      const row = await jobState(db, job);
+      // Never started: it ends here. A resumed one runs on to end CANCELLED with what it had done.
+      // (The index is looked up again: the queue may have moved while the row was read.)
+      if (queued >= 0 && row?.status === "pending" && !row.started) {
+        const at = queue.findIndex((j) => j.kind === kind && j.id === id);
+        if (at >= 0) {
+          queue.splice(at, 1);
+          await cancelUnstartedJob(db, job, CANCELLED_BEFORE_START);
+          settle(job, "cancelled");
+          return true;
+        }
+      }
+      return requestJobCancel(db, job);
+    },
+    async whenDone(id) {
+      const job = { kind, id };
+      // Registered before the read: a job that ends while its row is read still settles this.
+      const done = new Promise<JobStatus>((resolve) => waiters.set(key(job), [...(waiters.get(key(job)) ?? []), resolve]));
+      const row = await jobState(db, job);
+      if (row && !ACTIVE_STATUSES.includes(row.status)) settle(job, row.status);
+      return done;
     },
   });
 
@@ -214,12 +258,14 @@ export function createJobRunner({ dbPath, db, reader, logger, onChunk, undo = {}
     undos: queueOf("undo"),
     async stop() {
       stopped = true;
+      clearInterval(heartbeat);
+      clearInterval(poll);
       clearTimeout(respawnTimer);
       clearTimeout(idleTimer);
       const job = running;
       await worker?.terminate();
       // Stopped on purpose: that start was no crash (the job resumes at the next start, uncounted).
-      if (job) await db.$executeRawUnsafe(...gracefulStopSql(job)).catch(() => undefined);
+      if (job) await takeBackAttempt(database, job).catch(() => undefined);
     },
   };
 }

@@ -39,6 +39,8 @@ export type WorkerMessage =
   | { type: "ready" }
   | { type: "chunk"; job: JobRef }
   | { type: "done"; job: JobRef; status: JobStatus }
+  /** Another replica holds the job (PostgreSQL): this one did not run it. */
+  | { type: "elsewhere"; job: JobRef }
   | { type: "error"; job: JobRef; message: string };
 
 export const CANCELLED_BEFORE_START = "Cancelled before it started.";

@@ -10,37 +10,37 @@
  * outside tests.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import Database from "better-sqlite3";
-import { BUSY_TIMEOUT_MS } from "@ops/service-kit/lite";
+import type { DatabaseTarget } from "@ops/service-kit/data";
 import { runBatchUndo, type UndoOptions } from "../batchUndo/runBatchUndo.js";
+import { findUndo } from "../db/batchUndos.js";
+import { findImport } from "../db/imports.js";
+import { openOrderDb } from "../db/index.js";
 import { runImport } from "../import/runImport.js";
-import { beginAttempt } from "./jobAttempts.js";
+import { beginAttempt, CLAIMED_ELSEWHERE, type JobClaim } from "./jobAttempts.js";
 import type { JobRef, WorkerMessage } from "./jobTypes.js";
 
-const { dbPath, undo } = workerData as { dbPath: string; undo: UndoOptions };
+const { target, undo, claim } = workerData as { target: DatabaseTarget; undo: UndoOptions; claim: JobClaim };
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
-const db = new Database(dbPath, { timeout: BUSY_TIMEOUT_MS });
-db.pragma("journal_mode = WAL");
-db.pragma("synchronous = NORMAL");
-db.pragma("foreign_keys = ON");
-// The staging table is temporary: keep it in a file, not in memory (a 1M-row file is ~100 MB).
-db.pragma("temp_store = FILE");
+// Its own pool of ONE connection: the job's statements run one after another anyway, and the
+// import's staging tables are temporary tables of that session. (SQLite keeps temporary tables
+// in a file by default, not in memory: a 1M-row file stages ~100 MB.)
+const database = await openOrderDb(target, { poolSize: 1, applicationName: "order-jobs" });
 
 const crashName = process.env.OPS_TEST_CRASH_JOB;
-function crashForTests(job: JobRef): void {
+async function crashForTests(job: JobRef): Promise<void> {
   if (!crashName) return;
-  const sql = job.kind === "import" ? "SELECT filename AS name FROM import_history WHERE id = ?" : "SELECT reason AS name FROM batch_undos WHERE id = ?";
-  const row = db.prepare(sql).get(job.id) as { name: string } | undefined;
-  if (row?.name === crashName) process.exit(70);
+  const name = job.kind === "import" ? (await findImport(database.db, job.id))?.filename : (await findUndo(database.db, job.id))?.reason;
+  if (name === crashName) process.exit(70);
 }
 
 parentPort!.on("message", async (job: JobRef) => {
   try {
-    const ended = beginAttempt(db, job);
+    const ended = await beginAttempt(database, job, claim);
+    if (ended === CLAIMED_ELSEWHERE) return post({ type: "elsewhere", job });
     if (ended) return post({ type: "done", job, status: ended });
-    crashForTests(job);
+    await crashForTests(job);
     const hooks = { onChunk: () => post({ type: "chunk", job }) };
-    const status = job.kind === "import" ? await runImport(db, job.id, hooks) : await runBatchUndo(db, job.id, hooks, undo);
+    const status = job.kind === "import" ? await runImport(database, job.id, hooks) : await runBatchUndo(database, job.id, hooks, undo);
     post({ type: "done", job, status });
   } catch (err) {
     post({ type: "error", job, message: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err) });

@@ -1,19 +1,19 @@
 /** Resolvers of batch undos: the job, starting and cancelling one, a batch's latest. */
 import { parseId } from "@ops/service-kit";
 import type { OrderContext } from "../context.js";
-import type { BatchUndo } from "../generated/prisma/client.js";
+import { findUndo, latestUndoOfBatch, type BatchUndoRecord } from "../db/batchUndos.js";
 import { cancelBatchUndo, startBatchUndo } from "../batchUndo/batchUndoService.js";
 
-const elapsed = (u: BatchUndo) => (u.startedAt ? ((u.finishedAt ?? new Date()).getTime() - u.startedAt.getTime()) / 1000 : 0);
+const elapsed = (u: BatchUndoRecord) => (u.startedAt ? ((u.finishedAt ?? new Date()).getTime() - u.startedAt.getTime()) / 1000 : 0);
 
 export const BatchUndoResolvers = {
-  status: (u: BatchUndo) => u.status.toUpperCase(),
-  progress: (u: BatchUndo) => (u.status === "completed" ? 1 : u.total > 0 ? Math.min(1, u.done / u.total) : 0),
+  status: (u: BatchUndoRecord) => u.status.toUpperCase(),
+  progress: (u: BatchUndoRecord) => (u.status === "completed" ? 1 : u.total > 0 ? Math.min(1, u.done / u.total) : 0),
   elapsedSeconds: elapsed,
 };
 
 export const BatchUndoQuery = {
-  batchUndo: (_: unknown, args: { id: string }, ctx: OrderContext) => ctx.db.batchUndo.findUnique({ where: { id: parseId(args.id) } }),
+  batchUndo: (_: unknown, args: { id: string }, ctx: OrderContext) => findUndo(ctx.database.db, parseId(args.id)),
 };
 
 export const BatchUndoMutation = {
@@ -23,4 +23,4 @@ export const BatchUndoMutation = {
 
 /** `ImportBatch.undo`: the batch's latest undo. */
 export const latestUndo = (b: { batchId: string }, _: unknown, ctx: OrderContext) =>
-  ctx.db.batchUndo.findFirst({ where: { batchId: b.batchId }, orderBy: { id: "desc" } });
+  latestUndoOfBatch(ctx.database.db, b.batchId);

@@ -1,7 +1,7 @@
 import { assertRole, pageSize, parseId } from "@ops/service-kit";
 import type { OrderContext } from "../context.js";
 import { consistencyReport } from "../domain/consistencyReport.js";
-import { changeStatus, insertOrder, type StatusChange } from "../domain/orderOperations.js";
+import { changeStatus, createOrder, type StatusChange } from "../domain/orderOperations.js";
 import { roleForMove, type OrderStatus } from "../domain/statusMachine.js";
 import { validateOrder, type NewOrder } from "../domain/validateOrder.js";
 
@@ -21,16 +21,13 @@ const guardFor = (ctx: OrderContext) => (from: OrderStatus, to: OrderStatus) => 
 async function move(ctx: OrderContext, change: Omit<StatusChange, "actor">) {
   // Field roles let no anonymous request this far; the name is what the history records.
   const actor = ctx.identity?.name ?? "anonymous";
-  const order = await ctx.bulk.write(() => changeStatus(ctx.bulk, { ...change, actor }));
+  const order = await ctx.database.transaction((trx) => changeStatus(trx, { ...change, actor }));
   ctx.events.wake();
   return order;
 }
 
 export const Mutation = {
-  createOrder: (_: unknown, args: { input: NewOrder }, ctx: OrderContext) => {
-    const order = validateOrder(args.input);
-    return ctx.db.$transaction((tx) => insertOrder(tx, order));
-  },
+  createOrder: (_: unknown, args: { input: NewOrder }, ctx: OrderContext) => createOrder(ctx.database, validateOrder(args.input)),
   updateOrderStatus: (_: unknown, { input }: { input: StatusInput }, ctx: OrderContext) => {
     const id = parseId(input.id, "input.id");
     return move(ctx, { id, to: input.status, reason: input.reason, expectedUpdatedAt: input.expectedUpdatedAt, manual: true, guard: guardFor(ctx) });

@@ -1,5 +1,7 @@
 import type { OrderContext } from "../context.js";
-import type { OrderItem, OrderStatusChange, Order as OrderRow } from "../generated/prisma/client.js";
+import type { OrderItem } from "../db/items.js";
+import type { Order as OrderRow } from "../db/orders.js";
+import type { OrderStatusChange } from "../db/statusHistory.js";
 import { allowedTransitions } from "../domain/statusMachine.js";
 
 export const Order = {

@@ -11,7 +11,7 @@ export const Query = {
     args: { first?: number | null; after?: string | null; filter?: OrderFilter | null; sort?: Partial<OrderSort> | null },
     ctx: OrderContext,
   ) =>
-    listOrders(ctx.reader, {
+    listOrders(ctx.database.db, {
       first: pageSize(args.first),
       after: args.after,
       filter: args.filter,
@@ -19,5 +19,5 @@ export const Query = {
     }),
   consistencyReport: (_: unknown, args: { minAgeSeconds?: number | null; first?: number | null }, ctx: OrderContext) =>
     consistencyReport(ctx.consistency.store, ctx.peers, ctx.events, { minAgeSeconds: Math.max(0, args.minAgeSeconds ?? 0), first: pageSize(args.first, 1_000, 100) }),
-  orderDays: (_: unknown, args: { from: string; to: string }, ctx: OrderContext) => orderDays(ctx.reader, args.from, args.to),
+  orderDays: (_: unknown, args: { from: string; to: string }, ctx: OrderContext) => orderDays(ctx.database.db, args.from, args.to),
 };

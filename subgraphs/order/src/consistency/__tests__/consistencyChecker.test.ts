@@ -3,18 +3,17 @@
  * orders in bounded ranges, finds what disagrees across range boundaries and above the last
  * order, keeps what a service it could not read had shown, and serves its time.
  */
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger, openBulkDb, SqliteReader, type BulkDb, type OrderIdRange } from "@ops/service-kit";
-import { freshDatabase, tempDir } from "@ops/service-kit/testing";
+import { createLogger, type OrderIdRange } from "@ops/service-kit";
+import { freshTarget, tempDir } from "@ops/service-kit/testing";
+import { openOrderDb, type OrderServiceDb } from "../../db/index.js";
 import type { NotificationView, PaymentView } from "../../domain/consistency.js";
 import type { PeerReader } from "../../peerReader.js";
 import { startConsistencyChecker, type ConsistencyChecker } from "../consistencyChecker.js";
 import { createConsistencyStore, type ConsistencyStore } from "../consistencyStore.js";
 
 const world = tempDir();
-let reader: SqliteReader;
-let bulk: BulkDb;
+let database: OrderServiceDb;
 let store: ConsistencyStore;
 const ORDERS = 4_500; // three ranges of 2,000 ids
 const at = new Date("2026-12-01T00:00:00Z");
@@ -43,24 +42,20 @@ const peers: PeerReader = {
 };
 
 beforeAll(async () => {
-  const dbPath = await freshDatabase("order", world.dir);
-  const db = new Database(dbPath);
-  const insert = db.prepare("INSERT INTO orders (id, customer_email, customer_name, total_amount, status, created_at, updated_at) VALUES (?, 'c@example.jp', '整合 太郎', 1000, ?, ?, ?)");
-  db.transaction(() => {
-    for (let id = 1; id <= ORDERS; id++) insert.run(id, "confirmed", at.toISOString(), at.toISOString());
-  })();
-  db.close();
+  database = await openOrderDb(await freshTarget("order", world.dir));
+  const stamp = at.toISOString();
+  const rows = Array.from({ length: ORDERS }, (_, i) => ({ id: i + 1, customer_email: "c@example.jp", customer_name: "整合 太郎", total_amount: 1000, status: "confirmed" as const, created_at: stamp, updated_at: stamp }));
+  await database.transaction(async (trx) => {
+    for (let i = 0; i < rows.length; i += 500) await trx.insertInto("orders").values(rows.slice(i, i + 500)).execute();
+  });
   for (let id = 1; id <= ORDERS; id++) {
     peer.payments.push({ orderId: id, status: "COMPLETED", updatedAt: at });
     peer.notifications.push({ orderId: id, templateName: "ORDER_CONFIRMATION", matched: true, createdAt: at });
   }
-  reader = new SqliteReader(dbPath);
-  bulk = openBulkDb(dbPath);
-  store = createConsistencyStore(reader, bulk);
+  store = createConsistencyStore(database);
 });
-afterAll(() => {
-  reader.close();
-  bulk.close();
+afterAll(async () => {
+  await database?.close();
   world.cleanup();
 });
 
@@ -71,7 +66,7 @@ async function onePass(): Promise<void> {
   try {
     await checker.request();
     for (let i = 0; i < 500; i++) {
-      const state = store.state();
+      const state = await store.state();
       if (state.lastStartedAt && state.lastStartedAt >= since && !state.startedAt) return;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -85,7 +80,7 @@ describe("the background consistency check", () => {
   it("walks every order in bounded ranges and finds nothing when the services agree", async () => {
     peer.ranges = [];
     await onePass();
-    expect(store.counts(new Date())).toEqual([]);
+    expect(await store.counts(new Date())).toEqual([]);
     // Ranges of at most 2,000 ids cover every order, then one open range above the last.
     expect(peer.ranges).toEqual([
       { after: 0, through: 2000 },
@@ -93,14 +88,14 @@ describe("the background consistency check", () => {
       { after: 4000, through: 6000 },
       { after: 6000, through: null },
     ]);
-    expect(store.state().lastUnavailable).toEqual([]);
+    expect((await store.state()).lastUnavailable).toEqual([]);
   });
 
   it("finds disagreements in every range and above the last order, and clears them when fixed", async () => {
     peer.notifications = peer.notifications.filter((n) => n.orderId !== 2_001 && n.orderId !== 4_500);
     peer.payments.push({ orderId: 9_999, status: "COMPLETED", updatedAt: at });
     await onePass();
-    expect(store.issues(new Date(), 10).map((i) => [i.kind, i.orderId])).toEqual([
+    expect((await store.issues(new Date(), 10)).map((i) => [i.kind, i.orderId])).toEqual([
       ["MISSING_NOTIFICATION", 2_001],
       ["MISSING_NOTIFICATION", 4_500],
       ["PAYMENT_WITHOUT_ORDER", 9_999],
@@ -108,7 +103,7 @@ describe("the background consistency check", () => {
     peer.notifications.push({ orderId: 2_001, templateName: "ORDER_CONFIRMATION", matched: true, createdAt: at });
     peer.payments.pop();
     await onePass();
-    expect(store.issues(new Date(), 10).map((i) => [i.kind, i.orderId])).toEqual([["MISSING_NOTIFICATION", 4_500]]);
+    expect((await store.issues(new Date(), 10)).map((i) => [i.kind, i.orderId])).toEqual([["MISSING_NOTIFICATION", 4_500]]);
   });
 
   it("keeps what it knew about a service it cannot read, and says which", async () => {
@@ -118,7 +113,7 @@ describe("the background consistency check", () => {
     } finally {
       peer.down = null;
     }
-    expect(store.state().lastUnavailable).toEqual(["notification"]);
-    expect(store.counts(new Date())).toEqual([{ kind: "MISSING_NOTIFICATION", count: 1 }]);
+    expect((await store.state()).lastUnavailable).toEqual(["notification"]);
+    expect(await store.counts(new Date())).toEqual([{ kind: "MISSING_NOTIFICATION", count: 1 }]);
   });
 });

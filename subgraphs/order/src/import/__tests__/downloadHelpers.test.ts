@@ -66,7 +66,7 @@ describe("failed rows by merge", () => {
     const file = path.join(dir, `f-${Math.random()}.csv`);
     fs.writeFileSync(file, content);
     const calls: number[] = [];
-    const pager = (after: number, limit: number) => {
+    const pager = async (after: number, limit: number) => {
       calls.push(after);
       return failed.filter((n) => n > after).slice(0, limit);
     };

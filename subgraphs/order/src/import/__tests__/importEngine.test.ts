@@ -11,9 +11,9 @@ afterAll(() => world?.stop());
 
 const csv = (...lines: string[]) => `${[HEADER, ...lines].join("\r\n")}\r\n`;
 /** The data of every `type` event the order service wrote (one row per event: the first destination's). */
-const outboxOf = (type: string) =>
-  world
-    .sql<{ payload: string }>("SELECT payload FROM outbox WHERE type = ? AND id IN (SELECT MIN(id) FROM outbox GROUP BY event_id) ORDER BY id", type)
+const outboxOf = async (type: string) =>
+  (await world
+    .sql<{ payload: string }>("SELECT payload FROM outbox WHERE type = ? AND id IN (SELECT MIN(id) FROM outbox GROUP BY event_id) ORDER BY id", type))
     .map((r) => JSON.parse(r.payload).data);
 
 describe("importing a file", () => {
@@ -30,24 +30,24 @@ describe("importing a file", () => {
       "first.csv",
     );
     expect(result).toMatchObject({ status: "COMPLETED", totalRows: 4, successCount: 4, failureCount: 0, ordersCreated: 3, progress: 1 });
-    const orders = world.sql<any>("SELECT id, order_key, customer_name, total_amount, status, batch_id, csv_source, import_row_number FROM orders WHERE batch_id = ? ORDER BY id", result.batchId);
+    const orders = (await world.sql<any>("SELECT id, order_key, customer_name, total_amount, status, batch_id, csv_source, import_row_number FROM orders WHERE batch_id = ? ORDER BY id", result.batchId));
     // In file order of each order's first row.
     expect(orders.map((o) => [o.order_key, o.total_amount, o.import_row_number, o.status, o.csv_source])).toEqual([
       ["A-1", 2 * 450 + 2160, 2, "pending", "first.csv"],
       ["#3", 3300, 3, "pending", "first.csv"],
       ["B-7", 1200, 5, "pending", "first.csv"],
     ]);
-    const items = world.sql<any>("SELECT product_name, quantity, unit_price FROM order_items WHERE order_id = ? ORDER BY id", orders[0].id);
+    const items = (await world.sql<any>("SELECT product_name, quantity, unit_price FROM order_items WHERE order_id = ? ORDER BY id", orders[0].id));
     expect(items).toEqual([
       { product_name: "緑茶", quantity: 2, unit_price: 450 },
       { product_name: "抹茶", quantity: 1, unit_price: 2160 },
     ]);
-    const [payments] = outboxOf("import.payments");
+    const [payments] = (await outboxOf("import.payments"));
     expect(payments.payments).toEqual([
       { orderId: orders[0].id, amount: 3060, currency: "JPY", paymentMethod: "credit_card", status: "COMPLETED" },
       { orderId: orders[2].id, amount: 1200, currency: "JPY", paymentMethod: "konbini", status: "PENDING" },
     ]);
-    const [confirmations] = outboxOf("import.confirmations");
+    const [confirmations] = (await outboxOf("import.confirmations"));
     expect(confirmations).toMatchObject({ batchId: result.batchId, sendConfirmations: "EACH" });
     expect(confirmations.orders.map((o: any) => o.id)).toEqual(orders.map((o) => o.id));
   });
@@ -72,23 +72,23 @@ describe("importing a file", () => {
     expect(errors).toContainEqual(expect.objectContaining({ rowNumber: 4, column: "customer_email", value: "not-an-email" }));
     expect(errors).toContainEqual(expect.objectContaining({ rowNumber: 7, column: "customer_email", reason: expect.stringMatching(/differs from row 6/) }));
     expect(errors).toContainEqual(expect.objectContaining({ rowNumber: 8, reason: expect.stringMatching(/between 100 and 1,000,000 JPY/) }));
-    expect(world.sql("SELECT order_key FROM orders WHERE batch_id = ?", result.batchId)).toEqual([{ order_key: "E-1" }]);
+    expect(await world.sql("SELECT order_key FROM orders WHERE batch_id = ?", result.batchId)).toEqual([{ order_key: "E-1" }]);
   });
 
   it("dry run reports what would happen and writes nothing", async () => {
-    const before = world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders")[0]!.n;
+    const before = (await world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders"))[0]!.n;
     const result = await world.importFile(csv("H-1,h@example.jp,ドライ ラン,茶,1,500,JPY,credit_card,", "H-2,bad,ドライ,茶,1,500,JPY,,"), { dryRun: true });
     expect(result).toMatchObject({ status: "COMPLETED_WITH_ERRORS", dryRun: true, validOrders: 1, ordersCreated: 0, successCount: 1, failureCount: 1 });
-    expect(world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders")[0]!.n).toBe(before);
-    expect(world.sql("SELECT 1 FROM outbox WHERE payload LIKE ?", `%${result.batchId}%`)).toEqual([]);
+    expect((await world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders"))[0]!.n).toBe(before);
+    expect(await world.sql("SELECT 1 FROM outbox WHERE payload LIKE ?", `%${result.batchId}%`)).toEqual([]);
   });
 
   it("atomic: one bad row and nothing is written", async () => {
-    const before = world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders")[0]!.n;
+    const before = (await world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders"))[0]!.n;
     const result = await world.importFile(csv("I-1,i@example.jp,原子 一,茶,1,500,JPY,,", "I-2,i2@example.jp,原子 二,茶,-1,500,JPY,,"), { atomic: true });
     expect(result.status).toBe("FAILED");
     expect(result.message).toMatch(/nothing was written/);
-    expect(world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders")[0]!.n).toBe(before);
+    expect((await world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders"))[0]!.n).toBe(before);
     const ok = await world.importFile(csv("J-1,j@example.jp,原子 三,茶,1,500,JPY,,"), { atomic: true });
     expect(ok).toMatchObject({ status: "COMPLETED", ordersCreated: 1 });
   });
@@ -119,9 +119,9 @@ describe("importing a file", () => {
     const text = csv("表-1,sjis@example.jp,髙橋 ソウタ,①能登の塩 ㈱表示,1,980,JPY,,");
     const result = await world.importFile(iconv.encode(text, "cp932"), {}, "excel.csv");
     expect(result).toMatchObject({ status: "COMPLETED", encoding: "cp932", ordersCreated: 1 });
-    const [order] = world.sql<any>("SELECT id, customer_name, order_key FROM orders WHERE batch_id = ?", result.batchId);
+    const [order] = (await world.sql<any>("SELECT id, customer_name, order_key FROM orders WHERE batch_id = ?", result.batchId));
     expect(order).toMatchObject({ customer_name: "髙橋 ソウタ", order_key: "表-1" });
-    expect(world.sql("SELECT product_name FROM order_items WHERE order_id = ?", order.id)).toEqual([{ product_name: "①能登の塩 ㈱表示" }]);
+    expect(await world.sql("SELECT product_name FROM order_items WHERE order_id = ?", order.id)).toEqual([{ product_name: "①能登の塩 ㈱表示" }]);
   });
 
   it("fails at once, naming the missing required column", async () => {
@@ -187,7 +187,7 @@ describe("reports and round trips", () => {
     expect(retryImport.batchId).toBe(failedImport.batchId);
     await world.service.imports.whenDone(Number(retryImport.id));
     expect(await world.read(retryImport.id)).toMatchObject({ status: "COMPLETED", ordersCreated: 2 });
-    expect(world.sql("SELECT order_key FROM orders WHERE batch_id = ? ORDER BY order_key", failedImport.batchId)).toEqual([{ order_key: "#4" }, { order_key: "R-1" }, { order_key: "R-2" }]);
+    expect(await world.sql("SELECT order_key FROM orders WHERE batch_id = ? ORDER BY order_key", failedImport.batchId)).toEqual([{ order_key: "#4" }, { order_key: "R-1" }, { order_key: "R-2" }]);
   });
 
   it("exports a batch in the import format and imports it back", async () => {
@@ -196,8 +196,8 @@ describe("reports and round trips", () => {
     expect(text.split("\r\n")[0]).toBe("\uFEFForder_ref,customer_email,customer_name,product_name,quantity,unit_price,currency");
     const again = await world.importFile(exported.body, { force: true }, "roundtrip.csv");
     expect(again).toMatchObject({ status: "COMPLETED", ordersCreated: 3 });
-    const totals = (batch: string) => world.sql<any>("SELECT customer_email, total_amount FROM orders WHERE batch_id = ? ORDER BY customer_email", batch);
-    expect(totals(again.batchId)).toEqual(totals(failedImport.batchId));
+    const totals = async (batch: string) => (await world.sql<any>("SELECT customer_email, total_amount FROM orders WHERE batch_id = ? ORDER BY customer_email", batch));
+    expect(await totals(again.batchId)).toEqual((await totals(failedImport.batchId)));
   });
 });
 
@@ -216,23 +216,23 @@ describe("large files and crashes", () => {
     const { startImport } = await mustQuery(world.service.url, `mutation($i: StartImportInput!) { startImport(input: $i) { id batchId } }`, { i: { uploadId } });
     // Wait for the first chunks to be written, then stop the service (the worker dies with it).
     for (let i = 0; i < 400; i++) {
-      const [row] = world.sql<{ orders_created: number }>("SELECT orders_created FROM import_history WHERE id = ?", Number(startImport.id));
+      const [row] = (await world.sql<{ orders_created: number }>("SELECT orders_created FROM import_history WHERE id = ?", Number(startImport.id)));
       if (row!.orders_created >= 2000) break;
       await new Promise((r) => setTimeout(r, 10));
     }
     await world.service.stop();
-    const partial = world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders WHERE batch_id = ?", startImport.batchId)[0]!.n;
+    const partial = (await world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders WHERE batch_id = ?", startImport.batchId))[0]!.n;
     expect(partial).toBeGreaterThan(0);
     await world.start(); // resumes the interrupted import
     await world.service.imports.whenDone(Number(startImport.id));
     const done = await world.read(startImport.id);
     expect(done).toMatchObject({ status: "COMPLETED", totalRows: 24_000, successCount: 24_000, failureCount: 0, ordersCreated: 12_000 });
-    expect(world.sql("SELECT COUNT(*) AS n, COUNT(DISTINCT order_key) AS k FROM orders WHERE batch_id = ?", startImport.batchId)).toEqual([{ n: 12_000, k: 12_000 }]);
+    expect(await world.sql("SELECT COUNT(*) AS n, COUNT(DISTINCT order_key) AS k FROM orders WHERE batch_id = ?", startImport.batchId)).toEqual([{ n: 12_000, k: 12_000 }]);
     // Exactly one payment instruction per paid order, across all chunks and both runs.
-    const paid = outboxOf("import.payments").filter((d) => d.batchId === startImport.batchId).flatMap((d) => d.payments);
+    const paid = (await outboxOf("import.payments")).filter((d) => d.batchId === startImport.batchId).flatMap((d) => d.payments);
     expect(paid).toHaveLength(6_000);
     expect(new Set(paid.map((p: any) => p.orderId)).size).toBe(6_000);
-    const confirmed = outboxOf("import.confirmations").filter((d) => d.batchId === startImport.batchId).flatMap((d) => d.orders);
+    const confirmed = (await outboxOf("import.confirmations")).filter((d) => d.batchId === startImport.batchId).flatMap((d) => d.orders);
     expect(new Set(confirmed.map((o: any) => o.id)).size).toBe(confirmed.length);
     expect(confirmed).toHaveLength(12_000);
   }, 60_000);
@@ -242,7 +242,7 @@ describe("large files and crashes", () => {
     const { startImport } = await mustQuery(world.service.url, `mutation($i: StartImportInput!) { startImport(input: $i) { id batchId } }`, { i: { uploadId } });
     // Cancel while the file is still being read.
     for (let i = 0; i < 2000; i++) {
-      const [row] = world.sql<{ phase: string | null; rows_done: number }>("SELECT phase, rows_done FROM import_history WHERE id = ?", Number(startImport.id));
+      const [row] = (await world.sql<{ phase: string | null; rows_done: number }>("SELECT phase, rows_done FROM import_history WHERE id = ?", Number(startImport.id)));
       if (row!.phase === "parsing" && row!.rows_done > 0) break;
       await new Promise((r) => setTimeout(r, 2));
     }
@@ -252,7 +252,7 @@ describe("large files and crashes", () => {
     const cancelled = await world.read(startImport.id);
     expect(cancelled.status).toBe("CANCELLED");
     expect(cancelled.message).toMatch(/Cancelled/);
-    const written = world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders WHERE batch_id = ?", startImport.batchId)[0]!.n;
+    const written = (await world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM orders WHERE batch_id = ?", startImport.batchId))[0]!.n;
     expect(cancelled.ordersCreated).toBe(written);
     expect(written).toBeLessThan(40_000);
     const again = await graphqlRequest(world.service.url, `mutation($id: ID!) { cancelImport(id: $id) { status } }`, { id: startImport.id });

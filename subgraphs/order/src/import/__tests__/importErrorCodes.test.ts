@@ -2,7 +2,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mustQuery } from "@ops/service-kit/testing";
 import { IMPORT_ERROR_CODES } from "../importErrorCodes.js";
@@ -143,12 +142,7 @@ describe("import error codes", () => {
 
   it("answers null code and params for an error recorded before codes existed", async () => {
     const done = await world.importFile(csv("L-1,l@example.jp,古い 記録,茶,1,500,JPY,,"), {}, "legacy.csv");
-    const db = new Database(world.dbPath);
-    try {
-      db.prepare("INSERT INTO import_errors (import_id, row_number, column, value, reason, order_key) VALUES (?, 2, 'quantity', '0', 'quantity must be a whole number greater than 0', 'L-1')").run(Number(done.id));
-    } finally {
-      db.close();
-    }
+    await world.run(`INSERT INTO import_errors (import_id, row_number, "column", value, reason, order_key) VALUES (?, 2, 'quantity', '0', 'quantity must be a whole number greater than 0', 'L-1')`, Number(done.id));
     expect(await errorsOf(done.id)).toEqual([{ rowNumber: 2, column: "quantity", value: "0", reason: "quantity must be a whole number greater than 0", code: null, params: null }]);
   });
 

@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => world?.stop());
 
 const csv = (...lines: string[]) => `${[HEADER, ...lines].join("\r\n")}\r\n`;
-const count = (sql: string, ...params: unknown[]) => world.sql<{ n: number }>(sql, ...params)[0]!.n;
+const count = async (sql: string, ...params: unknown[]) => (await world.sql<{ n: number }>(sql, ...params))[0]!.n;
 
 interface CodedError {
   rowNumber: number;
@@ -50,10 +50,10 @@ async function startImport(content: string | Buffer, filename: string): Promise<
 }
 
 /** Nothing of a refused import reached the database: no order, no row error, no event. */
-function expectNothingWritten(importId: string, batchId: string) {
-  expect(count("SELECT COUNT(*) AS n FROM orders WHERE batch_id = ?", batchId)).toBe(0);
-  expect(count("SELECT COUNT(*) AS n FROM import_errors WHERE import_id = ?", Number(importId))).toBe(0);
-  expect(count("SELECT COUNT(*) AS n FROM outbox WHERE payload LIKE ?", `%${batchId}%`)).toBe(0);
+async function expectNothingWritten(importId: string, batchId: string) {
+  expect(await count("SELECT COUNT(*) AS n FROM orders WHERE batch_id = ?", batchId)).toBe(0);
+  expect(await count("SELECT COUNT(*) AS n FROM import_errors WHERE import_id = ?", Number(importId))).toBe(0);
+  expect(await count("SELECT COUNT(*) AS n FROM outbox WHERE payload LIKE ?", `%${batchId}%`)).toBe(0);
 }
 
 describe("files beyond the CSV limits", () => {
@@ -79,7 +79,7 @@ describe("files beyond the CSV limits", () => {
     // The service (and its import worker, a thread of the same process) grew by less than 100 MB.
     if (process.env.IMPORT_TRACE) process.stderr.write(`20 MB of commas: RSS ${(base / 1e6).toFixed(0)} MB, peak +${((peak - base) / 1e6).toFixed(1)} MB\n`);
     expect((peak - base) / 1e6).toBeLessThan(100);
-    expectNothingWritten(id, batchId);
+    await expectNothingWritten(id, batchId);
     // The worker survived: the next file imports.
     expect(await world.importFile(csv("N-1,n@example.jp,次の 注文,茶,1,500,JPY,,"), {}, "next.csv")).toMatchObject({ status: "COMPLETED", ordersCreated: 1 });
   }, 60_000);
@@ -89,7 +89,7 @@ describe("files beyond the CSV limits", () => {
     const { id, batchId } = await startImport(csv(...rows.slice(0, 999), `Q-X,x@example.jp,"閉じない 引用,茶,1,500,JPY,,`, ...rows.slice(1000)), "open-quote.csv");
     await world.service.imports.whenDone(Number(id));
     expect(await ending(id)).toMatchObject({ status: "FAILED", messageCode: "CSV_CELL_TOO_LONG", messageParams: { row: 1001, max: 4096 } });
-    expectNothingWritten(id, batchId);
+    await expectNothingWritten(id, batchId);
   });
 
   it("refuses a record longer than 64 KB", async () => {
@@ -97,7 +97,7 @@ describe("files beyond the CSV limits", () => {
     const { id, batchId } = await startImport(csv("R-1,r@example.jp,普通 注文,茶,1,500,JPY,,", long), "long-row.csv");
     await world.service.imports.whenDone(Number(id));
     expect(await ending(id)).toMatchObject({ status: "FAILED", messageCode: "CSV_ROW_TOO_LONG", messageParams: { row: 3, max: 65_536 } });
-    expectNothingWritten(id, batchId);
+    await expectNothingWritten(id, batchId);
   });
 });
 
@@ -112,7 +112,7 @@ describe("encodings", () => {
     const ended = await ending(id);
     expect(ended).toMatchObject({ status: "FAILED", messageCode: "CSV_ENCODING_INVALID", messageParams: { row: 4, encoding: "utf-8" } });
     expect(ended.message).toMatch(/^row 4 is not valid UTF-8/);
-    expectNothingWritten(id, batchId);
+    await expectNothingWritten(id, batchId);
   });
 
   it("refuses a Shift_JIS file with bytes CP932 does not map, never importing U+FFFD", async () => {
@@ -120,8 +120,8 @@ describe("encodings", () => {
     const { id, batchId } = await startImport(content, "unmapped.csv");
     await world.service.imports.whenDone(Number(id));
     expect(await ending(id)).toMatchObject({ status: "FAILED", messageCode: "CSV_ENCODING_INVALID", messageParams: { row: 3, encoding: "cp932" } });
-    expectNothingWritten(id, batchId);
-    expect(count("SELECT COUNT(*) AS n FROM orders WHERE customer_name LIKE ?", "%\uFFFD%")).toBe(0);
+    await expectNothingWritten(id, batchId);
+    expect(await count("SELECT COUNT(*) AS n FROM orders WHERE customer_name LIKE ?", "%\uFFFD%")).toBe(0);
   });
 
   it("imports ¥ written by Excel into a Shift_JIS file (0x5C, read as \\) as JPY, in currency and amounts", async () => {
@@ -129,9 +129,9 @@ describe("encodings", () => {
     expect(content.filter((b) => b === 0x5c).length).toBeGreaterThanOrEqual(4);
     const result = await world.importFile(content, {}, "yen.csv");
     expect(result).toMatchObject({ status: "COMPLETED", encoding: "cp932", ordersCreated: 1 });
-    const [order] = world.sql<any>("SELECT id, currency, total_amount FROM orders WHERE batch_id = ?", result.batchId);
+    const [order] = (await world.sql<any>("SELECT id, currency, total_amount FROM orders WHERE batch_id = ?", result.batchId));
     expect(order).toMatchObject({ currency: "JPY", total_amount: 1650 + 2 * 980 });
-    expect(world.sql("SELECT product_name, unit_price FROM order_items WHERE order_id = ? ORDER BY id", order.id)).toEqual([
+    expect(await world.sql("SELECT product_name, unit_price FROM order_items WHERE order_id = ? ORDER BY id", order.id)).toEqual([
       { product_name: "抹茶", unit_price: 1650 },
       { product_name: "表示 湯呑み", unit_price: 980 },
     ]);
@@ -147,15 +147,15 @@ describe("spreadsheet rows", () => {
       [2, "product_name"],
       [3, "customer_email"],
     ]);
-    expect(world.sql("SELECT order_key, import_row_number FROM orders WHERE batch_id = ? ORDER BY id", result.batchId)).toEqual([{ order_key: "M-3", import_row_number: 5 }]);
+    expect(await world.sql("SELECT order_key, import_row_number FROM orders WHERE batch_id = ? ORDER BY id", result.batchId)).toEqual([{ order_key: "M-3", import_row_number: 5 }]);
   });
 
   it("imports a failed-rows file whose cells formula escaping prefixed with an apostrophe as their values", async () => {
     const result = await world.importFile(csv(`'-7,f@example.jp,'@山田 太郎,"'=SUM(A1)",'+2,500,JPY,,`), {}, "failed-rows.csv");
     expect(result).toMatchObject({ status: "COMPLETED", ordersCreated: 1 });
-    const [order] = world.sql<any>("SELECT id, order_key, customer_name FROM orders WHERE batch_id = ?", result.batchId);
+    const [order] = (await world.sql<any>("SELECT id, order_key, customer_name FROM orders WHERE batch_id = ?", result.batchId));
     expect(order).toMatchObject({ order_key: "-7", customer_name: "@山田 太郎" });
-    expect(world.sql("SELECT product_name, quantity FROM order_items WHERE order_id = ?", order.id)).toEqual([{ product_name: "=SUM(A1)", quantity: 2 }]);
+    expect(await world.sql("SELECT product_name, quantity FROM order_items WHERE order_id = ?", order.id)).toEqual([{ product_name: "=SUM(A1)", quantity: 2 }]);
   });
 });
 
@@ -168,21 +168,21 @@ describe("items per order", () => {
     const errors = await errorsOf(result.id);
     expect(errors.map((e) => e.rowNumber)).toEqual(Array.from({ length: 101 }, (_, i) => 3 + i));
     expect(new Set(errors.map((e) => `${e.code} ${e.params}`))).toEqual(new Set([`ORDER_TOO_MANY_ITEMS ${JSON.stringify({ order: "BIG", firstRow: 3, items: 101, max: 100 })}`]));
-    expect(world.sql("SELECT order_key FROM orders WHERE batch_id = ? ORDER BY id", result.batchId)).toEqual([{ order_key: "A-1" }, { order_key: "MAX" }, { order_key: "Z-1" }]);
-    expect(count("SELECT COUNT(*) AS n FROM order_items WHERE order_id IN (SELECT id FROM orders WHERE batch_id = ?)", result.batchId)).toBe(1 + 100 + 1);
+    expect(await world.sql("SELECT order_key FROM orders WHERE batch_id = ? ORDER BY id", result.batchId)).toEqual([{ order_key: "A-1" }, { order_key: "MAX" }, { order_key: "Z-1" }]);
+    expect(await count("SELECT COUNT(*) AS n FROM order_items WHERE order_id IN (SELECT id FROM orders WHERE batch_id = ?)", result.batchId)).toBe(1 + 100 + 1);
   });
 
   it("counts an order of 30,000 rows spread over the file without collecting it, and reports each row once", async () => {
     // Its rows come in two runs with another order between them, past one page of the walk.
     const result = await world.importFile(csv(...items("HUGE", 20_000), "B-1,b@example.jp,普通 注文,茶,1,500,JPY,,", ...items("HUGE", 10_000, 20_001)), {}, "huge.csv");
     expect(result).toMatchObject({ status: "COMPLETED_WITH_ERRORS", totalRows: 30_001, ordersCreated: 1, successCount: 1, failureCount: 30_000 });
-    const rows = world.sql<{ n: number; distinct_rows: number; first: number; last: number }>(
+    const rows = (await world.sql<{ n: number; distinct_rows: number; first: number; last: number }>(
       "SELECT COUNT(*) AS n, COUNT(DISTINCT row_number) AS distinct_rows, MIN(row_number) AS first, MAX(row_number) AS last FROM import_errors WHERE import_id = ? AND code = 'ORDER_TOO_MANY_ITEMS' AND params = ?",
       Number(result.id),
       JSON.stringify({ order: "HUGE", firstRow: 2, items: 30_000, max: 100 }),
-    );
+    ));
     expect(rows).toEqual([{ n: 30_000, distinct_rows: 30_000, first: 2, last: 30_002 }]);
-    expect(count("SELECT COUNT(*) AS n FROM import_errors WHERE import_id = ?", Number(result.id))).toBe(30_000);
-    expect(world.sql("SELECT order_key FROM orders WHERE batch_id = ?", result.batchId)).toEqual([{ order_key: "B-1" }]);
+    expect(await count("SELECT COUNT(*) AS n FROM import_errors WHERE import_id = ?", Number(result.id))).toBe(30_000);
+    expect(await world.sql("SELECT order_key FROM orders WHERE batch_id = ?", result.batchId)).toEqual([{ order_key: "B-1" }]);
   }, 60_000);
 });

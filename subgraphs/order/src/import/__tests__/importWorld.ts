@@ -1,16 +1,20 @@
 /**
- * A test world for imports: the real order service over a fresh database (events stay in its
- * outbox, nobody receives them), with helpers to upload a file and run an import to the end.
+ * A test world for imports: the real order service over a fresh database — a SQLite file, or a
+ * PostgreSQL database under `npm run test:pg` (`freshTarget`) — whose events stay in its outbox
+ * (nobody receives them), with helpers to upload a file, run an import to the end, and read or
+ * change rows through the data kit (SQL written with `?` placeholders, portable to both).
  */
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
-import { freshDatabase, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
+import { CompiledQuery } from "kysely";
+import type { DatabaseTarget } from "@ops/service-kit/data";
+import { freshTarget, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
+import { openOrderDb, type OrderServiceDb } from "../../db/index.js";
 import { startOrderService, type OrderService, type OrderServiceOptions } from "../../server.js";
 
 export interface ImportWorld {
   dir: string;
-  dbPath: string;
+  target: DatabaseTarget;
   service: OrderService;
   security: TestSecurity;
   headers: Record<string, string>;
@@ -20,9 +24,10 @@ export interface ImportWorld {
   /** Starts an import of `uploadId` with `options` and waits until it has finished. */
   importFile(content: string | Buffer, options?: Record<string, unknown>, filename?: string): Promise<any>;
   read(id: string): Promise<any>;
-  sql<T = any>(query: string, ...params: unknown[]): T[];
-  /** Runs a writing statement on the database (tests that move time by editing rows). */
-  run(query: string, ...params: unknown[]): number;
+  /** Rows of a query (`?` placeholders) read through the data kit. */
+  sql<T = any>(query: string, ...params: unknown[]): Promise<T[]>;
+  /** Runs a writing statement (`?` placeholders) and returns the rows it changed (tests that move time by editing rows). */
+  run(query: string, ...params: unknown[]): Promise<number>;
   download(url: string): Promise<{ status: number; body: Buffer; type: string | null }>;
   stop(): Promise<void>;
 }
@@ -34,10 +39,16 @@ export const IMPORT_FIELDS = `id batchId status phase totalRows rowsDone progres
 export async function startImportWorld(overrides: Partial<OrderServiceOptions> = {}): Promise<ImportWorld> {
   const { dir, cleanup } = tempDir("ops-import-test-");
   const security = testSecurity(dir);
-  const dbPath = await freshDatabase("order", dir);
+  const target = await freshTarget("order", dir);
+  // The test's own connections: its reads stay out of the service's statement counts.
+  const rows: OrderServiceDb = await openOrderDb(target, { poolSize: 2 });
+  const compile = (query: string, params: unknown[]) => {
+    let n = 0;
+    return CompiledQuery.raw(rows.dialect === "postgres" ? query.replace(/\?/g, () => `$${++n}`) : query, params);
+  };
   const headers = await security.headersFor("admin");
   const options = () => ({
-    dbPath,
+    database: target,
     port: 0,
     logLevel: (process.env.TEST_LOG_LEVEL ?? "silent") as "silent",
     security: security.forService("order"),
@@ -49,7 +60,7 @@ export async function startImportWorld(overrides: Partial<OrderServiceOptions> =
   });
   const world: ImportWorld = {
     dir,
-    dbPath,
+    target,
     security,
     headers,
     service: await startOrderService(options()),
@@ -76,21 +87,11 @@ export async function startImportWorld(overrides: Partial<OrderServiceOptions> =
     async read(id) {
       return (await mustQuery(world.service.url, `query($id: ID!) { import(id: $id) { ${IMPORT_FIELDS} } }`, { id })).import;
     },
-    sql(query, ...params) {
-      const db = new Database(dbPath, { readonly: true });
-      try {
-        return db.prepare(query).all(...(params as never[])) as never;
-      } finally {
-        db.close();
-      }
+    async sql(query, ...params) {
+      return (await rows.db.executeQuery(compile(query, params))).rows as never;
     },
-    run(query, ...params) {
-      const db = new Database(dbPath);
-      try {
-        return db.prepare(query).run(...(params as never[])).changes;
-      } finally {
-        db.close();
-      }
+    async run(query, ...params) {
+      return Number((await rows.db.executeQuery(compile(query, params))).numAffectedRows ?? 0n);
     },
     async download(url) {
       const res = await fetch(world.service.url.replace("/graphql", url), { headers });
@@ -98,6 +99,7 @@ export async function startImportWorld(overrides: Partial<OrderServiceOptions> =
     },
     async stop() {
       await world.service.stop();
+      await rows.close();
       cleanup();
     },
   };

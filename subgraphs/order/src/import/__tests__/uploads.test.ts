@@ -35,7 +35,7 @@ async function put(id: string, body: BodyInit, headers: Record<string, string>, 
   return { status: res.status, body: JSON.parse(text), text };
 }
 
-const stateOf = (id: string) => world.sql<{ state: string; size: number | null; checksum: string | null; path: string | null }>("SELECT state, size, checksum, path FROM import_uploads WHERE id = ?", id)[0];
+const stateOf = async (id: string) => (await world.sql<{ state: string; size: number | null; checksum: string | null; path: string | null }>("SELECT state, size, checksum, path FROM import_uploads WHERE id = ?", id))[0];
 const csv = (...rows: string[]) => `${[HEADER, ...rows].join("\r\n")}\r\n`;
 
 /** Error bodies carry a code and a message, never a stack or a server path. */
@@ -56,10 +56,10 @@ describe("one winner per target", () => {
       const lost = answers[1 - won]!;
       expect(lost.body.errors[0].extensions).toMatchObject({ code: "CONFLICT", field: "id", params: { id } });
       expectNoLeak(lost.text);
-      const stored = fs.readFileSync(stateOf(id)!.path!);
+      const stored = fs.readFileSync((await stateOf(id))!.path!);
       expect(answers[won]!.body).toEqual({ id, filename: "orders.csv", size: stored.length, checksum: sha256(stored) });
       expect(sha256(stored)).toBe(sha256(bodies[won]!));
-      expect(stateOf(id)).toMatchObject({ state: "complete", size: bodies[won]!.length, checksum: sha256(bodies[won]!) });
+      expect(await stateOf(id)).toMatchObject({ state: "complete", size: bodies[won]!.length, checksum: sha256(bodies[won]!) });
     }
   });
 
@@ -79,8 +79,8 @@ describe("one winner per target", () => {
       },
     });
     const first = put(id, slow, owner);
-    for (let i = 0; i < 200 && stateOf(id)!.state !== "receiving"; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(stateOf(id)!.state).toBe("receiving");
+    for (let i = 0; i < 200 && (await stateOf(id))!.state !== "receiving"; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await stateOf(id))!.state).toBe("receiving");
     const second = await put(id, "x,y\r\n", owner);
     expect(second.status).toBe(409);
     expect(second.body.errors[0].extensions).toMatchObject({ code: "CONFLICT", params: { state: "receiving" } });
@@ -98,7 +98,7 @@ describe("one winner per target", () => {
     const id = await target(owner);
     const empty = await put(id, "", owner);
     expect(empty.status).toBe(400);
-    expect(stateOf(id)!.state).toBe("open");
+    expect((await stateOf(id))!.state).toBe("open");
     expect(fs.readdirSync(path.join(world.dir, "imports")).filter((f) => f.startsWith(id))).toEqual([]);
     // A client that goes away in the middle of its body.
     const abort = new AbortController();
@@ -106,11 +106,11 @@ describe("one winner per target", () => {
       pull: (controller) => new Promise((r) => setTimeout(r, 20)).then(() => controller.enqueue(new Uint8Array(1024).fill(0x41))),
     });
     const cut = put(id, endless, owner, abort.signal).catch((e: unknown) => e);
-    for (let i = 0; i < 200 && stateOf(id)!.state !== "receiving"; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await stateOf(id))!.state !== "receiving"; i++) await new Promise((r) => setTimeout(r, 10));
     abort.abort();
     await cut;
-    for (let i = 0; i < 200 && stateOf(id)!.state !== "open"; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(stateOf(id)!.state).toBe("open");
+    for (let i = 0; i < 200 && (await stateOf(id))!.state !== "open"; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await stateOf(id))!.state).toBe("open");
     expect(fs.readdirSync(path.join(world.dir, "imports")).filter((f) => f.startsWith(id))).toEqual([]);
     expect((await put(id, "a,b\r\n", owner)).status).toBe(201);
   });
@@ -130,21 +130,21 @@ describe("a target belongs to the identity that created it", () => {
       // The same answer as for an id that does not exist (only the id in it differs).
       expect(refused.text.replaceAll(id, "<id>")).toBe(unknown.text.replace(/[0-9a-f-]{36}/g, "<id>"));
     }
-    expect(stateOf(id)!.state).toBe("open");
+    expect((await stateOf(id))!.state).toBe("open");
     expect((await put(id, csv("S-1,s@example.jp,所有 者,茶,1,500,JPY,,"), owner)).status).toBe(201);
 
-    const imports = () => world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM import_history")[0]!.n;
-    const before = imports();
+    const imports = async () => (await world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM import_history"))[0]!.n;
+    const before = (await imports());
     for (const headers of [stranger, admin]) {
       const start = await graphqlRequest(world.service.url, `mutation($i: StartImportInput!) { startImport(input: $i) { id } }`, { i: { uploadId: id } }, headers);
       expect(start.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "input.uploadId" });
     }
     const mine = await mustQuery(world.service.url, `mutation($i: StartImportInput!) { startImport(input: $i) { id } }`, { i: { uploadId: id, force: true } }, owner);
     await world.service.imports.whenDone(Number(mine.startImport.id));
-    expect(imports()).toBe(before + 1);
+    expect(await imports()).toBe(before + 1);
     const retry = await graphqlRequest(world.service.url, `mutation($i: RetryImportInput!) { retryImport(input: $i) { id } }`, { i: { importId: mine.startImport.id, uploadId: id } }, stranger);
     expect(retry.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "input.uploadId" });
-    expect(imports()).toBe(before + 1);
+    expect(await imports()).toBe(before + 1);
   });
 });
 
@@ -157,7 +157,7 @@ describe("quotas per identity", () => {
     for (const refused of answers.filter((a) => a.errors)) {
       expect(refused.errors![0]!.extensions).toMatchObject({ code: "CONFLICT", params: { limit: "OPEN_UPLOADS", max: LIMITS.maxOpenUploads } });
     }
-    expect(world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM import_uploads WHERE created_by = 'user:greedy'")[0]!.n).toBe(LIMITS.maxOpenUploads);
+    expect((await world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM import_uploads WHERE created_by = 'user:greedy'"))[0]!.n).toBe(LIMITS.maxOpenUploads);
     // Another identity is not affected; a target that received its file no longer counts.
     await target(await as("modest"));
     expect((await put(created[0]!.data!.createImportUpload.id, "a,b\r\n", owner)).status).toBe(201);
@@ -172,7 +172,7 @@ describe("quotas per identity", () => {
       const create = async () => (await mustQuery(small.service.url, UPLOAD, { f: "q.csv" }, owner)).createImportUpload.id as string;
       const send = (id: string, body: string | Buffer) =>
         fetch(small.service.url.replace("/graphql", `/uploads/${id}`), { method: "PUT", headers: { ...owner, "content-type": "text/csv" }, body: typeof body === "string" ? body : new Uint8Array(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
-      const state = (id: string) => small.sql<{ state: string; path: string | null }>("SELECT state, path FROM import_uploads WHERE id = ?", id)[0];
+      const state = async (id: string) => (await small.sql<{ state: string; path: string | null }>("SELECT state, path FROM import_uploads WHERE id = ?", id))[0];
       const first = await create();
       const big = csv(`H-1,h@example.jp,容量 試験,${"茶".repeat(150)},1,500,JPY,,`);
       expect(Buffer.byteLength(big)).toBeGreaterThan(500);
@@ -182,7 +182,7 @@ describe("quotas per identity", () => {
       const over = await send(second, big.replace("H-1", "H-2"));
       expect(over.status).toBe(409);
       expect(over.body.errors[0].extensions).toMatchObject({ code: "CONFLICT", params: { limit: "PENDING_BYTES", max: LIMITS.maxPendingBytes } });
-      expect(state(second)).toEqual({ state: "open", path: null });
+      expect(await state(second)).toEqual({ state: "open", path: null });
       // Sent chunked (no Content-Length), the same file is cut off where it passes the quota, and
       // the client still reads why: the rest of its body is read and dropped, not reset.
       const chunked = await fetch(small.service.url.replace("/graphql", `/uploads/${second}`), {
@@ -198,13 +198,13 @@ describe("quotas per identity", () => {
       } as RequestInit);
       expect(chunked.status).toBe(409);
       expect((await chunked.json()).errors[0].extensions).toMatchObject({ code: "CONFLICT", params: { limit: "PENDING_BYTES" } });
-      expect(state(second)).toEqual({ state: "open", path: null });
+      expect(await state(second)).toEqual({ state: "open", path: null });
       // Fill the quota exactly: no further target.
       const room = LIMITS.maxPendingBytes - Buffer.byteLength(big);
       expect((await send(second, Buffer.alloc(room, 0x41))).status).toBe(201);
       const refused = await graphqlRequest(small.service.url, UPLOAD, { f: "more.csv" }, owner);
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", params: { limit: "PENDING_BYTES", max: LIMITS.maxPendingBytes } });
-      expect(small.sql<{ n: number }>("SELECT COUNT(*) AS n FROM import_uploads")[0]!.n).toBe(2);
+      expect((await small.sql<{ n: number }>("SELECT COUNT(*) AS n FROM import_uploads"))[0]!.n).toBe(2);
       // A dry run only previews: the file still counts. A real import keeps it: it no longer does.
       const start = async (dryRun: boolean) => {
         const { startImport } = await mustQuery(small.service.url, `mutation($i: StartImportInput!) { startImport(input: $i) { id } }`, { i: { uploadId: first, dryRun } }, owner);
@@ -239,9 +239,9 @@ describe("the sweeper", () => {
     };
     await start(previewed, true);
     const startImport = await start(imported, false);
-    const unusedPath = stateOf(unused)!.path!;
-    const previewedPath = stateOf(previewed)!.path!;
-    const importedPath = stateOf(imported)!.path!;
+    const unusedPath = (await stateOf(unused))!.path!;
+    const previewedPath = (await stateOf(previewed))!.path!;
+    const importedPath = (await stateOf(imported))!.path!;
 
     // Nothing is due yet.
     expect(await world.service.uploads.sweep()).toMatchObject({ removedFiles: 0 });
@@ -249,13 +249,13 @@ describe("the sweeper", () => {
 
     const result = await world.service.uploads.sweep(new Date(Date.now() + 25 * 60 * 60 * 1000));
     expect(result.removedFiles).toBeGreaterThanOrEqual(2);
-    expect(stateOf(open)!.state).toBe("expired");
-    expect(stateOf(unused)).toMatchObject({ state: "expired", path: null });
+    expect((await stateOf(open))!.state).toBe("expired");
+    expect(await stateOf(unused)).toMatchObject({ state: "expired", path: null });
     expect(fs.existsSync(unusedPath)).toBe(false);
     // A dry run only previewed its file: removed like an unused one.
-    expect(stateOf(previewed)!.state).toBe("expired");
+    expect((await stateOf(previewed))!.state).toBe("expired");
     expect(fs.existsSync(previewedPath)).toBe(false);
-    expect(stateOf(imported)!.state).toBe("complete");
+    expect((await stateOf(imported))!.state).toBe("complete");
     expect(fs.existsSync(importedPath)).toBe(true);
     // What the sweep did is what clients see: 410 for the expired target, CONFLICT for the removed file.
     const late = await put(open, "a,b\r\n", owner);
@@ -272,23 +272,23 @@ describe("the sweeper", () => {
     const unused = await target(owner);
     const stuck = await target(owner);
     expect((await put(unused, "a,b\r\n", owner)).status).toBe(201);
-    const unusedPath = stateOf(unused)!.path!;
+    const unusedPath = (await stateOf(unused))!.path!;
     const dir = path.join(world.dir, "imports");
     // The earlier store's target (JSON beside its file, never imported), a crash's partial file.
     const legacy = crypto.randomUUID();
     fs.writeFileSync(path.join(dir, `${legacy}.json`), JSON.stringify({ id: legacy, complete: true, path: path.join(dir, `${legacy}.csv`) }));
     fs.writeFileSync(path.join(dir, `${legacy}.csv`), "a,b\r\n");
     fs.writeFileSync(path.join(dir, `${stuck}.part`), "half");
-    world.run("UPDATE import_uploads SET state = 'receiving' WHERE id = ?", stuck);
-    world.run("UPDATE import_uploads SET expires_at = ? WHERE id = ?", new Date(Date.now() - 60_000).toISOString().replace("Z", "+00:00"), unused);
+    (await world.run("UPDATE import_uploads SET state = 'receiving' WHERE id = ?", stuck));
+    (await world.run("UPDATE import_uploads SET expires_at = ? WHERE id = ?", new Date(Date.now() - 60_000).toISOString().replace("Z", "+00:00"), unused));
 
     await world.service.stop();
     await world.start();
     expect(fs.existsSync(unusedPath)).toBe(false);
-    expect(stateOf(unused)!.state).toBe("expired");
+    expect((await stateOf(unused))!.state).toBe("expired");
     expect(fs.readdirSync(dir).filter((f) => f.startsWith(legacy) || f.endsWith(".part"))).toEqual([]);
     // The target a crash left receiving takes its file again.
-    expect(stateOf(stuck)!.state).toBe("open");
+    expect((await stateOf(stuck))!.state).toBe("open");
     expect((await put(stuck, "a,b\r\n", owner)).status).toBe(201);
   });
 });

@@ -37,14 +37,14 @@ describe("jobs that crash their worker", () => {
     expect(params).toMatchObject({ attempts: 3, cause: "WORKER_CRASHED" });
     expect(params.detail).toMatch(/exited with code 70/);
     expect(failed.message).toMatch(/^Import stopped after 3 attempts that each crashed \(last: the job worker exited with code 70\)/);
-    expect(world.sql("SELECT COUNT(*) AS n FROM orders WHERE batch_id = ?", startImport.batchId)).toEqual([{ n: 0 }]);
+    expect(await world.sql("SELECT COUNT(*) AS n FROM orders WHERE batch_id = ?", startImport.batchId)).toEqual([{ n: 0 }]);
 
     // The next job runs on a fresh worker, and the failed one is not resumed by a restart.
     const fine = await world.importFile(file("OK", 30), {}, "fine.csv");
     expect(fine).toMatchObject({ status: "COMPLETED", ordersCreated: 30 });
     await world.service.stop();
     await world.start();
-    expect(world.sql("SELECT status, attempts FROM import_history WHERE id = ?", Number(startImport.id))).toEqual([{ status: "failed", attempts: 3 }]);
+    expect(await world.sql("SELECT status, attempts FROM import_history WHERE id = ?", Number(startImport.id))).toEqual([{ status: "failed", attempts: 3 }]);
   }, 60_000);
 
   it("gives up an undo likewise: FAILED with UNDO_CRASHED, no order cancelled", async () => {
@@ -54,11 +54,11 @@ describe("jobs that crash their worker", () => {
     const { batchUndo } = await mustQuery(world.service.url, `query($id: ID!) { batchUndo(id: $id) { status attempts done cancelled messageCode messageParams } }`, { id: undoImportBatch.id });
     expect(batchUndo).toMatchObject({ status: "FAILED", attempts: 3, done: 0, cancelled: 0, messageCode: "UNDO_CRASHED" });
     expect(JSON.parse(batchUndo.messageParams)).toMatchObject({ attempts: 3, cause: "WORKER_CRASHED" });
-    expect(world.sql("SELECT status, COUNT(*) AS n FROM orders WHERE batch_id = ? GROUP BY status", done.batchId)).toEqual([{ status: "pending", n: 40 }]);
+    expect(await world.sql("SELECT status, COUNT(*) AS n FROM orders WHERE batch_id = ? GROUP BY status", done.batchId)).toEqual([{ status: "pending", n: 40 }]);
 
     // Another undo of the batch is allowed after a failed one, and works.
     const { undoImportBatch: again } = await mustQuery(world.service.url, `mutation($i: UndoImportBatchInput!) { undoImportBatch(input: $i) { id } }`, { i: { batchId: done.batchId, reason: "やり直し" } });
     expect(await world.service.undos.whenDone(Number(again.id))).toBe("completed");
-    expect(world.sql("SELECT status, COUNT(*) AS n FROM orders WHERE batch_id = ? GROUP BY status", done.batchId)).toEqual([{ status: "cancelled", n: 40 }]);
+    expect(await world.sql("SELECT status, COUNT(*) AS n FROM orders WHERE batch_id = ? GROUP BY status", done.batchId)).toEqual([{ status: "cancelled", n: 40 }]);
   }, 60_000);
 });
