@@ -38,6 +38,11 @@ async function paidOrder(name: string, unitPrice: number): Promise<string> {
   });
   const { createPayment } = await gql(context, `mutation($i: CreatePaymentInput!) { createPayment(input: $i) { id } }`, { i: { orderId: createOrder.id } });
   await gql(context, `mutation($id: ID!) { completePayment(id: $id) { status } }`, { id: createPayment.id });
+  // The confirmation travels as an event (outbox → order service); a page opened before it lands
+  // would show PENDING until reloaded, so wait for it here: these tests are about the screens.
+  await expect
+    .poll(async () => (await gql(context, `query($id: ID!) { order(id: $id) { status } }`, { id: createOrder.id })).order.status, { timeout: 20_000 })
+    .toBe("CONFIRMED");
   return createOrder.id as string;
 }
 
