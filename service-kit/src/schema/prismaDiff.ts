@@ -23,9 +23,7 @@ export async function prismaDiff(from: string | null, to: string): Promise<strin
     if (from !== null) fs.writeFileSync(path.join(dir, "from.prisma"), from);
     const cli = require.resolve("prisma/build/index.js");
     const args = [cli, "migrate", "diff", "--config", path.join(REPO_ROOT, "prisma", "diff.config.ts"), ...fromArgs, "--to-schema-datamodel", toFile, "--script"];
-    // No generator asks for Prisma's client any more: without PRISMA_CLIENT_ENGINE_TYPE the CLI would
-    // try to download a query engine library it never uses (and fail offline).
-    const env = { ...process.env, OPS_DIFF_SCHEMA: toFile, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1", PRISMA_CLIENT_ENGINE_TYPE: "client" };
+    const env = { ...process.env, OPS_DIFF_SCHEMA: toFile, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" };
     const { stdout } = await run(process.execPath, args, { cwd: REPO_ROOT, env, maxBuffer: 16 << 20 });
     return stdout.includes("-- This is an empty migration.") ? "" : stdout;
   } finally {
