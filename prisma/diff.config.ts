@@ -5,6 +5,9 @@
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 
+// No generator makes a Prisma client (only Kysely types): without this the CLI would fetch a
+// query engine library it never uses, and fail offline.
+process.env.PRISMA_CLIENT_ENGINE_TYPE ??= "client";
 const schema = process.env.OPS_DIFF_SCHEMA;
 if (!schema) throw new Error("OPS_DIFF_SCHEMA must name the schema.prisma to diff to");
 

@@ -1,8 +1,7 @@
 /**
- * The parts of service-kit a worker thread needs, without Apollo, Prisma or Express: the import
+ * The parts of service-kit a worker thread needs, without Apollo, Kysely or Express: the import
  * worker loads only this, which keeps the order service's memory down during a large import.
  */
 export * from "./sqliteBasics.js";
 export * from "./events/envelope.js";
-export { enqueueEventSync, markProcessedSync, type SyncDatabase } from "./events/outbox.js";
 export * from "./text.js";

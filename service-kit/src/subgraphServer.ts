@@ -46,16 +46,10 @@ export interface SubgraphServerOptions<TContext extends AuthContext> {
    * The service's database (SQLite or PostgreSQL): its `audit_log` receives every mutation, its
    * `outbox` holds events to deliver, and `/ready` runs `SELECT 1` on it.
    */
-  database?: ServiceDb<any>;
+  database: ServiceDb<any>;
   /**
-   * The service's SQLite file, for services not yet on the data kit (the server opens its own
-   * connections to it).
-   * @deprecated Pass `database`.
-   */
-  dbPath?: string;
-  /**
-   * Resolves when the service can serve; rejects with the reason otherwise. Default: `SELECT 1`
-   * on `database`. Runs after that check when both are given.
+   * Resolves when the service can serve; rejects with the reason otherwise. Runs after `SELECT 1`
+   * on `database`.
    */
   ready?: () => Promise<void>;
   logger: Logger;
@@ -84,8 +78,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<RunningServer> {
   const { database } = options;
-  const dbPath = database ? (database.target.kind === "sqlite" ? database.target.path : undefined) : options.dbPath;
-  if (!database && !dbPath) throw new Error(`${options.name}: startSubgraphServer needs the service's database.`);
+  const dbPath = database.target.kind === "sqlite" ? database.target.path : undefined;
   // A database created by the migration (another process, another umask) or by an older version.
   if (dbPath) logTightened(options.logger, tightenFiles(sqliteFiles(dbPath)));
   const app = express();
@@ -115,10 +108,10 @@ export async function startSubgraphServer<TContext extends AuthContext>(
   });
   // Longer than any router's idle pool timeout, so pooled connections are closed by the client.
   httpServer.keepAliveTimeout = 65_000;
-  const audit = new AuditLog(database ?? dbPath!, options.name, options.logger);
-  const events = startServiceEvents(database ?? dbPath!, options.events, options.logger);
+  const audit = new AuditLog(database, options.name, options.logger);
+  const events = startServiceEvents(database, options.events, options.logger);
   const ready = async () => {
-    if (database) await sql`SELECT 1`.execute(database.db);
+    await sql`SELECT 1`.execute(database.db);
     await options.ready?.();
   };
   const eventResolvers = events.resolvers(options.name);
@@ -181,7 +174,6 @@ export async function startSubgraphServer<TContext extends AuthContext>(
       stopped = true;
       await server.stop();
       await events.stop();
-      await audit.close();
       await options.onStop?.();
     },
   };

@@ -4,18 +4,18 @@
  * with no order cancelled, refunded or notified twice. An undo whose service dies under it at
  * every start is given up after three (FAILED, UNDO_CRASHED), and the service stays up.
  */
-import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSecrets, signUserToken } from "@ops/service-kit";
+import { databaseTarget, openDatabase, type ServiceDb } from "@ops/service-kit/data";
 import { isolatedStackEnv, launchStack, type Stack } from "@ops/service-kit/stack";
-import { mustQuery, setDefaultHeaders, tempDir } from "@ops/service-kit/testing";
+import { mustQuery, rowsOf, setDefaultHeaders, tempDir } from "@ops/service-kit/testing";
 import { send } from "./testGateway.js";
 
 const world = tempDir("ops-undo-crash-");
 let stack: Stack;
 let auth: Record<string, string>;
-const dbs: Record<"order" | "payment" | "notification", Database.Database> = {} as never;
+/** The test's own connections to the services' databases (SQLite files, or PostgreSQL under test:pg). */
+const dbs: Record<"order" | "payment" | "notification", ServiceDb<any>> = {} as never;
 
 beforeAll(async () => {
   const env = isolatedStackEnv(world.dir, { NODE_ENV: "development", OUTBOX_POLL_MS: "100", OUTBOX_BASE_DELAY_MS: "50", OUTBOX_MAX_DELAY_MS: "500" });
@@ -23,16 +23,16 @@ beforeAll(async () => {
   const { token } = await signUserToken(loadSecrets(world.dir, env).jwtPrivateKey, { name: "undo-crash-test", role: "admin", kind: "user" }, 900);
   auth = { authorization: `Bearer ${token}` };
   setDefaultHeaders(stack.gatewayUrl, auth);
-  for (const name of ["order", "payment", "notification"] as const) dbs[name] = new Database(path.join(world.dir, `${name}_service.db`), { readonly: true });
+  for (const name of ["order", "payment", "notification"] as const) dbs[name] = await openDatabase<any>(databaseTarget(name, stack.env), { poolSize: 2 });
 }, 90_000);
 
 afterAll(async () => {
-  for (const db of Object.values(dbs)) db?.close();
+  for (const db of Object.values(dbs)) await db?.close();
   await stack?.stop();
   world.cleanup();
 });
 
-const one = <T = any>(service: keyof typeof dbs, query: string, ...params: unknown[]) => dbs[service].prepare(query).get(...(params as never[])) as T;
+const one = async <T = any>(service: keyof typeof dbs, query: string, ...params: unknown[]): Promise<T> => (await rowsOf<T>(dbs[service], query, ...params))[0]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Imports `orders` orders (every other one paid) through the gateway; returns the batch id. */
@@ -56,7 +56,7 @@ async function settled(timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     let waiting = 0;
-    for (const name of ["order", "payment", "notification"] as const) waiting += one<{ n: number }>(name, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'").n;
+    for (const name of ["order", "payment", "notification"] as const) waiting += (await one<{ n: number }>(name, "SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'")).n;
     if (waiting === 0) return;
     if (Date.now() > end) throw new Error(`${waiting} events still waiting`);
     await sleep(100);
@@ -67,7 +67,7 @@ async function settled(timeoutMs = 60_000): Promise<void> {
 async function waitForUndo(id: number, done: (row: { status: string; done: number; total: number; attempts: number }) => boolean, timeoutMs = 60_000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const row = one("order", "SELECT status, done, total, attempts FROM batch_undos WHERE id = ?", id);
+    const row = await one("order", "SELECT status, done, total, attempts FROM batch_undos WHERE id = ?", id);
     if (done(row)) return row;
     if (Date.now() > end) throw new Error(`undo ${id}: still ${JSON.stringify(row)}`);
     await sleep(1);
@@ -88,11 +88,11 @@ describe("a batch undo and kill -9 of the order service", () => {
 
     await waitForUndo(id, (u) => u.done >= 2_000);
     await killOrder();
-    const atKill = one("order", "SELECT status, done, cancelled, attempts FROM batch_undos WHERE id = ?", id);
+    const atKill = await one("order", "SELECT status, done, cancelled, attempts FROM batch_undos WHERE id = ?", id);
     expect(atKill).toMatchObject({ status: "running", attempts: 1 });
     expect(atKill.done).toBeLessThan(ORDERS);
     // Each chunk commits its cancellations with its progress: nothing more, nothing less.
-    expect(one("order", "SELECT COUNT(*) AS n FROM orders WHERE batch_id = ? AND status = 'cancelled'", batchId).n).toBe(atKill.cancelled);
+    expect((await one("order", "SELECT COUNT(*) AS n FROM orders WHERE batch_id = ? AND status = 'cancelled'", batchId)).n).toBe(atKill.cancelled);
 
     await stack.restart("order");
     const finished = await waitForUndo(id, (u) => u.status !== "running" && u.status !== "pending");
@@ -101,14 +101,14 @@ describe("a batch undo and kill -9 of the order service", () => {
     expect(batchUndo).toEqual({ status: "COMPLETED", cancelled: ORDERS, untouched: 0, progress: 1 });
     await settled();
 
-    expect(one("order", "SELECT COUNT(*) AS n FROM orders WHERE batch_id = ? AND status = 'cancelled'", batchId).n).toBe(ORDERS);
-    expect(one("order", "SELECT COUNT(*) AS n, COUNT(DISTINCT order_id) AS orders FROM order_status_changes WHERE reason = '障害試験'")).toEqual({ n: ORDERS, orders: ORDERS });
-    expect(one("payment", "SELECT COUNT(*) AS n FROM payments WHERE batch_id = ? AND status = 'refunded'", batchId).n).toBe(ORDERS / 2);
-    expect(one("payment", "SELECT COUNT(*) AS n, COUNT(DISTINCT r.payment_id) AS payments FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.batch_id = ?", batchId)).toEqual({
+    expect((await one("order", "SELECT COUNT(*) AS n FROM orders WHERE batch_id = ? AND status = 'cancelled'", batchId)).n).toBe(ORDERS);
+    expect(await one("order", "SELECT COUNT(*) AS n, COUNT(DISTINCT order_id) AS orders FROM order_status_changes WHERE reason = '障害試験'")).toEqual({ n: ORDERS, orders: ORDERS });
+    expect((await one("payment", "SELECT COUNT(*) AS n FROM payments WHERE batch_id = ? AND status = 'refunded'", batchId)).n).toBe(ORDERS / 2);
+    expect(await one("payment", "SELECT COUNT(*) AS n, COUNT(DISTINCT r.payment_id) AS payments FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.batch_id = ?", batchId)).toEqual({
       n: ORDERS / 2,
       payments: ORDERS / 2,
     });
-    expect(one("notification", "SELECT COUNT(*) AS n, COUNT(DISTINCT order_id) AS orders FROM notifications WHERE template_name = 'ORDER_CANCELLED'")).toEqual({ n: ORDERS, orders: ORDERS });
+    expect(await one("notification", "SELECT COUNT(*) AS n, COUNT(DISTINCT order_id) AS orders FROM notifications WHERE template_name = 'ORDER_CANCELLED'")).toEqual({ n: ORDERS, orders: ORDERS });
   }, 240_000);
 
   it("gives up an undo whose service dies under it at every start: FAILED after three, and the service stays up", async () => {
@@ -131,6 +131,6 @@ describe("a batch undo and kill -9 of the order service", () => {
     const { orders } = await mustQuery(stack.gatewayUrl, `query($b: ID!) { orders(first: 1, filter: { batchId: $b }) { totalCount } }`, { b: batchId });
     expect(orders.totalCount).toBe(6_000);
     await sleep(500);
-    expect(one("order", "SELECT status, attempts FROM batch_undos WHERE id = ?", id)).toEqual({ status: "failed", attempts: 3 });
+    expect(await one("order", "SELECT status, attempts FROM batch_undos WHERE id = ?", id)).toEqual({ status: "failed", attempts: 3 });
   }, 240_000);
 });

@@ -49,7 +49,9 @@ describe("flows", () => {
     const o = await eventually(() => order(id), (o) => o.status === "CONFIRMED" && o.notifications.length > 0);
     expect(o.status).toBe("CONFIRMED");
     await stack.settled();
-    expect((await order(id)).notifications).toEqual([{ templateName: "ORDER_CONFIRMATION", status: "SENT", subject: `ご注文確認 — 注文番号 #${id}` }]);
+    // Events are applied (settled) before the transport has handed the message over: wait for it.
+    const sent = await eventually(() => order(id), (o) => o.notifications.every((n: { status: string }) => n.status !== "PENDING"));
+    expect(sent.notifications).toEqual([{ templateName: "ORDER_CONFIRMATION", status: "SENT", subject: `ご注文確認 — 注文番号 #${id}` }]);
   });
 
   it("shipping notifies ORDER_SHIPPED", async () => {

@@ -1,10 +1,11 @@
 /**
- * The whole stack in the test process: three real subgraphs on free ports over fresh databases,
- * fast outbox retries, and a gateway in front, all with one set of test secrets. Services can be
+ * The whole stack in the test process: three real subgraphs on free ports over fresh databases
+ * (SQLite files, or PostgreSQL databases under `npm run test:pg`), fast outbox retries, and a gateway in front, all with one set of test secrets. Services can be
  * stopped and started again on the same port (a subgraph outage).
  */
 import { QueryCounter, webhookUrl, type Role } from "@ops/service-kit";
-import { freshDatabase, mustQuery, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
+import { openDatabase, type DatabaseTarget, type ServiceDb } from "@ops/service-kit/data";
+import { freshTarget, mustQuery, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
 import { startOrderService } from "@ops/order/server";
 import { startPaymentService } from "@ops/payment/server";
 import { startNotificationService } from "@ops/notification/server";
@@ -26,6 +27,10 @@ export interface InProcessStack {
   /** Each subgraph's GraphQL URL (what the gateway calls, unless `routeThrough` replaced it). */
   urls: Record<ServiceName, string>;
   sql: Record<ServiceName, QueryCounter>;
+  /** Where each service keeps its data. */
+  targets: Record<ServiceName, DatabaseTarget>;
+  /** The test's own connection to a service's database (opened on first use), for reading and planting rows. */
+  rows(name: ServiceName): Promise<ServiceDb<any>>;
   /** Every webhook to a service passes its gate: set `failing` to make the receiver answer 503. */
   gates: Record<ServiceName, CountingProxy>;
   /** Headers for the gateway as a signed-in user with `role`. */
@@ -52,12 +57,13 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
   const sql = { order: new QueryCounter(), payment: new QueryCounter(), notification: new QueryCounter() };
   const urls = { order: "", payment: "", notification: "" } as Record<ServiceName, string>;
   const ports = { order: 0, payment: 0, notification: 0 } as Record<ServiceName, number>;
-  const dbs = {} as Record<ServiceName, string>;
+  const targets = {} as Record<ServiceName, DatabaseTarget>;
+  const opened = new Map<ServiceName, Promise<ServiceDb<any>>>();
   const gates = {} as Record<ServiceName, CountingProxy>;
   const hook = (name: ServiceName) => (gates[name] ? gates[name].url : webhookUrl(urls[name]));
-  for (const name of ["order", "payment", "notification"] as const) dbs[name] = await freshDatabase(name, world.dir);
+  for (const name of ["order", "payment", "notification"] as const) targets[name] = await freshTarget(name, world.dir);
   const outbox = { pollMs: 100, baseDelayMs: 50, maxDelayMs: 500 };
-  const hooks = (name: ServiceName, port: number) => ({ port, logLevel: "silent" as const, dbPath: dbs[name], onQuery: sql[name].record, security: security.forService(name), outbox });
+  const hooks = (name: ServiceName, port: number) => ({ port, logLevel: "silent" as const, database: targets[name], onQuery: sql[name].record, security: security.forService(name), outbox });
   const starters: Record<ServiceName, (port: number) => Promise<Running>> = {
     order: (port) =>
       startOrderService({
@@ -99,6 +105,11 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     gateway,
     urls: routed,
     sql,
+    targets,
+    rows(name) {
+      if (!opened.has(name)) opened.set(name, openDatabase<any>(targets[name], { poolSize: 2 }));
+      return opened.get(name)!;
+    },
     gates,
     as: async (role) => ({ authorization: (await security.headersFor(role)).authorization! }),
     async stopService(name) {
@@ -125,6 +136,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
       await gateway.stop();
       for (const name of ["notification", "payment", "order"] as const) await running[name].stop().catch(() => undefined);
       await Promise.all(Object.values(gates).map((g) => g.close()));
+      await Promise.all([...opened.values()].map(async (db) => (await db).close()));
       world.cleanup();
     },
   };

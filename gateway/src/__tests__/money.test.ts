@@ -4,10 +4,8 @@
  * retrying client made duplicates), and totals past GraphQL's Int (2^31 − 1) — orders from before
  * the limits — are answered exactly, to every caller, the federated query included.
  */
-import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphqlRequest, mustQuery, setDefaultHeaders } from "@ops/service-kit/testing";
+import { countOf, graphqlRequest, mustQuery, runSql, setDefaultHeaders } from "@ops/service-kit/testing";
 import { startInProcessStack, type InProcessStack } from "./inProcessStack.js";
 
 let stack: InProcessStack;
@@ -16,16 +14,7 @@ let url: string;
 const CREATE = `mutation($i: CreateOrderInput!) { createOrder(input: $i) { id totalAmount } }`;
 const order = (quantity: number, unitPrice: unknown) => ({ customerEmail: "hostile@example.jp", customerName: "大量 注文", items: [{ productName: "煎茶", quantity, unitPrice }] });
 
-/** Runs `sql` on a service's database (this stack's own files). */
-function onDatabase<T>(service: "order" | "payment", use: (db: Database.Database) => T): T {
-  const db = new Database(path.join(stack.dir, `${service}_service.db`));
-  try {
-    return use(db);
-  } finally {
-    db.close();
-  }
-}
-const orderCount = () => onDatabase("order", (db) => (db.prepare("SELECT COUNT(*) AS n FROM orders").get() as { n: number }).n);
+const orderCount = async () => countOf(await stack.rows("order"), "SELECT COUNT(*) AS n FROM orders");
 
 beforeAll(async () => {
   stack = await startInProcessStack();
@@ -33,24 +22,21 @@ beforeAll(async () => {
   setDefaultHeaders(url, await stack.as("operator"));
   // Two orders from before the limits, paid in full outside the payment limit's reach; created on
   // 2025-09-01 in Japan. 1.0e9 + 1.2e9 = 2.2e9 > 2,147,483,647.
-  onDatabase("order", (db) => {
-    const insert = db.prepare("INSERT INTO orders (id, customer_email, customer_name, total_amount, status, created_at, updated_at) VALUES (?, 'legacy@example.jp', '法人 顧客', ?, 'confirmed', ?, ?)");
-    const item = db.prepare("INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, '業務用 設備', 1, ?)");
-    for (const [id, total] of [[9_001, 1_000_000_000], [9_002, 1_200_000_000]] as const) {
-      const at = "2025-09-01T03:00:00.000+00:00";
-      insert.run(id, total, at, at);
-      item.run(id, total);
-    }
-  });
+  const orders = await stack.rows("order");
+  for (const [id, total] of [[9_001, 1_000_000_000], [9_002, 1_200_000_000]] as const) {
+    const at = "2025-09-01T03:00:00.000+00:00";
+    await runSql(orders, "INSERT INTO orders (id, customer_email, customer_name, total_amount, status, created_at, updated_at) VALUES (?, 'legacy@example.jp', '法人 顧客', ?, 'confirmed', ?, ?)", id, total, at, at);
+    await runSql(orders, "INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, '業務用 設備', 1, ?)", id, total);
+  }
   // 2,200 payments of 1,000,000 yen completed on 2025-09-02 in Japan: the day's revenue passes 2^31 too.
-  onDatabase("payment", (db) => {
-    db.prepare(
-      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2200)
-       INSERT INTO payments (order_id, amount, status, transaction_id, created_at, updated_at)
-       SELECT 800000 + i, 1000000, 'completed', 'tx-day-' || i, '2025-09-02T01:00:00.000+00:00', '2025-09-02T01:00:00.000+00:00' FROM n`,
-    ).run();
-    db.prepare(`INSERT INTO payment_attempts (payment_id, transaction_id, status, created_at) SELECT id, transaction_id, 'completed', created_at FROM payments WHERE order_id > 800000`).run();
-  });
+  const payments = await stack.rows("payment");
+  await runSql(
+    payments,
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2200)
+     INSERT INTO payments (order_id, amount, status, transaction_id, created_at, updated_at)
+     SELECT 800000 + i, 1000000, 'completed', 'tx-day-' || i, '2025-09-02T01:00:00.000+00:00', '2025-09-02T01:00:00.000+00:00' FROM n`,
+  );
+  await runSql(payments, `INSERT INTO payment_attempts (payment_id, transaction_id, status, created_at) SELECT id, transaction_id, 'completed', created_at FROM payments WHERE order_id > 800000`);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
@@ -58,24 +44,24 @@ afterAll(async () => {
 
 describe("a hostile order through the gateway", () => {
   it("refuses 1,000,000 × 10,000 yen with BAD_USER_INPUT naming the field and the limit, and writes no order", async () => {
-    const before = orderCount();
+    const before = await orderCount();
     for (let attempt = 0; attempt < 3; attempt++) {
       // A client retrying what it took for a transient error.
       const res = await graphqlRequest(url, CREATE, { i: order(1_000_000, 10_000) });
       expect(res.data ?? null).toBeNull();
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.items.0.quantity", params: { max: 10_000, value: 1_000_000 } });
     }
-    expect(orderCount()).toBe(before);
+    expect(await orderCount()).toBe(before);
   });
 
   it("refuses a price that is not a whole number of yen before the order service writes anything", async () => {
-    const before = orderCount();
+    const before = await orderCount();
     for (const unitPrice of [1280.5, 2 ** 53, "1280"]) {
       const res = await graphqlRequest(url, CREATE, { i: order(1, unitPrice) });
       expect(res.errors?.[0]?.extensions?.code, String(unitPrice)).toBe("BAD_USER_INPUT");
       expect(res.data ?? null).toBeNull();
     }
-    expect(orderCount()).toBe(before);
+    expect(await orderCount()).toBe(before);
   });
 
   it("answers the largest allowed order with its total: nothing committed answers an error", async () => {

@@ -5,7 +5,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import { readTimestamp } from "../data/dialectHelpers.js";
-import { openDatabase, type ServiceDb } from "../data/openDatabase.js";
+import type { ServiceDb } from "../data/openDatabase.js";
 import { decodeCursor, encodeCursor, pageSize } from "../pagination.js";
 import type { Logger } from "../logger.js";
 import { sqlDate } from "../sqliteBasics.js";
@@ -105,17 +105,14 @@ type AuditRead = Omit<AuditRow, "at"> & { at: string | Date };
  */
 export class AuditLog {
   private readonly database: Promise<ServiceDb<{ audit_log: AuditRead }>>;
-  private readonly ownsDatabase: boolean;
 
-  /** `database`: the service's ServiceDb; a SQLite file path (deprecated) opens one of its own. */
+  /** `database`: the service's ServiceDb. */
   constructor(
-    database: ServiceDb<any> | string,
+    database: ServiceDb<any>,
     readonly service: string,
     private readonly logger: Logger,
   ) {
-    this.ownsDatabase = typeof database === "string";
-    this.database = typeof database === "string" ? openDatabase({ kind: "sqlite", path: database }) : Promise.resolve(database);
-    this.database.catch(() => {});
+    this.database = Promise.resolve(database);
   }
 
   /** Never rejects: losing an audit line is logged loudly, but does not undo a committed change. */
@@ -170,10 +167,5 @@ export class AuditLog {
       })),
       pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(Number(last.id), Number(last.id)) : null },
     };
-  }
-
-  /** Closes the database when this log opened it (a path was given). */
-  async close(): Promise<void> {
-    if (this.ownsDatabase) await (await this.database.catch(() => undefined))?.close();
   }
 }

@@ -16,7 +16,7 @@
  *   lease and another one delivers the rows (at least once; receivers deduplicate).
  */
 import { sql } from "kysely";
-import { openDatabase, type ServiceDb } from "../data/openDatabase.js";
+import type { ServiceDb } from "../data/openDatabase.js";
 import { readTimestamp } from "../data/dialectHelpers.js";
 import type { Logger } from "../logger.js";
 import { sqlDate } from "../sqliteBasics.js";
@@ -25,12 +25,7 @@ import { SIGNATURE_HEADER, signWebhook } from "./signature.js";
 
 export interface DispatcherOptions {
   /** The service's database (its `outbox` and `outbox_attempts`). */
-  database?: ServiceDb<any>;
-  /**
-   * A SQLite file the dispatcher opens (and closes on `stop`) itself.
-   * @deprecated Pass `database`; kept until every service has moved to the data kit.
-   */
-  dbPath?: string;
+  database: ServiceDb<any>;
   /** Destination name → webhook URL. */
   destinations: Record<string, string>;
   webhookSecret: string;
@@ -137,7 +132,6 @@ function toEntryRow(row: Pick<OutboxDb["outbox"], (typeof ENTRY_COLUMNS)[number]
 
 export class OutboxDispatcher {
   private readonly database: Promise<ServiceDb<OutboxDb>>;
-  private readonly ownsDatabase: boolean;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -145,17 +139,7 @@ export class OutboxDispatcher {
   private readonly o: Required<Pick<DispatcherOptions, "pollMs" | "maxAttempts" | "baseDelayMs" | "maxDelayMs" | "timeoutMs" | "batchSize">>;
 
   constructor(private readonly options: DispatcherOptions) {
-    if (options.database) {
-      this.database = Promise.resolve(options.database as ServiceDb<OutboxDb>);
-      this.ownsDatabase = false;
-    } else if (options.dbPath) {
-      this.database = openDatabase<OutboxDb>({ kind: "sqlite", path: options.dbPath });
-      this.ownsDatabase = true;
-    } else {
-      throw new Error("OutboxDispatcher needs the service's database (`database`).");
-    }
-    // Reported by the first use; never an unhandled rejection in between.
-    this.database.catch(() => {});
+    this.database = Promise.resolve(options.database as ServiceDb<OutboxDb>);
     this.o = {
       pollMs: options.pollMs ?? 1000,
       maxAttempts: options.maxAttempts ?? 15,
@@ -351,6 +335,5 @@ export class OutboxDispatcher {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running;
-    if (this.ownsDatabase) await (await this.database.catch(() => undefined))?.close();
   }
 }

@@ -45,13 +45,10 @@ function toEntry(service: string, r: OutboxEntryRow) {
   };
 }
 
-/**
- * Starts the outbox dispatcher on `database` (the service's `ServiceDb`; a SQLite file path is
- * still accepted while services move to the data kit).
- */
-export function startServiceEvents(database: ServiceDb<any> | string, wiring: EventWiring, logger: Logger): ServiceEvents {
+/** Starts the outbox dispatcher on `database` (the service's `ServiceDb`). */
+export function startServiceEvents(database: ServiceDb<any>, wiring: EventWiring, logger: Logger): ServiceEvents {
   const dispatcher = new OutboxDispatcher({
-    ...(typeof database === "string" ? { dbPath: database } : { database }),
+    database,
     destinations: new Proxy({}, { get: (_t, name: string) => wiring.destinations()[name] }) as Record<string, string>,
     webhookSecret: wiring.webhookSecret,
     logger,

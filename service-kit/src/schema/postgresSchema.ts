@@ -17,9 +17,8 @@ const HEADER = (service: ServiceName) =>
   `// "Running on PostgreSQL"): those use BIGINT where Int and Float stand here.\n`;
 
 /**
- * Rewrites a service's SQLite schema for PostgreSQL: the datasource's provider, the Prisma
- * client's output (a client of its own, never over the SQLite one) and no Kysely generator (its
- * types come from the SQLite schema and are the same).
+ * Rewrites a service's SQLite schema for PostgreSQL: the datasource's provider, and no Kysely
+ * generator (its types come from the SQLite schema and are the same).
  */
 export function postgresSchemaFrom(sqliteSchema: string, service: ServiceName): string {
   const blocks = sqliteSchema.replace(/^\/\/ .*service database.*\n/, "");
@@ -32,7 +31,6 @@ export function postgresSchemaFrom(sqliteSchema: string, service: ServiceName): 
     "}",
   ].join("\n"));
   out = out.replace(/(\/\/[^\n]*\n)*generator kysely \{[^}]*\}\n/, "").replace(/\n{3,}/g, "\n\n");
-  out = out.replace(/output(\s*)= "\.\.\/\.\.\/subgraphs\/([a-z]+)\/src\/generated\/prisma"/, 'output$1= "../../../subgraphs/$2/src/generated/prisma-postgres"');
   if (out === blocks || !out.includes('provider = "postgresql"')) throw new Error(`${service}: schema.prisma has no datasource block to rewrite`);
   return HEADER(service) + out;
 }

@@ -3,3 +3,4 @@ export * from "./graphqlRequest.js";
 export * from "./testSecurity.js";
 export * from "./pgAdmin.js";
 export * from "./pgCluster.js";
+export * from "./rows.js";

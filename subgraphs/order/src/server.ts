@@ -13,11 +13,10 @@ import {
   type RunningServer,
   type ServiceSecurity,
 } from "@ops/service-kit";
-import { describeTarget, type DatabaseTarget } from "@ops/service-kit/data";
+import { describeTarget, type DatabaseTarget, type QueryEvent } from "@ops/service-kit/data";
 import { startConsistencyChecker, type ConsistencyCheckerOptions } from "./consistency/consistencyChecker.js";
 import { createConsistencyStore } from "./consistency/consistencyStore.js";
 import { createContext } from "./context.js";
-import { createOrderDb, type DbOptions, type OrderDb } from "./db.js";
 import { openOrderDb, ping, type OrderServiceDb } from "./db/index.js";
 import { handleOrderEvent } from "./domain/handleEvent.js";
 import { createDownloadLimiter } from "./import/downloadLimiter.js";
@@ -32,9 +31,11 @@ import { resolvers } from "./resolvers/index.js";
 
 export const typeDefs = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../schema.graphql"), "utf8");
 
-export interface OrderServiceOptions extends DbOptions {
+export interface OrderServiceOptions {
   /** Where the orders live (migrated beforehand). */
   database?: DatabaseTarget;
+  /** Sees every statement the request path sends (tests count them). */
+  onQuery?: (event: QueryEvent) => void;
   /** Shorthand for `database: { kind: "sqlite", path: dbPath }`. */
   dbPath?: string;
   port: number;
@@ -83,8 +84,6 @@ const DEFAULT_LIMITS: ImportFileLimits = {
 export interface OrderService extends RunningServer {
   /** The service's database (the data kit). */
   database: OrderServiceDb;
-  /** Prisma over the same SQLite file (tests and tools); reading it on PostgreSQL throws. */
-  readonly db: OrderDb;
   imports: JobQueue;
   undos: JobQueue;
   uploads: UploadStore;
@@ -100,8 +99,6 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   // The audit trail and the outbox dispatcher (which polls) on connections of their own: `onQuery`
   // counts what requests and events cost, not the background delivery.
   const infrastructure = await openOrderDb(target, { poolSize: 2, applicationName: "ops-order-outbox" });
-  // Prisma: SQLite only, for the tests and tools that still read through it.
-  const prisma = dbPath ? await createOrderDb(dbPath, options) : null;
   const peers = createPeerReader(options.peerUrls, options.security.serviceHeaders);
   const importDir = options.importDir ?? path.join(path.dirname(dbPath!), "imports");
   // Uploaded files are customers' orders: owner-only, including those kept from before this rule.
@@ -160,17 +157,10 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       stopSweeps();
       await jobs.stop();
       await checkDb.close();
-      await prisma?.$disconnect();
       await infrastructure.close();
       await database.close();
     },
   });
   wake = server.events.wake;
-  return Object.defineProperty({ ...server, database, imports, undos, uploads }, "db", {
-    enumerable: true,
-    get: () => {
-      if (!prisma) throw new Error(`Prisma reaches the order database on SQLite only; use \`database\` on ${describeTarget(target)}.`);
-      return prisma;
-    },
-  }) as OrderService;
+  return { ...server, database, imports, undos, uploads };
 }

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { OrderSnapshot } from "@ops/contracts";
 import { newEvent, SIGNATURE_HEADER, signWebhook, type EventEnvelope } from "@ops/service-kit";
+import { countOf } from "@ops/service-kit/testing";
 import { TEST_ORDER, type World } from "./world.js";
 
 /** An order snapshot as the order service puts it in its events. */
@@ -61,9 +62,6 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
 /** Resolves once every event the order service wrote for the notification service was acknowledged. */
 export function orderEventsDelivered(world: World): Promise<true> {
   return waitFor("the order service's events to be delivered", async () => {
-    const [row] = await world.order.db.$queryRawUnsafe<{ n: number | bigint }[]>(
-      `SELECT COUNT(*) AS n FROM outbox WHERE destination = 'notification' AND status <> 'delivered'`,
-    );
-    return Number(row!.n) === 0;
+    return (await countOf(world.order.database, `SELECT COUNT(*) AS n FROM outbox WHERE destination = 'notification' AND status <> 'delivered'`)) === 0;
   });
 }

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueEvent, signWebhook } from "@ops/service-kit";
-import { graphqlRequest, mustQuery } from "@ops/service-kit/testing";
+import { graphqlRequest, mustQuery, rowsOf } from "@ops/service-kit/testing";
 import { DEFAULT_TEMPLATES } from "../domain/defaultTemplates.js";
 import { orderEvent, orderEventsDelivered, outboxLines, postEvent, sendsPerNotification, snapshot, waitFor } from "./eventHelpers.js";
 import { countNotifications, findNotifications, plantTemplate, processedCount, removeTemplate } from "./rows.js";
@@ -142,10 +142,11 @@ describe("the order-event webhook", () => {
   it("makes the order service dead-letter a malformed event at once, without retrying", async () => {
     const event = orderEvent("order.cancelled", [snapshot(9500, { status: "CANCELLED" })]);
     const malformed = { ...event, data: { orders: [{ ...snapshot(9500), status: "cancelled", updatedAt: "yesterday" }] } };
-    await enqueueEvent(world.order.db, malformed, ["notification"]);
+    await enqueueEvent(world.order.database.db, malformed, ["notification"]);
     world.order.events.wake();
     const dead = await waitFor("the event to be dead-lettered", async () => {
-      const rows = await world.order.db.$queryRawUnsafe<{ id: number; status: string; attempts: number; last_error: string }[]>(
+      const rows = await rowsOf<{ id: number; status: string; attempts: number; last_error: string }>(
+        world.order.database,
         `SELECT id, status, attempts, last_error FROM outbox WHERE event_id = ?`,
         event.id,
       );
@@ -153,7 +154,7 @@ describe("the order-event webhook", () => {
     });
     // The world's outbox retries after 20–40 ms: give it time to (wrongly) do so.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const attempts = await world.order.db.$queryRawUnsafe<{ http_status: number }[]>(`SELECT http_status FROM outbox_attempts WHERE outbox_id = ?`, dead.id);
+    const attempts = await rowsOf<{ http_status: number }>(world.order.database, `SELECT http_status FROM outbox_attempts WHERE outbox_id = ?`, dead.id);
     expect(attempts.map((a) => Number(a.http_status))).toEqual([422]);
     expect(Number(dead.attempts)).toBe(1);
     expect(dead.last_error).toContain('orders[0].status: must be one of PENDING, CONFIRMED, SHIPPED, DELIVERED, CANCELLED, got "cancelled"');

@@ -4,34 +4,46 @@
  * rules refuse at the bounds the CHECKs state (above 0). Above the rules' maxima the CHECKs stay
  * silent on purpose: the rules answer there, with the limit in the message.
  */
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_QUANTITY, MAX_UNIT_PRICE, quantityError, unitPriceError } from "@ops/rules";
-import { freshDatabase, tempDir } from "@ops/service-kit/testing";
+import { databaseError } from "@ops/service-kit/data";
+import { countOf, freshTarget, rowsOf, runSql, tempDir } from "@ops/service-kit/testing";
+import { openOrderDb, type OrderServiceDb } from "../db/index.js";
 
 const world = tempDir("ops-order-checks-");
-let db: Database.Database;
+let database: OrderServiceDb;
 let orderId: number;
 
 beforeAll(async () => {
-  db = new Database(await freshDatabase("order", world.dir));
-  orderId = Number(db.prepare(`INSERT INTO orders (customer_email, customer_name, total_amount) VALUES ('a@example.jp', '青木 一', 100)`).run().lastInsertRowid);
+  database = await openOrderDb(await freshTarget("order", world.dir));
+  const [row] = await rowsOf<{ id: unknown }>(database, `INSERT INTO orders (customer_email, customer_name, total_amount) VALUES ('a@example.jp', '青木 一', 100) RETURNING id`);
+  orderId = Number(row!.id);
 });
-afterAll(() => {
-  db?.close();
+afterAll(async () => {
+  await database?.close();
   world.cleanup();
 });
 
+/**
+ * Whether the database refused a line for a rule of its own: a CHECK, or on PostgreSQL the
+ * BIGINT columns themselves, which take no fraction (SQLite stores 1.5 as it is).
+ */
+function refusedByDatabase(err: unknown, quantity: number, unitPrice: number): boolean {
+  if (databaseError(err)?.kind === "check") return true;
+  const fraction = !Number.isInteger(quantity) || !Number.isInteger(unitPrice);
+  return database.dialect === "postgres" && fraction && (err as { code?: string }).code === "22P02";
+}
+
 /** Whether the database takes a line of `quantity` × `unitPrice` through raw SQL (nothing is kept). */
-function checkAccepts(quantity: number, unitPrice: number): boolean {
-  const before = db.prepare("SELECT count(*) AS n FROM order_items").get() as { n: number };
+async function checkAccepts(quantity: number, unitPrice: number): Promise<boolean> {
+  const before = await countOf(database, "SELECT count(*) AS n FROM order_items");
   try {
-    db.prepare("INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, '茶', ?, ?)").run(orderId, quantity, unitPrice);
-    db.prepare("DELETE FROM order_items WHERE order_id = ?").run(orderId);
+    await runSql(database, "INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, '茶', ?, ?)", orderId, quantity, unitPrice);
+    await runSql(database, "DELETE FROM order_items WHERE order_id = ?", orderId);
     return true;
   } catch (err) {
-    expect(String(err)).toMatch(/CHECK constraint failed/);
-    expect(db.prepare("SELECT count(*) AS n FROM order_items").get()).toEqual(before);
+    expect(refusedByDatabase(err, quantity, unitPrice), String(err)).toBe(true);
+    expect(await countOf(database, "SELECT count(*) AS n FROM order_items")).toBe(before);
     return false;
   }
 }
@@ -39,22 +51,22 @@ function checkAccepts(quantity: number, unitPrice: number): boolean {
 const EDGES = [-1, 0, 1, 2, 1.5, MAX_QUANTITY, MAX_QUANTITY + 1, MAX_UNIT_PRICE, MAX_UNIT_PRICE + 1, 2 ** 53];
 
 describe("order_items CHECKs against the order rules", () => {
-  it.each(EDGES)("quantity %d: the CHECK never refuses what the rule accepts, and agrees at the lower bound", (quantity) => {
+  it.each(EDGES)("quantity %d: the CHECK never refuses what the rule accepts, and agrees at the lower bound", async (quantity) => {
     const ruleAccepts = quantityError(quantity, "quantity") === null;
-    const accepted = checkAccepts(quantity, 1);
+    const accepted = await checkAccepts(quantity, 1);
     if (ruleAccepts) expect(accepted).toBe(true);
     if (quantity <= 1) expect(accepted).toBe(ruleAccepts);
   });
 
-  it.each(EDGES)("unit price %d: the CHECK never refuses what the rule accepts, and agrees at the lower bound", (unitPrice) => {
+  it.each(EDGES)("unit price %d: the CHECK never refuses what the rule accepts, and agrees at the lower bound", async (unitPrice) => {
     const ruleAccepts = unitPriceError(unitPrice, "unitPrice") === null;
-    const accepted = checkAccepts(1, unitPrice);
+    const accepted = await checkAccepts(1, unitPrice);
     if (ruleAccepts) expect(accepted).toBe(true);
     if (unitPrice <= 1) expect(accepted).toBe(ruleAccepts);
   });
 
-  it("names exactly the rule's lower bounds: 0 refused, 1 taken, for both columns", () => {
-    expect([checkAccepts(0, 1), checkAccepts(1, 1), checkAccepts(1, 0)]).toEqual([false, true, false]);
+  it("names exactly the rule's lower bounds: 0 refused, 1 taken, for both columns", async () => {
+    expect([await checkAccepts(0, 1), await checkAccepts(1, 1), await checkAccepts(1, 0)]).toEqual([false, true, false]);
     expect([quantityError(0, "q"), quantityError(1, "q"), unitPriceError(0, "p")].map((e) => e === null)).toEqual([false, true, false]);
   });
 });

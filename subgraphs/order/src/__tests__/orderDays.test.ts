@@ -1,7 +1,7 @@
 /** orderDays through HTTP: Japan-day buckets, zero-filled series, validation and roles. */
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, graphqlRequest, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
+import { freshTarget, graphqlRequest, mustQuery, runSql, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
+import { stamp } from "../db/index.js";
 import { dayRange, MAX_SERIES_DAYS as MAX_DAYS } from "@ops/service-kit";
 import { startOrderService, type OrderService } from "../server.js";
 
@@ -12,27 +12,25 @@ const UNUSED = "http://127.0.0.1:9/graphql";
 
 const DAYS = `query($from: Date!, $to: Date!) { orderDays(from: $from, to: $to) { day orders amount cancelled } }`;
 
-/** Orders at given instants, written as Prisma writes them (this suite's database is its own). */
-function insertOrders(dbPath: string, rows: { at: string; total: number; status?: string }[]) {
-  const db = new Database(dbPath);
-  try {
-    const insert = db.prepare(
+/** Orders at given instants, written through the data kit (this suite's database is its own). */
+async function insertOrders(rows: { at: string; total: number; status?: string }[]) {
+  for (const r of rows) {
+    const at = stamp(new Date(r.at));
+    await runSql(
+      service.database,
       "INSERT INTO orders (customer_email, customer_name, total_amount, status, created_at, updated_at) VALUES ('days@example.jp', '日別 集計', ?, ?, ?, ?)",
+      r.total,
+      r.status ?? "pending",
+      at,
+      at,
     );
-    for (const r of rows) {
-      const at = new Date(r.at).toISOString().replace("Z", "+00:00");
-      insert.run(r.total, r.status ?? "pending", at, at);
-    }
-  } finally {
-    db.close();
   }
 }
 
 beforeAll(async () => {
-  const dbPath = await freshDatabase("order", world.dir);
   security = testSecurity(world.dir);
   service = await startOrderService({
-    dbPath,
+    database: await freshTarget("order", world.dir),
     port: 0,
     logLevel: "silent",
     security: security.forService("order"),
@@ -42,7 +40,7 @@ beforeAll(async () => {
     importDir: `${world.dir}/imports`,
   });
   setDefaultHeaders(service.url, await security.headersFor("viewer"));
-  insertOrders(dbPath, [
+  await insertOrders([
     { at: "2025-12-30T14:59:59.999Z", total: 9_999 }, // 2025-12-30 23:59 in Japan: before the range
     { at: "2025-12-30T15:00:00.000Z", total: 1_100 }, // 2025-12-31 00:00 in Japan
     { at: "2026-01-01T14:59:59.999Z", total: 500 }, // still 2026-01-01 in Japan

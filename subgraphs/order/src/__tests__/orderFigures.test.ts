@@ -1,58 +1,74 @@
 /**
  * order_figures (orders per Japan day, status and batch) are kept by triggers: whatever writes
  * orders — inserts one by one or in bulk, status moves, deletes — the figures equal a fresh
- * GROUP BY over the orders themselves.
+ * GROUP BY over the orders themselves, on SQLite and PostgreSQL alike.
  */
-import Database from "better-sqlite3";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, tempDir } from "@ops/service-kit/testing";
+import { freshTarget, runSql, tempDir } from "@ops/service-kit/testing";
+import { openOrderDb, stamp, type OrderServiceDb } from "../db/index.js";
 
 const world = tempDir();
-let db: Database.Database;
+let database: OrderServiceDb;
 
 beforeAll(async () => {
-  db = new Database(await freshDatabase("order", world.dir));
+  database = await openOrderDb(await freshTarget("order", world.dir));
 });
-afterAll(() => {
-  db.close();
+afterAll(async () => {
+  await database?.close();
   world.cleanup();
 });
 
-const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
-
-function fromFigures() {
-  return db.prepare("SELECT day, status, batch_id, orders, amount FROM order_figures WHERE orders <> 0 OR amount <> 0 ORDER BY 1, 2, 3").all();
+interface Figure {
+  day: string;
+  status: string;
+  batch_id: string;
+  orders: unknown;
+  amount: unknown;
 }
-function fromOrders() {
-  return db
-    .prepare(
-      `SELECT date(created_at, '+9 hours') AS day, status, COALESCE(batch_id, '') AS batch_id, COUNT(*) AS orders, SUM(total_amount) AS amount
-       FROM orders GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-    )
-    .all();
+/** Counts and sums as numbers (PostgreSQL answers bigint and numeric as text). */
+const figures = (rows: Figure[]) => rows.map((r) => ({ day: r.day, status: r.status, batchId: r.batch_id, orders: Number(r.orders), amount: Number(r.amount) }));
+
+async function fromFigures() {
+  const { rows } = await sql<Figure>`SELECT day, status, batch_id, orders, amount FROM order_figures WHERE orders <> 0 OR amount <> 0 ORDER BY 1, 2, 3`.execute(database.db);
+  return figures(rows);
+}
+async function fromOrders() {
+  const { rows } = await sql<Figure>`SELECT ${database.helpers.japanDay("created_at")} AS day, status, COALESCE(batch_id, '') AS batch_id, COUNT(*) AS orders, SUM(total_amount) AS amount
+    FROM orders GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`.execute(database.db);
+  return figures(rows);
 }
 
 describe("order_figures", () => {
-  it("follows inserts, status moves, batch changes and deletes", () => {
-    const insert = db.prepare(
-      "INSERT INTO orders (customer_email, customer_name, total_amount, status, created_at, updated_at, batch_id) VALUES ('f@example.jp', '集計 太郎', ?, ?, ?, ?, ?)",
-    );
+  it("follows inserts, status moves, batch changes and deletes", async () => {
     const base = Date.parse("2026-03-31T14:30:00Z"); // 23:30 in Japan: the day boundary is near
-    db.transaction(() => {
-      for (let i = 0; i < 500; i++) {
-        insert.run(100 + i, ["pending", "confirmed", "shipped"][i % 3], iso(base + i * 7_000), iso(base), i % 4 === 0 ? "batch-a" : null);
-      }
-    })();
-    expect(fromFigures()).toEqual(fromOrders());
+    const order = (i: number) => ({
+      customer_email: "f@example.jp",
+      customer_name: "集計 太郎",
+      total_amount: 100 + i,
+      status: (["pending", "confirmed", "shipped"] as const)[i % 3]!,
+      created_at: stamp(new Date(base + i * 7_000)),
+      updated_at: stamp(new Date(base)),
+      batch_id: i % 4 === 0 ? "batch-a" : null,
+    });
+    await database.transaction(async (trx) => {
+      // One by one, then one statement of many rows (PostgreSQL's triggers run per statement).
+      for (let i = 0; i < 100; i++) await trx.insertInto("orders").values(order(i)).execute();
+      await trx
+        .insertInto("orders")
+        .values(Array.from({ length: 400 }, (_, i) => order(100 + i)))
+        .execute();
+    });
+    expect(await fromFigures()).toEqual(await fromOrders());
 
-    db.prepare("UPDATE orders SET status = 'cancelled' WHERE id % 5 = 0").run();
-    db.prepare("UPDATE orders SET status = 'confirmed', updated_at = ? WHERE status = 'pending' AND id % 2 = 0").run(iso(base));
+    await runSql(database, "UPDATE orders SET status = 'cancelled' WHERE id % 5 = 0");
+    await runSql(database, "UPDATE orders SET status = 'confirmed', updated_at = ? WHERE status = 'pending' AND id % 2 = 0", stamp(new Date(base)));
     // An update that touches no figure column leaves the figures alone.
-    db.prepare("UPDATE orders SET cancel_reason = 'x' WHERE id % 7 = 0").run();
-    db.prepare("UPDATE orders SET batch_id = 'batch-b' WHERE id % 9 = 0").run();
-    db.prepare("DELETE FROM orders WHERE id % 11 = 0").run();
-    expect(fromFigures()).toEqual(fromOrders());
+    await runSql(database, "UPDATE orders SET cancel_reason = 'x' WHERE id % 7 = 0");
+    await runSql(database, "UPDATE orders SET batch_id = 'batch-b' WHERE id % 9 = 0");
+    await runSql(database, "DELETE FROM orders WHERE id % 11 = 0");
+    expect(await fromFigures()).toEqual(await fromOrders());
     // Both Japan days of the range are present.
-    expect(new Set(fromFigures().map((r) => (r as { day: string }).day))).toEqual(new Set(["2026-03-31", "2026-04-01"]));
+    expect(new Set((await fromFigures()).map((r) => r.day))).toEqual(new Set(["2026-03-31", "2026-04-01"]));
   });
 });

@@ -6,43 +6,42 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
 import { Kind, parse, type TypeNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase, graphqlRequest, mustQuery, setDefaultHeaders, tempDir, testSecurity } from "@ops/service-kit/testing";
+import { countOf, freshTarget, graphqlRequest, mustQuery, rowsOf, runSql, setDefaultHeaders, tempDir, testSecurity } from "@ops/service-kit/testing";
 import { MAX_ORDER_TOTAL, MAX_QUANTITY, MAX_UNIT_PRICE } from "@ops/rules";
+import { openOrderDb, stamp, type OrderServiceDb } from "../db/index.js";
 import { startOrderService, type OrderService } from "../server.js";
 
 let service: OrderService;
-let dbPath: string;
+/** The test's own connections to the service's database. */
+let rows: OrderServiceDb;
 const world = tempDir();
 const UNUSED = "http://127.0.0.1:9/graphql";
 
 const CREATE = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { id totalAmount items { quantity unitPrice subtotal } } }`;
 
-function counts(): { orders: number; items: number; outbox: number } {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-    return { orders: one("SELECT COUNT(*) AS n FROM orders"), items: one("SELECT COUNT(*) AS n FROM order_items"), outbox: one("SELECT COUNT(*) AS n FROM outbox") };
-  } finally {
-    db.close();
-  }
+async function counts(): Promise<{ orders: number; items: number; outbox: number }> {
+  return {
+    orders: await countOf(rows, "SELECT COUNT(*) AS n FROM orders"),
+    items: await countOf(rows, "SELECT COUNT(*) AS n FROM order_items"),
+    outbox: await countOf(rows, "SELECT COUNT(*) AS n FROM outbox"),
+  };
 }
 
 /** Orders written straight into the database, as data from before the limits would be. */
-function insertLegacyOrders(rows: { email: string; total: number; at: string }[]): void {
-  const db = new Database(dbPath);
-  try {
-    const order = db.prepare("INSERT INTO orders (customer_email, customer_name, total_amount, created_at, updated_at) VALUES (?, '大口 顧客', ?, ?, ?)");
-    const item = db.prepare("INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, '業務用 一式', 1, ?)");
-    for (const r of rows) {
-      const at = new Date(r.at).toISOString().replace("Z", "+00:00");
-      const { lastInsertRowid } = order.run(r.email, r.total, at, at);
-      item.run(lastInsertRowid, r.total);
-    }
-  } finally {
-    db.close();
+async function insertLegacyOrders(orders: { email: string; total: number; at: string }[]): Promise<void> {
+  for (const r of orders) {
+    const at = stamp(new Date(r.at));
+    const [order] = await rowsOf<{ id: unknown }>(
+      rows,
+      "INSERT INTO orders (customer_email, customer_name, total_amount, created_at, updated_at) VALUES (?, '大口 顧客', ?, ?, ?) RETURNING id",
+      r.email,
+      r.total,
+      at,
+      at,
+    );
+    await runSql(rows, "INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, '業務用 一式', 1, ?)", Number(order!.id), r.total);
   }
 }
 
@@ -54,10 +53,11 @@ const input = (items: { quantity: number; unitPrice: unknown }[]) => ({
 });
 
 beforeAll(async () => {
-  dbPath = await freshDatabase("order", world.dir);
+  const database = await freshTarget("order", world.dir);
+  rows = await openOrderDb(database, { poolSize: 2 });
   const security = testSecurity(world.dir);
   service = await startOrderService({
-    dbPath,
+    database,
     port: 0,
     logLevel: "silent",
     security: security.forService("order"),
@@ -70,33 +70,34 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await service.stop();
+  await rows?.close();
   world.cleanup();
 });
 
 describe("createOrder within the per-order limits", () => {
   it("refuses 1,000,000 × 10,000 yen with BAD_USER_INPUT and writes nothing", async () => {
-    const before = counts();
+    const before = await counts();
     const res = await graphqlRequest(service.url, CREATE, { input: input([{ quantity: 1_000_000, unitPrice: 10_000 }]) });
     expect(res.data).toBeNull();
     expect(res.errors).toHaveLength(1);
     expect(res.errors![0]!.extensions).toEqual({ code: "BAD_USER_INPUT", field: "input.items.0.quantity", params: { max: MAX_QUANTITY, value: 1_000_000 } });
     expect(res.errors![0]!.message).toBe("Quantity is at most 10,000 per item, got 1,000,000");
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it("refuses a unit price and a total over their limits, naming the field and the maximum", async () => {
-    const before = counts();
+    const before = await counts();
     const price = await graphqlRequest(service.url, CREATE, { input: input([{ quantity: 1, unitPrice: MAX_UNIT_PRICE + 1 }]) });
     expect(price.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "input.items.0.unitPrice", params: { max: 10_000_000, value: 10_000_001 } });
     const total = await graphqlRequest(service.url, CREATE, { input: input([{ quantity: 10, unitPrice: MAX_UNIT_PRICE }, { quantity: 1, unitPrice: 1 }]) });
     expect(total.errors?.[0]?.extensions).toEqual({ code: "BAD_USER_INPUT", field: "input.items", params: { max: 100_000_000, total: 100_000_001 } });
     expect(total.errors?.[0]?.message).toBe("The order total of 100,000,001 JPY is over the limit of 100,000,000 JPY per order");
     expect([price.data, total.data]).toEqual([null, null]);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it("refuses a unit price that is not a whole number of yen, or past 2^53, before the resolver runs", async () => {
-    const before = counts();
+    const before = await counts();
     for (const unitPrice of [1280.5, 2 ** 53, "1280"]) {
       const res = await graphqlRequest(service.url, CREATE, { input: input([{ quantity: 1, unitPrice }]) });
       expect(res.errors?.[0]?.extensions?.code, String(unitPrice)).toBe("BAD_USER_INPUT");
@@ -106,11 +107,11 @@ describe("createOrder within the per-order limits", () => {
     const literal = await graphqlRequest(service.url, `mutation { createOrder(input: { customerEmail: "a@example.jp", customerName: "x", items: [{ productName: "x", quantity: 1, unitPrice: 99.5 }] }) { id } }`);
     expect(literal.errors?.[0]?.message).toContain("99.5 is not a whole number of yen");
     expect(literal.data ?? null).toBeNull();
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it("answers the largest allowed order with its figures and no error: a committed order always serialises", async () => {
-    const before = counts();
+    const before = await counts();
     const items = [
       { quantity: MAX_QUANTITY, unitPrice: 5_000 },
       { quantity: 5, unitPrice: MAX_UNIT_PRICE },
@@ -124,16 +125,16 @@ describe("createOrder within the per-order limits", () => {
         { quantity: 5, unitPrice: 10_000_000, subtotal: 50_000_000 },
       ],
     });
-    const after = counts();
+    const after = await counts();
     expect(after.orders).toBe(before.orders + 1);
     expect(after.items).toBe(before.items + 2);
   });
 });
 
 describe("figures past GraphQL's Int", () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     // 1.0e9 + 1.2e9 = 2.2e9 > 2^31 − 1 = 2,147,483,647: two orders from before the limits.
-    insertLegacyOrders([
+    await insertLegacyOrders([
       { email: "big@example.jp", total: 1_000_000_000, at: "2025-06-10T03:00:00Z" },
       { email: "big@example.jp", total: 1_200_000_000, at: "2025-06-10T05:00:00Z" },
     ]);
@@ -165,7 +166,7 @@ describe("figures past GraphQL's Int", () => {
   });
 
   it("masks a stored total that no JSON number carries exactly (a bug, logged), never a rounded figure", async () => {
-    insertLegacyOrders([{ email: "corrupt@example.jp", total: 2 ** 53 + 2, at: "2025-07-01T00:00:00Z" }]);
+    await insertLegacyOrders([{ email: "corrupt@example.jp", total: 2 ** 53 + 2, at: "2025-07-01T00:00:00Z" }]);
     const res = await graphqlRequest(service.url, `{ orders(filter: { customerEmail: "corrupt@example.jp" }) { totalCount edges { node { customerEmail totalAmount } } } }`);
     expect(res.errors?.[0]?.extensions).toEqual({ code: "INTERNAL_SERVER_ERROR" });
     expect(res.errors?.[0]?.message).not.toContain("9007199254740994");

@@ -1,11 +1,13 @@
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueryCounter } from "@ops/service-kit";
-import { freshDatabase, graphqlRequest, mustQuery, setDefaultHeaders, tempDir, testSecurity } from "@ops/service-kit/testing";
+import { databaseError } from "@ops/service-kit/data";
+import { countOf, freshTarget, graphqlRequest, mustQuery, rowsOf, runSql, setDefaultHeaders, tempDir, testSecurity } from "@ops/service-kit/testing";
+import { openOrderDb, stamp, type OrderServiceDb } from "../db/index.js";
 import { startOrderService, type OrderService } from "../server.js";
 
 let service: OrderService;
-let dbPath: string;
+/** The test's own connections: its reads stay out of the service's statement counts. */
+let rows: OrderServiceDb;
 const counter = new QueryCounter();
 const world = tempDir();
 
@@ -18,10 +20,11 @@ async function createOrder(customerName = "山田 太郎", items = [{ productNam
 }
 
 beforeAll(async () => {
-  dbPath = await freshDatabase("order", world.dir);
+  const database = await freshTarget("order", world.dir);
+  rows = await openOrderDb(database, { poolSize: 2 });
   const security = testSecurity(world.dir);
   service = await startOrderService({
-    dbPath,
+    database,
     port: 0,
     logLevel: "silent",
     onQuery: counter.record,
@@ -37,44 +40,47 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await service.stop();
+  await rows?.close();
   world.cleanup();
 });
 
+/** The kind of database refusal `write` meets (null when it succeeds). */
+async function refusal(write: Promise<unknown>): Promise<string | null> {
+  try {
+    await write;
+    return null;
+  } catch (err) {
+    return databaseError(err)?.kind ?? String(err);
+  }
+}
+
 describe("seed constraints in the database", () => {
-  it("applies the seed defaults and cascades item deletes", () => {
-    const db = new Database(dbPath);
-    try {
-      const { lastInsertRowid } = db
-        .prepare("INSERT INTO orders (customer_email, customer_name, total_amount) VALUES ('a@b.jp', 'テスト', 100)")
-        .run();
-      const row = db.prepare("SELECT status, currency, created_at, updated_at FROM orders WHERE id = ?").get(lastInsertRowid) as Record<string, unknown>;
-      expect(row.status).toBe("pending");
-      expect(row.currency).toBe("JPY");
-      expect(row.created_at).toBeTruthy();
-      expect(row.updated_at).toBeTruthy();
-      db.pragma("foreign_keys = ON");
-      db.prepare("INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, 'x', 1, 100)").run(lastInsertRowid);
-      db.prepare("DELETE FROM orders WHERE id = ?").run(lastInsertRowid);
-      expect(db.prepare("SELECT COUNT(*) AS n FROM order_items WHERE order_id = ?").get(lastInsertRowid)).toEqual({ n: 0 });
-    } finally {
-      db.close();
-    }
+  it("applies the seed defaults and cascades item deletes", async () => {
+    const [inserted] = await rowsOf<{ id: unknown }>(rows, "INSERT INTO orders (customer_email, customer_name, total_amount) VALUES ('a@b.jp', 'テスト', 100) RETURNING id");
+    const id = Number(inserted!.id);
+    const [row] = await rowsOf(rows, "SELECT status, currency, created_at, updated_at FROM orders WHERE id = ?", id);
+    expect(row!.status).toBe("pending");
+    expect(row!.currency).toBe("JPY");
+    expect(row!.created_at).toBeTruthy();
+    expect(row!.updated_at).toBeTruthy();
+    await runSql(rows, "INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, 'x', 1, 100)", id);
+    await runSql(rows, "DELETE FROM orders WHERE id = ?", id);
+    expect(await countOf(rows, "SELECT COUNT(*) AS n FROM order_items WHERE order_id = ?", id)).toBe(0);
   });
 
-  it("refuses items with quantity or unit price not above zero, and orphans", () => {
-    const db = new Database(dbPath);
-    try {
-      db.pragma("foreign_keys = ON");
-      const { lastInsertRowid: id } = db.prepare("INSERT INTO orders (customer_email, customer_name, total_amount) VALUES ('a@b.jp', 'x', 1)").run();
-      const insert = db.prepare("INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, 'x', ?, ?)");
-      expect(() => insert.run(id, 0, 100)).toThrow(/CHECK constraint failed/);
-      expect(() => insert.run(id, 1, 0)).toThrow(/CHECK constraint failed/);
-      expect(() => insert.run(999_999, 1, 1)).toThrow(/FOREIGN KEY constraint failed/);
-      const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('orders','order_items')").all();
-      expect(indexes.map((r) => (r as { name: string }).name)).toEqual(expect.arrayContaining(["ix_orders_id", "order_items_order_id_idx"]));
-    } finally {
-      db.close();
-    }
+  it("refuses items with quantity or unit price not above zero, and orphans", async () => {
+    const [inserted] = await rowsOf<{ id: unknown }>(rows, "INSERT INTO orders (customer_email, customer_name, total_amount) VALUES ('a@b.jp', 'x', 1) RETURNING id");
+    const insert = (orderId: unknown, quantity: number, unitPrice: number) =>
+      runSql(rows, "INSERT INTO order_items (order_id, product_name, quantity, unit_price) VALUES (?, 'x', ?, ?)", Number(orderId), quantity, unitPrice);
+    expect(await refusal(insert(inserted!.id, 0, 100))).toBe("check");
+    expect(await refusal(insert(inserted!.id, 1, 0))).toBe("check");
+    expect(await refusal(insert(999_999, 1, 1))).toBe("foreignKey");
+    expect(await countOf(rows, "SELECT COUNT(*) AS n FROM order_items WHERE order_id = ?", Number(inserted!.id))).toBe(0);
+    const indexes =
+      rows.dialect === "postgres"
+        ? await rowsOf<{ name: string }>(rows, "SELECT indexname AS name FROM pg_indexes WHERE tablename IN ('orders', 'order_items')")
+        : await rowsOf<{ name: string }>(rows, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('orders', 'order_items')");
+    expect(indexes.map((r) => r.name)).toEqual(expect.arrayContaining(["ix_orders_id", "order_items_order_id_idx"]));
   });
 });
 
@@ -86,10 +92,8 @@ describe("creating orders", () => {
     ]);
     expect(order).toMatchObject({ status: "PENDING", totalAmount: 2100, currency: "JPY" });
     expect(order.items.map((i: { subtotal: number }) => i.subtotal)).toEqual([900, 1200]);
-    const db = new Database(dbPath, { readonly: true });
-    const row = db.prepare("SELECT total_amount, status FROM orders WHERE id = ?").get(Number(order.id));
-    db.close();
-    expect(row).toEqual({ total_amount: 2100, status: "pending" });
+    const [row] = await rowsOf(rows, "SELECT total_amount, status FROM orders WHERE id = ?", Number(order.id));
+    expect({ ...row, total_amount: Number(row!.total_amount) }).toEqual({ total_amount: 2100, status: "pending" });
   });
 
   it("refuses invalid input with the field", async () => {
@@ -219,10 +223,9 @@ describe("listing and searching", () => {
   });
 
   it("filters by status and Japan-time creation day", async () => {
-    const db = new Database(dbPath);
     // 2026-01-01T15:30Z is 2026-01-02 00:30 in Japan.
-    db.prepare("INSERT INTO orders (customer_email, customer_name, total_amount, status, created_at, updated_at) VALUES ('day@example.jp', 'x', 100, 'shipped', '2026-01-01T15:30:00.000+00:00', '2026-01-01T15:30:00.000+00:00')").run();
-    db.close();
+    const at = stamp(new Date("2026-01-01T15:30:00.000Z"));
+    await runSql(rows, "INSERT INTO orders (customer_email, customer_name, total_amount, status, created_at, updated_at) VALUES ('day@example.jp', 'x', 100, 'shipped', ?, ?)", at, at);
     const query = `query($f: OrderFilter) { orders(filter: $f) { totalCount } }`;
     const count = async (f: object) => (await mustQuery(service.url, query, { f: { customerEmail: "day@example.jp", ...f } })).orders.totalCount;
     expect(await count({ createdFrom: "2026-01-02", createdTo: "2026-01-02" })).toBe(1);

@@ -28,8 +28,7 @@ describe("the order status gate", () => {
       })
       .map((file) => path.relative(SRC, file))
       .sort();
-    // domain/transition.ts also holds the gate's better-sqlite3 form while the batch undo worker needs it.
-    expect(writers.filter((w) => w !== path.join("domain", "transition.ts"))).toEqual([path.join("db", "orders.ts")]);
+    expect(writers).toEqual([path.join("db", "orders.ts")]);
     const callers = sources(SRC)
       .filter((file) => /moveOrderStatuses\(/.test(fs.readFileSync(file, "utf8")))
       .map((file) => path.relative(SRC, file))

@@ -8,12 +8,10 @@
  * moves an order twice: the caller decides what a refusal means (the API answers CONFLICT, a bulk
  * path counts). A few statements per call, whatever the number of orders; the SQL is in db/.
  */
-import type Database from "better-sqlite3";
-import { enqueueEventSync, sqlDate } from "@ops/service-kit/lite";
 import type { OrderConn } from "../db/index.js";
-import { moveOrderStatuses, orderStatesForMove, toOrder, ORDER_COLUMNS, type Order, type OrderRow } from "../db/orders.js";
+import { moveOrderStatuses, orderStatesForMove, type Order } from "../db/orders.js";
 import { insertStatusChanges } from "../db/statusHistory.js";
-import { emitStatusEvents, statusEvents } from "./orderEvents.js";
+import { emitStatusEvents } from "./orderEvents.js";
 import { sourcesOf, type OrderStatus } from "./statusMoves.js";
 
 export interface OrderTransition {
@@ -79,47 +77,5 @@ export async function transition(conn: OrderConn, move: OrderTransition): Promis
     moved.map((o) => ({ orderId: o.id, from: fromOf.get(o.id)!, to: move.to, reason: move.reasonOf ? move.reasonOf(o.id) : move.reason, actor: move.actor, at })),
   );
   await emitStatusEvents(conn, moved);
-  return { moved, refused, missing };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The same gate on a better-sqlite3 connection, for the batch undo worker until it moves to the
-// data layer (branch wt/orderimport); removed then.
-
-/** A connection that prepares statements (better-sqlite3). */
-export interface SqlConnection {
-  prepare(sql: string): Database.Statement;
-}
-
-const SELECT_STATUSES = "SELECT id, status, updated_at FROM orders WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id";
-const UPDATE_STATUS = `UPDATE orders SET status = ?, updated_at = ?, cancel_reason = CASE WHEN ? THEN ? ELSE cancel_reason END
-  WHERE id IN (SELECT value FROM json_each(?)) AND status IN (SELECT value FROM json_each(?)) RETURNING ${ORDER_COLUMNS.join(", ")}`;
-const INSERT_HISTORY = `INSERT INTO order_status_changes (order_id, from_status, to_status, reason, actor, created_at)
-  SELECT value ->> 0, value ->> 1, ?, value ->> 2, ?, ? FROM json_each(?)`;
-const ITEMS_OF_ORDERS = "SELECT order_id, product_name, quantity, unit_price FROM order_items WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY id";
-
-/** `transition` inside the caller's better-sqlite3 transaction (the batch undo worker only). */
-export function transitionSync(db: SqlConnection, move: OrderTransition): TransitionResult {
-  if (move.ids.length === 0) return { moved: [], refused: [], missing: [] };
-  const current = (db.prepare(SELECT_STATUSES).all(JSON.stringify(move.ids)) as { id: number; status: string; updated_at: string }[]).map((o) => ({
-    id: o.id,
-    status: o.status.toUpperCase() as OrderStatus,
-    updatedAt: new Date(o.updated_at),
-  }));
-  const { sources, allowed, refused, missing } = decide(move.ids, move.to, current);
-  if (allowed.length === 0) return { moved: [], refused, missing };
-  const stamp = sqlDate(new Date());
-  const to = move.to.toLowerCase();
-  const rows = db
-    .prepare(UPDATE_STATUS)
-    .all(to, stamp, move.to === "CANCELLED" ? 1 : 0, move.reason, JSON.stringify(allowed.map((o) => o.id)), JSON.stringify(sources.map((s) => s.toLowerCase()))) as OrderRow[];
-  const history = allowed.map((o) => [o.id, o.status.toLowerCase(), move.reasonOf ? move.reasonOf(o.id) : move.reason]);
-  db.prepare(INSERT_HISTORY).run(to, move.actor, stamp, JSON.stringify(history));
-  const moved = rows.map(toOrder).sort((a, b) => a.id - b.id);
-  const items = db.prepare(ITEMS_OF_ORDERS).all(JSON.stringify(moved.map((o) => o.id))) as { order_id: number; product_name: string; quantity: number; unit_price: number }[];
-  const byOrder = Map.groupBy(items, (r) => r.order_id);
-  for (const { event, destinations } of statusEvents(moved, (id) => (byOrder.get(id) ?? []).map((r) => ({ productName: r.product_name, quantity: r.quantity, unitPrice: r.unit_price })))) {
-    enqueueEventSync(db, event, destinations);
-  }
   return { moved, refused, missing };
 }

@@ -1,23 +1,17 @@
 /** Helpers for the cross-service event tests: outbox rows, signed webhook deliveries, polling. */
 import { EVENT_ORDERS, type OrderSnapshot } from "@ops/contracts";
 import { signWebhook, SIGNATURE_HEADER, webhookUrl, type EventEnvelope } from "@ops/service-kit";
-import { mustQuery } from "@ops/service-kit/testing";
-import type { PaymentDatabase } from "../db/database.js";
+import type { ServiceDb } from "@ops/service-kit/data";
+import { mustQuery, rowsOf } from "@ops/service-kit/testing";
 import { paymentById } from "../db/payments.js";
-import { rowsOf } from "./rows.js";
 import type { TestWorld } from "./testWorld.js";
 
-/** The order service's Prisma client (it has not moved to the data kit yet). */
-export interface RawDb {
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
-}
-
-/** Either service's database: the payment service's kit database or the order service's Prisma client. */
-export type AnyDb = RawDb | PaymentDatabase;
+/** Either service's database (the payment or the order service's, through the data kit). */
+export type AnyDb = ServiceDb<any>;
 
 /** The rows `text` (with `?` placeholders) returns from either service's database. */
 export function selectRows<T>(db: AnyDb, text: string, ...params: unknown[]): Promise<T[]> {
-  return "$queryRawUnsafe" in db ? db.$queryRawUnsafe<T[]>(text, ...params) : rowsOf<T>(db, text, ...params);
+  return rowsOf<T>(db, text, ...params);
 }
 
 /** One outbox row as stored, with its payload parsed. */

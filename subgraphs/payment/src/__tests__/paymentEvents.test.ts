@@ -53,7 +53,7 @@ describe("payment.completed", () => {
 
     expect(await orderBecomes(world, orderId, "CONFIRMED")).toBe("CONFIRMED");
     await pollUntil(() => completedEvents(id), ([r]) => r?.status === "delivered");
-    expect(await isProcessed(world.order.db, row!.eventId)).toBe(true);
+    expect(await isProcessed(world.order.database, row!.eventId)).toBe(true);
     const figures = await mustQuery(world.payment.url, `{ paymentOutboxFigures { service delivered dead } }`);
     expect(figures.paymentOutboxFigures).toMatchObject({ service: "payment", dead: 0 });
     expect(figures.paymentOutboxFigures.delivered).toBeGreaterThanOrEqual(1);
@@ -125,7 +125,7 @@ describe("order.cancelled", () => {
     expect(await paymentBecomes(world, id, "REFUNDED")).toMatchObject({ amount: 15_400 });
     expect(await refunds(id)).toMatchObject([{ amount: 15_400, reason: "在庫切れのため", status: "completed" }]);
 
-    const [row] = await outboxRows(world.order.db, "order.cancelled", (e) => e.data.orders.some((o: { id: number }) => o.id === Number(orderId)));
+    const [row] = await outboxRows(world.order.database, "order.cancelled", (e) => e.data.orders.some((o: { id: number }) => o.id === Number(orderId)));
     const event = row!.event;
     // The very event again, five times, some at once: each a duplicate.
     const replies = await Promise.all(Array.from({ length: 5 }, () => postEvent(world.payment.url, event, { secret })));
@@ -246,9 +246,9 @@ describe("malformed events", () => {
     // The first order is well-formed; the second has no cancellation time: none is applied.
     const good = cancelledSnapshot(Number(orderId), { cancelReason: "在庫切れ" });
     const event = { ...newEvent("order", "order.cancelled", { orders: [good] }), data: { orders: [good, { ...good, id: 987_001, updatedAt: undefined }] } };
-    await enqueueEvent(world.order.db, event, ["payment"]);
+    await enqueueEvent(world.order.database.db, event, ["payment"]);
     world.order.events.wake();
-    const dead = await deadLetter(world.order.db, event.id);
+    const dead = await deadLetter(world.order.database, event.id);
     expect(dead).toMatchObject({ attempts: 1, statuses: [422] });
     expect(dead.lastError).toBe(`HTTP 422: event ${event.id} (order.cancelled) does not match its contract: orders[1].updatedAt: must be an ISO 8601 date-time such as 2026-04-01T09:30:00.000Z, got missing`);
     expect(await paymentOf(world.payment.database, Number(id))).toMatchObject({ status: "COMPLETED" });
@@ -265,7 +265,7 @@ describe("malformed events", () => {
     expect(dead).toMatchObject({ attempts: 1, statuses: [422] });
     expect(dead.lastError).toContain("payments[0].amount: must be an integer, got a string");
     expect(await orderStatus(world, orderId)).toBe("PENDING");
-    expect(await isProcessed(world.order.db, event.id)).toBe(false);
+    expect(await isProcessed(world.order.database, event.id)).toBe(false);
     // The operator sees it among the dead letters, with the reason.
     const listed = await mustQuery(world.payment.url, `{ paymentOutbox(status: DEAD) { eventId attempts lastError } }`);
     expect(listed.paymentOutbox).toContainEqual({ eventId: event.id, attempts: 1, lastError: dead.lastError });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSecrets, ROUTER_SECRET_HEADER, signUserToken } from "@ops/service-kit";
 import { isolatedStackEnv, startServiceProcess, type ServiceProcess } from "@ops/service-kit/stack";
-import { freshDatabase, mustQuery, tempDir } from "@ops/service-kit/testing";
+import { freshTarget, mustQuery, tempDir } from "@ops/service-kit/testing";
 import { HEADER } from "./importWorld.js";
 
 // Downloads hold constant memory whatever the import's size: the order service runs as its own
@@ -35,8 +35,9 @@ async function drain(url: string, h: Record<string, string>): Promise<{ status: 
 }
 
 beforeAll(async () => {
-  const dbPath = await freshDatabase("order", world.dir);
-  const env = isolatedStackEnv(world.dir, { ORDER_DB_PATH: dbPath, NODE_ENV: "development" });
+  const target = await freshTarget("order", world.dir);
+  const database = target.kind === "sqlite" ? { ORDER_DB_PATH: target.path } : { ORDER_DATABASE_URL: target.url };
+  const env = isolatedStackEnv(world.dir, { ...database, NODE_ENV: "development" });
   const secrets = loadSecrets(world.dir, env);
   service = await startServiceProcess("order", env, { silent: true });
   base = service.url.replace(/\/graphql$/, "");
