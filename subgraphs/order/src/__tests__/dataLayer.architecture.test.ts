@@ -1,51 +1,6 @@
-/**
- * db/ is the only code of the order service that touches the database: no other file
- * imports Kysely or a driver, writes SQL, or reaches the database any older way (Prisma,
- * SqliteReader, BulkDb, better-sqlite3, json_each).
- */
-import fs from "node:fs";
+/** db/ is the only code of the order service that touches the database (DESIGN section 9). */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describeDataLayer } from "@ops/service-kit/testing/architecture";
 
-const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === "generated" || entry.name === "__tests__" ? [] : sources(full);
-    return entry.name.endsWith(".ts") ? [full] : [];
-  });
-}
-
-const files = sources(SRC).map((file) => ({ name: path.relative(SRC, file), text: fs.readFileSync(file, "utf8") }));
-const outsideDb = files.filter((f) => !f.name.startsWith(`db${path.sep}`));
-
-const FORBIDDEN_EVERYWHERE: [string, RegExp][] = [
-  ["the Prisma client", /generated\/prisma|@prisma\/client|PrismaClient/],
-  ["SqliteReader", /\bSqliteReader\b/],
-  ["BulkDb", /\bBulkDb\b|\bopenBulkDb\b/],
-  ["better-sqlite3", /["']better-sqlite3["']/],
-  ["json_each", /json_each/i],
-];
-
-const FORBIDDEN_OUTSIDE_DB: [string, RegExp][] = [
-  ["Kysely", /from ["']kysely["']/],
-  ["the PostgreSQL driver", /from ["']pg["']/],
-  ["SQL", /\b(SELECT\s+[\w*"]+[\s\S]{0,400}?\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b/],
-];
-
-describe("the order service's data layer", () => {
-  it("finds the files it checks", () => {
-    expect(files.some((f) => f.name === path.join("db", "orders.ts"))).toBe(true);
-    expect(outsideDb.some((f) => f.name === "server.ts")).toBe(true);
-  });
-
-  it.each(FORBIDDEN_EVERYWHERE)("no file uses %s", (_what, pattern) => {
-    expect(files.filter((f) => pattern.test(f.text)).map((f) => f.name)).toEqual([]);
-  });
-
-  it.each(FORBIDDEN_OUTSIDE_DB)("only db/ uses %s", (_what, pattern) => {
-    expect(outsideDb.filter((f) => pattern.test(f.text)).map((f) => f.name)).toEqual([]);
-  });
-});
+describeDataLayer("order", path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."), "orders.ts");
