@@ -55,10 +55,12 @@ class Mutex {
  * Most statements a connection keeps prepared, and the most SQL text they may add up to. Memory
  * follows the text: a prepared multi-row INSERT of 1,000 parameters (~4 KB of SQL) holds ~135 KB.
  * A bulk write's last, shorter chunk makes a statement of its own size that is rarely seen again;
- * counted by number alone, 500 of those held ~70 MB at a 1,000,000-row import.
+ * counted by number alone, 500 of those held ~70 MB at a 1,000,000-row import. A service holds
+ * several connections (requests, reader, background, the job worker's), so each keeps ~4 MB at
+ * most: 128 KB of text still holds every full-size bulk statement a path repeats.
  */
 const MAX_STATEMENTS = 500;
-const MAX_STATEMENT_TEXT = 512 * 1024;
+const MAX_STATEMENT_TEXT = 128 * 1024;
 
 /** A connection with a bounded cache of prepared statements (a page's queries repeat all day). */
 class Connection {
