@@ -58,18 +58,8 @@ export interface AuditTables {
   audit_log: { actor: string; actor_kind: string; action: string; object_type: string; outcome: string };
 }
 
-interface AuditInsert {
-  at: string;
-  actor: string;
-  actor_kind: string;
-  actor_role: string | null;
-  action: string;
-  object_type: string;
-  object_id: string | null;
-  outcome: string;
-  error_code: string | null;
-  detail: string | null;
-}
+/** A row to write: what is read back, without the id the database assigns. */
+type AuditInsert = Omit<AuditRow, "id">;
 
 /** The row `r` becomes (secrets redacted, the detail capped). */
 function auditRow(r: AuditRecord): AuditInsert {
