@@ -18,7 +18,10 @@ let auth: Record<string, string>;
 const dbs: Record<"order" | "payment" | "notification", ServiceDb<any>> = {} as never;
 
 beforeAll(async () => {
-  const env = isolatedStackEnv(world.dir, { NODE_ENV: "development", OUTBOX_POLL_MS: "100", OUTBOX_BASE_DELAY_MS: "50", OUTBOX_MAX_DELAY_MS: "500" });
+  const env = isolatedStackEnv(world.dir, { NODE_ENV: "development", OUTBOX_POLL_MS: "100", OUTBOX_BASE_DELAY_MS: "50", OUTBOX_MAX_DELAY_MS: "500",
+    // On PostgreSQL the restarted service takes the killed one's job over once its lease runs out.
+    JOB_LEASE_MS: "1500",
+  });
   stack = await launchStack({ env, silent: true });
   const { token } = await signUserToken(loadSecrets(world.dir, env).jwtPrivateKey, { name: "undo-crash-test", role: "admin", kind: "user" }, 900);
   auth = { authorization: `Bearer ${token}` };

@@ -4,9 +4,18 @@
  * "another realm". Node itself loads one copy (graphql has no `exports` map), so tests do too.
  */
 import { createRequire } from "node:module";
+import os from "node:os";
 import { defineConfig } from "vitest/config";
 
 const require = createRequire(import.meta.url);
+
+/**
+ * Test files at once, for every project (a project does not inherit the root config's). Vitest's
+ * default is one fewer than the cores: one file at a time on CI's two. Most files spend their time
+ * waiting on the processes and databases they start, so one more than the cores keeps both busy
+ * (measured on 2 cores: npm test's Vitest run 412 s → 280 s).
+ */
+export const TEST_WORKERS = os.availableParallelism() + 1;
 
 export function workspaceConfig(name: string) {
   return defineConfig({
@@ -14,6 +23,7 @@ export function workspaceConfig(name: string) {
     test: {
       name,
       include: ["src/**/*.test.ts"],
+      maxWorkers: TEST_WORKERS,
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },

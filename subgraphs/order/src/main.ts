@@ -16,6 +16,7 @@ const service = await startOrderService({
   importLimits: { maxOpenUploads: config.importMaxOpenUploads, maxPendingBytes: config.importMaxPendingBytes, maxDownloads: config.importMaxDownloads },
   peerUrls: () => ({ payment: config.services.payment.url, notification: config.services.notification.url }),
   consistency: { intervalMs: config.consistencyIntervalMs },
+  jobLeaseMs: config.jobLeaseMs,
   host: config.host,
   logLevel: config.logLevel,
 });

@@ -56,6 +56,8 @@ export interface OrderServiceOptions {
   importLimits?: Partial<ImportFileLimits>;
   /** Milliseconds a batch undo leaves other writers between its chunks (default 25). */
   undoChunkPauseMs?: number;
+  /** PostgreSQL: a job's claim lease (JOB_LEASE_MS, default 30 s). */
+  jobLeaseMs?: number;
   host?: string;
   logLevel?: LogLevel;
 }
@@ -115,7 +117,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const stopSweeps = scheduleUploadSweeps(() => uploads.sweep(), limits.sweepIntervalMs, logger);
   // Import and undo chunks commit events from a worker thread: the dispatcher delivers them at once.
   let wake = () => {};
-  const jobs = await createJobRunner({ target, database, logger, onChunk: () => wake(), undo: { chunkPauseMs: options.undoChunkPauseMs } });
+  const jobs = await createJobRunner({ target, database, logger, onChunk: () => wake(), undo: { chunkPauseMs: options.undoChunkPauseMs }, leaseMs: options.jobLeaseMs });
   const { imports, undos } = jobs;
   // Its own connections: the check's background statements stay out of the request path's
   // statement caches and out of the per-request SQL counts tests take (onQuery).
