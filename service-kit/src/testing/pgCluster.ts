@@ -91,9 +91,10 @@ const TEST_SETTINGS = [
   "max_connections = 300",
   "timezone = 'UTC'",
   "log_timezone = 'UTC'",
-  // No unattended background work competing with the tests for the 2 cores CI has.
-  "autovacuum = off",
 ];
+// Tests: no unattended background work competing with them for the 2 cores CI has. Benchmarks
+// keep autovacuum on, as production does: its ANALYZE keeps the plans right while tables grow.
+const NO_AUTOVACUUM = ["autovacuum = off"];
 
 /**
  * Starts a fresh cluster. Throws PgNotInstalledError when PostgreSQL is missing, and an error
@@ -135,7 +136,7 @@ export async function startPgCluster(options: { binDir?: string; /** fsync on (b
     run(commandFor(binDir, "initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions"]), "initdb");
     fs.appendFileSync(
       path.join(dataDir, "postgresql.conf"),
-      `\n# Test cluster (service-kit/src/testing/pgCluster.ts)\n${[...(options.durable ? LIKE_SQLITE_WAL : NOT_DURABLE), ...TEST_SETTINGS, `unix_socket_directories = '${socketDir}'`].join("\n")}\n`,
+      `\n# Test cluster (service-kit/src/testing/pgCluster.ts)\n${[...(options.durable ? LIKE_SQLITE_WAL : [...NOT_DURABLE, ...NO_AUTOVACUUM]), ...TEST_SETTINGS, `unix_socket_directories = '${socketDir}'`].join("\n")}\n`,
     );
     const version = Number(fs.readFileSync(path.join(dataDir, "PG_VERSION"), "utf8").trim());
     // Another process may take the free port between our probe and the server's bind: try again.

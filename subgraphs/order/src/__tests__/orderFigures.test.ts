@@ -30,7 +30,8 @@ interface Figure {
 const figures = (rows: Figure[]) => rows.map((r) => ({ day: r.day, status: r.status, batchId: r.batch_id, orders: Number(r.orders), amount: Number(r.amount) }));
 
 async function fromFigures() {
-  const { rows } = await sql<Figure>`SELECT day, status, batch_id, orders, amount FROM order_figures WHERE orders <> 0 OR amount <> 0 ORDER BY 1, 2, 3`.execute(database.db);
+  const { rows } = await sql<Figure>`SELECT day, status, batch_id, SUM(orders) AS orders, SUM(amount) AS amount FROM order_figures
+    GROUP BY 1, 2, 3 HAVING SUM(orders) <> 0 OR SUM(amount) <> 0 ORDER BY 1, 2, 3`.execute(database.db);
   return figures(rows);
 }
 async function fromOrders() {

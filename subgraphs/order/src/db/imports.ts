@@ -3,7 +3,7 @@
  * record, its pages of errors, the imports of a batch or a file. (What the import job writes while
  * it runs: db/importRun.ts.)
  */
-import { sql, type Selectable } from "kysely";
+import type { Selectable } from "kysely";
 import { readTimestamp } from "@ops/service-kit/data";
 import type { ImportError as ImportErrorTable, ImportHistory } from "../generated/kysely/types.js";
 import { IMPORTED_STATUSES, type ImportStatus } from "../import/importTypes.js";
@@ -192,16 +192,6 @@ export async function countImportErrors(conn: OrderConn, importId: number): Prom
     .selectFrom("import_errors")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("import_id", "=", importId)
-    .executeTakeFirstOrThrow();
-  return Number(n);
-}
-
-/** Orders of a batch, from order_figures (kept by triggers): a batch of 300,000 orders is not counted per request. */
-export async function batchOrderCount(conn: OrderConn, batchId: string): Promise<number> {
-  const { n } = await conn
-    .selectFrom("order_figures")
-    .select(sql<number>`COALESCE(SUM(orders), 0)`.as("n"))
-    .where("batch_id", "=", batchId)
     .executeTakeFirstOrThrow();
   return Number(n);
 }

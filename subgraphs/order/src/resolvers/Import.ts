@@ -1,7 +1,8 @@
 /** Resolvers of the bulk import: uploads, imports, their errors and batches. */
 import { decodeCursor, encodeCursor, pageSize, parseId, requireCleanText } from "@ops/service-kit";
 import type { OrderContext } from "../context.js";
-import { batchExists, batchOrderCount, countImportErrors, countImports, findImport, importErrorsPage, importsOfBatch, importsPage, type ImportRecord } from "../db/imports.js";
+import { batchOrderCount } from "../db/figures.js";
+import { batchExists, countImportErrors, countImports, findImport, importErrorsPage, importsOfBatch, importsPage, type ImportRecord } from "../db/imports.js";
 import { listOrders } from "../domain/listOrders.js";
 import { cancelImport, retryImport, startImport, type StartImportInput } from "../import/importService.js";
 import { latestUndo } from "./BatchUndo.js";
