@@ -5,7 +5,8 @@
  * committed the batch (orders written, payments created, orders confirmed, notifications
  * stored), and prints rows/s, total seconds and each service's peak memory — then the raw floor
  * (the same file through parse → group → three SQLite files → render, in one process) and the ratio.
- * Targets on a 2-core machine: 100k rows in ≤ 5 s, ratio ≤ 6; 1M rows with each service's peak RSS ≤ 300 MB.
+ * Targets on a 2-core machine: 100k rows in ≤ 5 s on SQLite and ≤ 6 s on PostgreSQL, ratio ≤ 6;
+ * 1M rows with each service's peak RSS ≤ 300 MB.
  * `-- --db pg` runs the import on PostgreSQL (a throwaway cluster), `-- --db both` on each
  * database in turn with the figures side by side; `--db sqlite` (default) is SQLite only.
  */
@@ -101,6 +102,9 @@ async function bench(database: BenchDatabase, overrides: NodeJS.ProcessEnv): Pro
   }
 }
 
+/** Seconds end to end for 100,000 rows. */
+const TARGET_SECONDS: Record<BenchDatabase, number> = { sqlite: 5, postgres: 6 };
+
 const databases = databasesArg();
 try {
   const runs = await onEachDatabase(databases, bench);
@@ -109,7 +113,8 @@ try {
   for (const [database, run] of runs) {
     const label = databases.length > 1 ? `${database}: ` : "";
     console.log(`${label}Ratio end to end / raw floor: ${(run.total / floor).toFixed(2)}`);
-    if (ROWS === 100_000) console.log(`${label}Targets: ≤ 5 s ${run.total <= 5 ? "MET" : "MISSED"}; ratio ≤ 6 ${run.total / floor <= 6 ? "MET" : "MISSED"}`);
+    const seconds = TARGET_SECONDS[database];
+    if (ROWS === 100_000) console.log(`${label}Targets: ≤ ${seconds} s ${run.total <= seconds ? "MET" : "MISSED"}; ratio ≤ 6 ${run.total / floor <= 6 ? "MET" : "MISSED"}`);
     else console.log(`${label}Target: every service's peak RSS ≤ 300 MB: ${Object.values(run.rss).every((mb) => mb <= 300) ? "MET" : "MISSED"}`);
   }
   if (databases.length > 1) {

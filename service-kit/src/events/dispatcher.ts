@@ -252,11 +252,13 @@ export class OutboxDispatcher {
     else {
       // Loaded one at a time: a batch's events carry thousands of orders each.
       const { payload } = await database.db.selectFrom("outbox").select("payload").where("id", "=", row.id).executeTakeFirstOrThrow();
+      // Encoded once, then signed and sent as these bytes.
+      const body = Buffer.from(payload, "utf8");
       try {
         const res = await fetch(url, {
           method: "POST",
-          headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signWebhook(this.options.webhookSecret, payload) },
-          body: payload,
+          headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signWebhook(this.options.webhookSecret, body) },
+          body,
           signal: AbortSignal.timeout(this.o.timeoutMs),
         });
         status = res.status;

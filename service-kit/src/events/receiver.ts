@@ -42,8 +42,9 @@ export function mountWebhookReceiver(app: Express, options: WebhookReceiverOptio
     options.logger.warn("event refused", { error, ...detail });
     res.status(PERMANENT_REFUSAL).json({ error, ...detail });
   };
-  app.post(WEBHOOK_PATH, express.text({ type: "*/*", limit: "20mb" }), async (req, res) => {
-    const body = typeof req.body === "string" ? req.body : "";
+  // The raw bytes: verified as received, decoded once for JSON.parse.
+  app.post(WEBHOOK_PATH, express.raw({ type: "*/*", limit: "20mb" }), async (req, res) => {
+    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     try {
       verifyWebhook(options.secret, req.header(SIGNATURE_HEADER), body, options.toleranceSeconds);
     } catch (err) {
@@ -54,7 +55,7 @@ export function mountWebhookReceiver(app: Express, options: WebhookReceiverOptio
     }
     let event: unknown;
     try {
-      event = JSON.parse(body);
+      event = JSON.parse(body.toString("utf8"));
     } catch {
       refuse(res, "body is not JSON");
       return;
