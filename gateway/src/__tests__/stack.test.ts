@@ -66,15 +66,16 @@ describe("the stack from an empty data directory", () => {
     await stack.processes.payment.kill(); // SIGKILL: whatever was in memory is gone; the outbox row is on disk
     await stack.restart("order");
     await stack.restart("payment");
-    const read = `query($id: ID!) { order(id: $id) { status notifications { templateName } } }`;
-    let order: { status: string; notifications: { templateName: string }[] } | undefined;
+    const read = `query($id: ID!) { order(id: $id) { status notifications { templateName status } } }`;
+    let order: { status: string; notifications: { templateName: string; status: string }[] } | undefined;
     // Delivery resumes at the row's next attempt time (backoff from while the order service was
-    // away), so allow 30 s: the test is about nothing being lost, not about latency.
-    for (let i = 0; i < 300 && order?.notifications.length !== 1; i++) {
+    // away), so allow 30 s: the test is about nothing being lost, not about latency. The message is
+    // stored first and sent after: wait for SENT before reading the transport's file.
+    for (let i = 0; i < 300 && order?.notifications[0]?.status !== "SENT"; i++) {
       await new Promise((r) => setTimeout(r, 100));
       order = (await mustQuery(stack.gatewayUrl, read, { id: createOrder.id })).order;
     }
-    expect(order).toEqual({ status: "CONFIRMED", notifications: [{ templateName: "ORDER_CONFIRMATION" }] });
+    expect(order).toEqual({ status: "CONFIRMED", notifications: [{ templateName: "ORDER_CONFIRMATION", status: "SENT" }] });
     const outbox = fs.readFileSync(path.join(world.dir, "outbox", "notifications.jsonl"), "utf8");
     expect(outbox).toContain(`#${createOrder.id}`);
     // Two restarts plus up to 30 s of polling: more than vitest's default 30 s on a loaded machine.
