@@ -172,6 +172,26 @@ describe("Hive Gateway beside our gateway", () => {
     expect(chunked.status).toBe(413);
   });
 
+  it("in production refuses anonymous callers before parsing, and introspection to anyone", async () => {
+    const s = loadSecrets(world.dir, stack.env);
+    const production = await startHiveGateway({
+      env: { ...stack.env, NODE_ENV: "production", JWT_PRIVATE_KEY: s.jwtPrivateKey, JWT_PUBLIC_KEY: s.jwtPublicKey, ROUTER_SECRET: s.routerSecret, SERVICE_SECRET: s.serviceSecret, WEBHOOK_SECRET: s.webhookSecret },
+      port: 0,
+      silent: true,
+    });
+    try {
+      const anonymous = await fetch(production.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{ not even json" });
+      expect(anonymous.status).toBe(401);
+      expect((await anonymous.json()).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+      const introspection = await post(production.url, `{ __schema { types { name } } }`, auth.admin);
+      expect(introspection.data ?? null).toBeNull();
+      expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);
+      expect((await mustQuery(production.url, `{ orders(first: 1) { totalCount } }`, {}, auth.admin)).orders.totalCount).toBeGreaterThanOrEqual(4);
+    } finally {
+      await production.stop();
+    }
+  }, 30_000);
+
   it("answers with the orders and payment: null plus an error naming payment when the payment service is down", async () => {
     await stack.processes.payment.stop();
     const viaOurs = await post(ours, ORDERS_WITH_PAYMENTS, auth.admin);
