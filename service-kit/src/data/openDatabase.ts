@@ -9,6 +9,7 @@ import { databaseError } from "./databaseError.js";
 import { dialectHelpers, type DialectHelpers, type DialectName } from "./dialectHelpers.js";
 import { serviceTypes } from "./pgTypes.js";
 import { ServicePostgresDialect } from "./postgresDriver.js";
+import { prepareStatements } from "./preparedStatements.js";
 import { ServiceSqliteDriver } from "./sqliteDriver.js";
 import { SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type Dialect } from "kysely";
 
@@ -129,6 +130,7 @@ export async function openDatabase<DB>(target: DatabaseTarget, options: OpenData
       const pid = (client as unknown as { processID: number }).processID;
       clients.set(pid, client);
       client.on("end", () => clients.delete(pid));
+      prepareStatements(client);
     });
     db = new Kysely<DB>({ dialect: new ServicePostgresDialect(pool), ...(log ? { log } : {}) });
     context = {

@@ -233,4 +233,23 @@ describe.each(DIALECTS)("ServiceDb on %s", (dialect) => {
       await other.close();
     }
   });
+  it.runIf(dialect === "postgres")("prepares a parameterised statement once per connection, by name; statements without parameters stay unnamed", async () => {
+    const one = await openDatabase<TestDb>(target, { poolSize: 1 });
+    try {
+      const read = (sku: string) => one.db.selectFrom("item").select("amount").where("sku", "=", sku).executeTakeFirst();
+      expect(await read("a")).toEqual({ amount: 100 });
+      expect(await read("b")).toEqual({ amount: 200 }); // the same text, another value: bound to the prepared statement
+      await sql`SELECT 1`.execute(one.db);
+      // The pool's one connection, so this reads that session's statements.
+      const { rows } = await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements WHERE name LIKE ${"ops\_%"}`.execute(one.db);
+      const texts = rows.map((r) => r.statement);
+      expect(texts.filter((t) => t.includes('from "item"'))).toHaveLength(1);
+      expect(texts.some((t) => t.trim() === "SELECT 1")).toBe(false);
+      // A failed statement leaves the connection usable and the name prepared for the next call.
+      await expect(one.db.selectFrom("item").select(sql`1 / ${0}`.as("x")).where("sku", "=", "a").execute()).rejects.toThrow(/division by zero/);
+      expect(await read("c")).toEqual({ amount: 300 });
+    } finally {
+      await one.close();
+    }
+  });
 });
