@@ -16,7 +16,7 @@ import path from "node:path";
 import { PG_ADMIN_URL_VARIABLE } from "../service-kit/src/testing/freshDatabase.js";
 import { PgNotInstalledError, startPgCluster } from "../service-kit/src/testing/pgCluster.js";
 
-const PROJECTS = ["rules", "contracts", "service-kit", "order", "payment", "notification", "gateway"];
+const PROJECTS = ["rules", "contracts", "service-kit", "order", "payment", "notification", "gateway", "gateway-chaos"];
 const JOURNEYS = ["--config", "admin-ui/e2e/vitest.config.ts"];
 
 // Flags that take no value, so a word after them is a file filter.
