@@ -7,6 +7,7 @@
  * anything else unexpected is masked.
  */
 import { GraphQLError } from "graphql";
+import { serviceUnavailableError } from "../src/subgraphDataSource.js";
 
 /** What Hive's HTTP transport puts on the error of a subgraph call that got no answer. */
 const SUBREQUEST_FAILED = "SUBREQUEST_HTTP_ERROR";
@@ -29,12 +30,7 @@ export function maskError(error: unknown, message: string): Error {
   if (!(error instanceof GraphQLError)) return new GraphQLError(message, { extensions: { code: "INTERNAL_SERVER_ERROR" } });
   const at = { nodes: error.nodes, path: error.path };
   const service = unreachableService(error) ?? unreachableService(error.originalError);
-  if (service) {
-    return new GraphQLError(`The ${service} service is unavailable; the data it provides is missing from this response.`, {
-      ...at,
-      extensions: { code: "SERVICE_UNAVAILABLE", service, params: { service } },
-    });
-  }
+  if (service) return serviceUnavailableError(service, at);
   const cause = error.originalError;
   if (cause && !(cause instanceof GraphQLError)) return new GraphQLError(message, { ...at, extensions: { code: "INTERNAL_SERVER_ERROR" } });
   const { request: _request, response: _response, ...extensions } = error.extensions;

@@ -10,7 +10,7 @@
 import http from "node:http";
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from "@apollo/gateway";
 import type { GatewayGraphQLResponse } from "@apollo/server-gateway-interface";
-import { GraphQLError } from "graphql";
+import { GraphQLError, type GraphQLErrorOptions } from "graphql";
 import { ROUTER_SECRET_HEADER } from "@ops/service-kit";
 import type { GatewayContext } from "./security/requestGuard.js";
 
@@ -94,9 +94,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   private unavailable(error: Error): GraphQLError {
-    return new GraphQLError(`The ${this.serviceName} service is unavailable; the data it provides is missing from this response.`, {
-      extensions: { code: SERVICE_UNAVAILABLE, service: this.serviceName, params: { service: this.serviceName }, reason: error.message },
-    });
+    return serviceUnavailableError(this.serviceName, { reason: error.message });
   }
 
   private timedOut(): GraphQLError {
@@ -107,4 +105,16 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       { extensions: { code: SERVICE_TIMEOUT, service: this.serviceName, params: { service: this.serviceName, timeoutMs: this.timeoutMs } } },
     );
   }
+}
+
+/**
+ * A subgraph that could not be reached, as both gateways say it (ours here, Hive Gateway in
+ * `gateway/hive/maskErrors.ts`): the rest of the answer stands, this service's part is missing.
+ */
+export function serviceUnavailableError(service: string, options: { reason?: string } & Pick<GraphQLErrorOptions, "nodes" | "path"> = {}): GraphQLError {
+  const { reason, ...at } = options;
+  return new GraphQLError(`The ${service} service is unavailable; the data it provides is missing from this response.`, {
+    ...at,
+    extensions: { code: SERVICE_UNAVAILABLE, service, params: { service }, ...(reason !== undefined ? { reason } : {}) },
+  });
 }
