@@ -4,7 +4,7 @@
  * audit entry, and visible on the order — never as an unexplained refund, and exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mustQuery, setDefaultHeaders } from "@ops/service-kit/testing";
+import { eventually, mustQuery, setDefaultHeaders } from "@ops/service-kit/testing";
 import { startInProcessStack, type InProcessStack } from "./inProcessStack.js";
 
 let stack: InProcessStack;
@@ -24,16 +24,6 @@ const pay = async (orderId: string): Promise<string> =>
 const complete = (id: string) => mustQuery(url, `mutation($id: ID!) { completePayment(id: $id) { status } }`, { id });
 const cancel = (id: string) => mustQuery(url, `mutation($id: ID!) { cancelOrder(input: { id: $id, reason: "お客様のご依頼" }) { status updatedAt } }`, { id });
 const order = async (id: string) => (await mustQuery(url, ORDER, { id })).order;
-
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > end) throw new Error(`condition not reached: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function auditOf(paymentId: string) {
   const data = await mustQuery(url, `query($id: String!) { paymentAuditLog(first: 10, filter: { objectType: "Payment", objectId: $id }) { edges { node { actor actorKind action detail } } } }`, { id: paymentId });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWebhook, newEvent, webhookUrl } from "@ops/service-kit";
-import { mustQuery, setDefaultHeaders } from "@ops/service-kit/testing";
+import { eventually, mustQuery, setDefaultHeaders } from "@ops/service-kit/testing";
 import { startInProcessStack, type InProcessStack } from "./inProcessStack.js";
 
 // The cross-service flows, end to end through the gateway with the real services.
@@ -22,17 +22,6 @@ async function pay(orderId: string): Promise<string> {
 }
 const complete = (id: string) => mustQuery(url, `mutation($id: ID!) { completePayment(id: $id) { status } }`, { id });
 const order = async (id: string) => (await mustQuery(url, ORDER, { id })).order;
-
-/** Polls `read` until `done` holds (the flows are asynchronous, but bounded). */
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > end) throw new Error(`condition not reached: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   stack = await startInProcessStack({ consistencyCheck: true });

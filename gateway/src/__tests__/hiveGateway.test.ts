@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSecrets, REPO_ROOT, signUserToken, type Role } from "@ops/service-kit";
 import { isolatedStackEnv, launchStack, type Stack } from "@ops/service-kit/stack";
-import { graphqlRequest, mustQuery, tempDir, type GraphQLResult } from "@ops/service-kit/testing";
+import { eventually, graphqlRequest, mustQuery, tempDir, type GraphQLResult } from "@ops/service-kit/testing";
 import { startHiveGateway, type RunningHiveGateway } from "../../hive/startHiveGateway.js";
 
 // One stack, and Hive Gateway (Rust query planner, gateway/hive/gateway.config.ts) in front of the
@@ -84,6 +84,8 @@ beforeAll(async () => {
   const a = (await m(CREATE_ORDER, order("山田 太郎", 1280))).createOrder.id;
   const pa = (await m(`mutation($o: ID!) { createPayment(input: { orderId: $o, paymentMethod: "credit_card", idempotencyKey: "hive-a" }) { id } }`, { o: a })).createPayment.id;
   await m(`mutation($p: ID!) { completePayment(id: $p) { status } }`, { p: pa });
+  // The payment's event confirms the order asynchronously; shipping waits for it.
+  await eventually(() => m(`query($o: ID!) { order(id: $o) { status } }`, { o: a }), (d) => d.order.status === "CONFIRMED");
   await m(`mutation($o: ID!) { updateOrderStatus(input: { id: $o, status: SHIPPED }) { status } }`, { o: a });
   await m(`mutation($o: ID!) { sendNotification(input: { orderId: $o, templateName: "ORDER_SHIPPED", idempotencyKey: "hive-ship" }) { status } }`, { o: a });
   const b = (await m(CREATE_ORDER, order("やまだ はなこ", 3240))).createOrder.id;

@@ -1,3 +1,4 @@
+export * from "./eventually.js";
 export * from "./freshDatabase.js";
 export * from "./graphqlRequest.js";
 export * from "./testSecurity.js";
