@@ -1,3 +1,4 @@
 import { workspaceConfig } from "./src/testing/vitestConfig.js";
 
-export default workspaceConfig("service-kit");
+// Restarting dead processes with backoff.
+export default workspaceConfig("service-kit", { dialectFree: ["src/stack/__tests__/supervisor.test.ts"] });

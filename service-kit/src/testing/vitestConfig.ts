@@ -17,13 +17,33 @@ const require = createRequire(import.meta.url);
  */
 export const TEST_WORKERS = os.availableParallelism() + 1;
 
-export function workspaceConfig(name: string, files: { include?: string[]; exclude?: string[]; alone?: boolean } = {}) {
+/**
+ * Set by `npm run test:pg` for its full run: files listed as `dialectFree` are left out of that
+ * second pass, since what they check does not depend on the database (it ran in `npm test`).
+ */
+export const SKIP_DIALECT_FREE_VARIABLE = "OPS_TEST_SKIP_DIALECT_FREE";
+
+export interface WorkspaceFiles {
+  include?: string[];
+  exclude?: string[];
+  /** Run alone, after every other project's files (timing bounds that need a quiet machine). */
+  alone?: boolean;
+  /**
+   * Files whose subject does not depend on the database (a command line's output, a timeout
+   * the gateway enforces, process supervision): the full PostgreSQL pass skips them.
+   */
+  dialectFree?: string[];
+}
+
+export function workspaceConfig(name: string, files: WorkspaceFiles = {}) {
+  const skipped = process.env[SKIP_DIALECT_FREE_VARIABLE] === "1" ? (files.dialectFree ?? []) : [];
+  const exclude = [...(files.exclude ?? []), ...skipped];
   return defineConfig({
     resolve: { alias: { graphql: require.resolve("graphql") } },
     test: {
       name,
       include: files.include ?? ["src/**/*.test.ts"],
-      ...(files.exclude ? { exclude: ["**/node_modules/**", ...files.exclude] } : {}),
+      ...(exclude.length ? { exclude: ["**/node_modules/**", ...exclude] } : {}),
       // Timing bounds that only hold on a quiet machine (a process back within 10 s): one file,
       // after every other project's files have finished.
       ...(files.alone ? { sequence: { groupOrder: 1 } } : {}),
