@@ -45,6 +45,8 @@ export interface StackConfig {
   consistencyIntervalMs: number;
   /** PostgreSQL: how long a job (import, batch undo) stays claimed by a runner that stopped renewing it. */
   jobLeaseMs: number;
+  /** How long a SIGTERM's drain may take (in-flight requests, the import chunk running) before it is cut short. */
+  drainTimeoutMs: number;
   /** Upload targets one identity may hold open (created, file not yet received). */
   importMaxOpenUploads: number;
   /** Bytes of uploaded files one identity may keep that no import has used yet. */
@@ -174,6 +176,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     importMaxBytes: readPositive(env, "IMPORT_MAX_BYTES", 200 * 1024 * 1024),
     consistencyIntervalMs: readPositive(env, "CONSISTENCY_INTERVAL_MS", 60_000),
     jobLeaseMs: readPositive(env, "JOB_LEASE_MS", 30_000),
+    drainTimeoutMs: readPositive(env, "DRAIN_TIMEOUT_MS", 20_000),
     importMaxOpenUploads: readPositive(env, "IMPORT_MAX_OPEN_UPLOADS", 20),
     importMaxPendingBytes: readPositive(env, "IMPORT_MAX_PENDING_BYTES", 1024 * 1024 * 1024),
     importMaxDownloads: readPositive(env, "IMPORT_MAX_DOWNLOADS", 2),

@@ -49,6 +49,8 @@ export interface NotificationServiceOptions {
   transport?: NotificationTransport;
   /** How the sweeper of notifications left PENDING looks (tests shorten it). */
   sweeper?: Partial<SweeperTuning>;
+  /** How long a stop may drain (DRAIN_TIMEOUT_MS, default 20 s): requests, hand-overs running. */
+  drainTimeoutMs?: number;
 }
 
 export interface NotificationService extends RunningServer {
@@ -114,9 +116,14 @@ export async function startNotificationService(options: NotificationServiceOptio
     logger,
     host: options.host,
     port: options.port,
-    onStop: async () => {
+    drainTimeoutMs: options.drainTimeoutMs,
+    // While in-flight requests finish: no new sweep or hand-over; those running finish (their
+    // claims end with their transactions) or are cut short at the deadline.
+    onDrain: async (deadline) => {
       await sweeper?.stop();
-      await delivery.stop();
+      await delivery.stop(deadline);
+    },
+    onStop: async () => {
       configured.close();
       await deliveryDatabase.close();
       await background.close();

@@ -58,6 +58,8 @@ export interface OrderServiceOptions {
   undoChunkPauseMs?: number;
   /** PostgreSQL: a job's claim lease (JOB_LEASE_MS, default 30 s). */
   jobLeaseMs?: number;
+  /** How long a stop may drain (DRAIN_TIMEOUT_MS, default 20 s): requests, the job chunk running. */
+  drainTimeoutMs?: number;
   host?: string;
   logLevel?: LogLevel;
 }
@@ -154,10 +156,13 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     logger,
     host: options.host,
     port: options.port,
-    onStop: async () => {
-      await consistency.checker.stop();
+    drainTimeoutMs: options.drainTimeoutMs,
+    // While in-flight requests finish: no new pass or sweep, and the job stops after its chunk.
+    onDrain: async (deadline) => {
       stopSweeps();
-      await jobs.stop();
+      await Promise.all([consistency.checker.stop(), jobs.stop(deadline)]);
+    },
+    onStop: async () => {
       await checkDb.close();
       await infrastructure.close();
       await database.close();

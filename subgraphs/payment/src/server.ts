@@ -29,6 +29,8 @@ export interface PaymentServiceOptions {
   orderServiceUrl: string;
   /** Every SQL statement the service runs (tests count them). */
   onQuery?: (event: QueryEvent) => void;
+  /** How long a stop may drain in-flight requests (DRAIN_TIMEOUT_MS, default 20 s). */
+  drainTimeoutMs?: number;
 }
 
 export interface PaymentService extends RunningServer {
@@ -64,6 +66,7 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
     logger,
     host: options.host,
     port: options.port,
+    drainTimeoutMs: options.drainTimeoutMs,
     onStop: async () => {
       await database.close();
       await infrastructure.close();
