@@ -21,6 +21,7 @@ import {
   createAuthenticator,
   createLogger,
   DEFAULT_DRAIN_TIMEOUT_MS,
+  drainHttp,
   createTokenVerifier,
   formatRequestError,
   handleGraphQLPost,
@@ -59,6 +60,8 @@ export interface GatewayOptions {
   subgraphTimeoutMs?: number;
   /** How long a stop waits for in-flight requests (DRAIN_TIMEOUT_MS, default 20 s). */
   drainTimeoutMs?: number;
+  /** How long a stop keeps accepting connections while `/ready` answers 503 (DRAIN_NOTICE_MS, default 0). */
+  drainNoticeMs?: number;
 }
 
 export interface RunningGateway {
@@ -235,9 +238,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let stopping: Promise<void> | undefined;
   const stop = async () => {
     draining = true;
-    logger.info("draining: not ready, refusing new connections", { drainTimeoutMs });
-    await server.stop();
-    logger.info("in-flight requests finished");
+    logger.info("draining: /ready answers 503", { drainNoticeMs: options.drainNoticeMs ?? 0, drainTimeoutMs });
+    await drainHttp(options.drainNoticeMs ?? 0, () => server.stop(), logger);
   };
   return { url, port, stop: () => (stopping ??= stop()) };
 }

@@ -25,10 +25,11 @@ const gateway = await startGateway({
   security: config.security,
   secrets,
   subgraphTimeoutMs: config.subgraphTimeoutMs,
+  drainNoticeMs: config.drainNoticeMs,
   drainTimeoutMs: config.drainTimeoutMs,
 });
 // Printed once, on the terminal only (stdout, never the log): the file keeps only the hash.
 if (firstAdminPassword) process.stdout.write(firstAdminBanner(firstAdminPassword, gateway.url.replace(/\/graphql$/, "/")));
 announceListening(gateway.url);
 // SIGTERM drains: not ready at once, in-flight requests finish (README).
-stopOnSignals(gateway.stop, createLogger("gateway", config.logLevel), config.drainTimeoutMs);
+stopOnSignals(gateway.stop, createLogger("gateway", config.logLevel), config.drainNoticeMs + config.drainTimeoutMs);

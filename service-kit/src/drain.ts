@@ -16,6 +16,23 @@ export interface DrainDeadline {
   signal: AbortSignal;
 }
 
+/** How long a draining server keeps accepting connections (DRAIN_NOTICE_MS), and how long it then drains them (DRAIN_TIMEOUT_MS). */
+export interface DrainTiming {
+  noticeMs?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * The HTTP part of a drain: the notice period (still accepting, `/ready` already 503), then
+ * `closeAndDrain` (refuse new connections, finish in-flight requests).
+ */
+export async function drainHttp(noticeMs: number, closeAndDrain: () => Promise<void>, logger: Logger): Promise<void> {
+  if (noticeMs > 0) await new Promise((resolve) => setTimeout(resolve, noticeMs));
+  logger.info("refusing new connections; in-flight requests finish", {});
+  await closeAndDrain();
+  logger.info("in-flight requests finished");
+}
+
 /** A deadline `timeoutMs` from now. */
 export function drainDeadline(timeoutMs: number): DrainDeadline {
   return { at: Date.now() + timeoutMs, signal: AbortSignal.timeout(timeoutMs) };
@@ -62,11 +79,11 @@ const CLOSE_MARGIN_MS = 10_000;
 
 /**
  * Stops the process's service on SIGTERM and SIGINT (a second signal is ignored while it drains)
- * and exits 0 once `stop` has drained (within `drainTimeoutMs`) and closed the pools; should it
- * hang 10 s past the drain timeout, the process exits 1 anyway.
+ * and exits 0 once `stop` has drained (within `drainMs`: notice period and drain timeout) and
+ * closed the pools; should it hang 10 s past that, the process exits 1 anyway.
  */
-export function stopOnSignals(stop: () => Promise<void>, logger: Logger, drainTimeoutMs: number): void {
-  const hardLimitMs = drainTimeoutMs + CLOSE_MARGIN_MS;
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger, drainMs: number): void {
+  const hardLimitMs = drainMs + CLOSE_MARGIN_MS;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;

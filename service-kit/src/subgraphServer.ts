@@ -26,7 +26,7 @@ import { handleGraphQLPost, sendGraphQLError } from "./graphqlHttp.js";
 import { requestHygiene } from "./requestHygiene.js";
 import type { Logger } from "./logger.js";
 import { logTightened, sqliteFiles, tightenFiles } from "./privateFiles.js";
-import { boundedCheck, DEFAULT_DRAIN_TIMEOUT_MS, drainDeadline, type DrainDeadline } from "./drain.js";
+import { boundedCheck, DEFAULT_DRAIN_TIMEOUT_MS, drainDeadline, drainHttp, type DrainDeadline } from "./drain.js";
 
 /** `/ready`'s default bound on the database check: under the gateway's 2 s wait for an answer. */
 export const READY_TIMEOUT_MS = 1_000;
@@ -70,6 +70,8 @@ export interface SubgraphServerOptions<TContext extends AuthContext> {
    * uploads and downloads finish within it, then their connections are closed.
    */
   drainTimeoutMs?: number;
+  /** How long a stop keeps accepting connections while `/ready` answers 503 (DRAIN_NOTICE_MS, default 0). */
+  drainNoticeMs?: number;
   /** How long `/ready` waits for the database before answering 503 (default 1 s). */
   readyTimeoutMs?: number;
   /**
@@ -204,11 +206,13 @@ export async function startSubgraphServer<TContext extends AuthContext>(
       if (stopped) return;
       stopped = true;
       draining = true;
-      const deadline = drainDeadline(drainTimeoutMs);
+      const noticeMs = options.drainNoticeMs ?? 0;
+      // Background work stops at once; only the HTTP side waits for the notice period.
+      const deadline = drainDeadline(noticeMs + drainTimeoutMs);
       const log = options.logger;
-      log.info("draining: not ready, refusing new connections", { drainTimeoutMs });
+      log.info("draining: /ready answers 503", { drainNoticeMs: noticeMs, drainTimeoutMs });
       await Promise.all([
-        server.stop().then(() => log.info("in-flight requests finished")),
+        drainHttp(noticeMs, () => server.stop(), log),
         events.stop().then(() => log.info("outbox dispatcher stopped; claimed events released")),
         options.onDrain?.(deadline),
       ]);

@@ -16,7 +16,7 @@ try {
   process.exit(1);
 }
 const stack = readStackConfig();
-const service = await startNotificationService({ ...config, ...serviceDatabaseOptions(stack.services.notification), security, webhookUrls: () => ({}), outbox: stack.outbox, drainTimeoutMs: stack.drainTimeoutMs });
+const service = await startNotificationService({ ...config, ...serviceDatabaseOptions(stack.services.notification), security, webhookUrls: () => ({}), outbox: stack.outbox, drain: { noticeMs: stack.drainNoticeMs, timeoutMs: stack.drainTimeoutMs } });
 announceListening(service.url);
 // SIGTERM drains: not ready at once, in-flight work finishes, claims are given back (README).
-stopOnSignals(service.stop, createLogger("notification", stack.logLevel), stack.drainTimeoutMs);
+stopOnSignals(service.stop, createLogger("notification", stack.logLevel), stack.drainNoticeMs + stack.drainTimeoutMs);

@@ -17,10 +17,10 @@ const service = await startOrderService({
   peerUrls: () => ({ payment: config.services.payment.url, notification: config.services.notification.url }),
   consistency: { intervalMs: config.consistencyIntervalMs },
   jobLeaseMs: config.jobLeaseMs,
-  drainTimeoutMs: config.drainTimeoutMs,
+  drain: { noticeMs: config.drainNoticeMs, timeoutMs: config.drainTimeoutMs },
   host: config.host,
   logLevel: config.logLevel,
 });
 announceListening(service.url);
 // SIGTERM drains: not ready at once, in-flight work finishes, claims are given back (README).
-stopOnSignals(service.stop, createLogger("order", config.logLevel), config.drainTimeoutMs);
+stopOnSignals(service.stop, createLogger("order", config.logLevel), config.drainNoticeMs + config.drainTimeoutMs);

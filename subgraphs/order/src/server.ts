@@ -8,7 +8,7 @@ import {
   makePrivateDir,
   startSubgraphServer,
   tightenFilesIn,
-  type LogLevel,
+  type DrainTiming, type LogLevel,
   type OutboxTuning,
   type RunningServer,
   type ServiceSecurity,
@@ -58,8 +58,8 @@ export interface OrderServiceOptions {
   undoChunkPauseMs?: number;
   /** PostgreSQL: a job's claim lease (JOB_LEASE_MS, default 30 s). */
   jobLeaseMs?: number;
-  /** How long a stop may drain (DRAIN_TIMEOUT_MS, default 20 s): requests, the job chunk running. */
-  drainTimeoutMs?: number;
+  /** A stop's notice period and drain timeout (DRAIN_NOTICE_MS, DRAIN_TIMEOUT_MS; defaults 0 and 20 s). */
+  drain?: DrainTiming;
   host?: string;
   logLevel?: LogLevel;
 }
@@ -156,7 +156,8 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     logger,
     host: options.host,
     port: options.port,
-    drainTimeoutMs: options.drainTimeoutMs,
+    drainNoticeMs: options.drain?.noticeMs,
+    drainTimeoutMs: options.drain?.timeoutMs,
     // While in-flight requests finish: no new pass or sweep, and the job stops after its chunk.
     onDrain: async (deadline) => {
       stopSweeps();

@@ -14,8 +14,8 @@ const service = await startPaymentService({
   host: config.host,
   logLevel: config.logLevel,
   orderServiceUrl: config.services.order.url,
-  drainTimeoutMs: config.drainTimeoutMs,
+  drain: { noticeMs: config.drainNoticeMs, timeoutMs: config.drainTimeoutMs },
 });
 announceListening(service.url);
 // SIGTERM drains: not ready at once, in-flight work finishes, claims are given back (README).
-stopOnSignals(service.stop, createLogger("payment", config.logLevel), config.drainTimeoutMs);
+stopOnSignals(service.stop, createLogger("payment", config.logLevel), config.drainNoticeMs + config.drainTimeoutMs);

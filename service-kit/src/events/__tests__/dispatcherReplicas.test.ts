@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB as PaymentDB } from "../../../../subgraphs/payment/src/generated/kysely/types.js";
+import { readTimestamp } from "../../data/dialectHelpers.js";
 import { openDatabase, type ServiceDb } from "../../data/openDatabase.js";
 import { DIALECTS, serviceDatabase } from "../../data/__tests__/testDatabases.js";
 import { createLogger } from "../../logger.js";
@@ -128,12 +129,12 @@ describe.skipIf(!DIALECTS.includes("postgres"))("two dispatchers on one PostgreS
       await new Promise((r) => setTimeout(r, 5));
     }
     const leased = await replicas[0]!.db.selectFrom("outbox").select("next_attempt_at").where("event_id", "in", ids).where("status", "=", "pending").execute();
-    expect(leased.every((r) => new Date(r.next_attempt_at as Date).getTime() > Date.now() + 20_000)).toBe(true);
+    expect(leased.every((r) => readTimestamp(r.next_attempt_at).getTime() > Date.now() + 20_000)).toBe(true);
     await a.stop();
     // The delivery in flight finished; the nine others are due now, not at their lease.
     const afterStop = await replicas[0]!.db.selectFrom("outbox").select(["status", "next_attempt_at"]).where("event_id", "in", ids).execute();
     expect(afterStop.filter((r) => r.status === "delivered")).toHaveLength(1);
-    expect(afterStop.filter((r) => r.status === "pending" && new Date(r.next_attempt_at as Date).getTime() <= Date.now())).toHaveLength(9);
+    expect(afterStop.filter((r) => r.status === "pending" && readTimestamp(r.next_attempt_at).getTime() <= Date.now())).toHaveLength(9);
 
     latencyMs = 2;
     const b = dispatcher(replicas[1]!);
