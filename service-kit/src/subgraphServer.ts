@@ -134,8 +134,12 @@ export async function startSubgraphServer<TContext extends AuthContext>(
   const audit = new AuditLog(database, options.name, options.logger);
   const events = startServiceEvents(database, options.events, options.logger);
   const ready = boundedCheck(async () => {
-    await sql`SELECT 1`.execute(database.db);
-    await options.ready?.();
+    try {
+      await sql`SELECT 1`.execute(database.db);
+      await options.ready?.();
+    } catch (err) {
+      throw new Error(`database unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }, options.readyTimeoutMs ?? READY_TIMEOUT_MS);
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   let draining = false;
