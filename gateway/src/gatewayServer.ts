@@ -20,6 +20,8 @@ import {
   createApiKeyStore,
   createAuthenticator,
   createLogger,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  drainHttp,
   createTokenVerifier,
   formatRequestError,
   handleGraphQLPost,
@@ -56,11 +58,19 @@ export interface GatewayOptions {
   secrets: Pick<Secrets, "jwtPrivateKey" | "jwtPublicKey" | "routerSecret" | "serviceSecret">;
   /** How long one subgraph call may take (`readGatewayConfig().subgraphTimeoutMs`); 30 s by default. */
   subgraphTimeoutMs?: number;
+  /** How long a stop waits for in-flight requests (DRAIN_TIMEOUT_MS, default 20 s). */
+  drainTimeoutMs?: number;
+  /** How long a stop keeps accepting connections while `/ready` answers 503 (DRAIN_NOTICE_MS, default 0). */
+  drainNoticeMs?: number;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
+  /**
+   * Drains and stops: `/ready` answers 503 "draining" at once, no new connection is accepted,
+   * in-flight requests (uploads and downloads too) finish within the drain timeout.
+   */
   stop: () => Promise<void>;
 }
 
@@ -125,6 +135,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     } else app(req, res);
   });
   httpServer.keepAliveTimeout = 65_000;
+  const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  let draining = false;
   const server = new ApolloServer<GatewayContext>({
     gateway,
     introspection: security.introspection,
@@ -136,8 +148,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     formatError: (formatted, error) => formatLimitError(formatRequestError(formatted, error)),
+    // main.ts drains on SIGTERM (stopOnSignals); Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Counts requests per connection on every route: file uploads and downloads drain too.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: drainTimeoutMs }),
       security.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: true }) : ApolloServerPluginLandingPageDisabled(),
       requireSignIn,
       requestHygiene<GatewayContext>(),
@@ -168,6 +183,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.json({ status: "ok", service: "gateway" });
   });
   app.get("/ready", async (_req, res) => {
+    // A load balancer stops sending here before the connections close.
+    if (draining) {
+      res.status(503).set("connection", "close").json({ ready: false, status: "draining", services: {} });
+      return;
+    }
     const body = await readiness(options.subgraphUrls);
     res.status(body.ready ? 200 : 503).json(body);
   });
@@ -215,5 +235,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const host = options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1";
   const url = `http://${host}:${port}/graphql`;
   logger.info("listening", { url });
-  return { url, port, stop: () => server.stop() };
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    draining = true;
+    logger.info("draining: /ready answers 503", { drainNoticeMs: options.drainNoticeMs ?? 0, drainTimeoutMs });
+    await drainHttp(options.drainNoticeMs ?? 0, () => server.stop(), logger);
+  };
+  return { url, port, stop: () => (stopping ??= stop()) };
 }

@@ -1,5 +1,5 @@
 /** Entry point: `tsx gateway/src/main.ts` (started by `npm start`). */
-import { announceListening, ConfigError, loadSecrets, SERVICE_NAMES, usePrivateUmask } from "@ops/service-kit";
+import { announceListening, ConfigError, createLogger, stopOnSignals, loadSecrets, SERVICE_NAMES, usePrivateUmask } from "@ops/service-kit";
 import { ensureFirstAdmin, firstAdminBanner } from "./auth/firstAdmin.js";
 import { readGatewayConfig, type GatewayConfig } from "./config.js";
 import { startGateway } from "./gatewayServer.js";
@@ -25,10 +25,11 @@ const gateway = await startGateway({
   security: config.security,
   secrets,
   subgraphTimeoutMs: config.subgraphTimeoutMs,
+  drainNoticeMs: config.drainNoticeMs,
+  drainTimeoutMs: config.drainTimeoutMs,
 });
 // Printed once, on the terminal only (stdout, never the log): the file keeps only the hash.
 if (firstAdminPassword) process.stdout.write(firstAdminBanner(firstAdminPassword, gateway.url.replace(/\/graphql$/, "/")));
 announceListening(gateway.url);
-const stop = () => void gateway.stop().then(() => process.exit(0));
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+// SIGTERM drains: not ready at once, in-flight requests finish (README).
+stopOnSignals(gateway.stop, createLogger("gateway", config.logLevel), config.drainNoticeMs + config.drainTimeoutMs);

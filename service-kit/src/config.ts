@@ -45,6 +45,13 @@ export interface StackConfig {
   consistencyIntervalMs: number;
   /** PostgreSQL: how long a job (import, batch undo) stays claimed by a runner that stopped renewing it. */
   jobLeaseMs: number;
+  /** How long a SIGTERM's drain may take (in-flight requests, the import chunk running) before it is cut short. */
+  drainTimeoutMs: number;
+  /**
+   * How long a draining process keeps accepting connections while `/ready` answers 503, so a load
+   * balancer that probes readiness stops sending before connections are refused (0: refuse at once).
+   */
+  drainNoticeMs: number;
   /** Upload targets one identity may hold open (created, file not yet received). */
   importMaxOpenUploads: number;
   /** Bytes of uploaded files one identity may keep that no import has used yet. */
@@ -79,6 +86,14 @@ function readPositive(env: NodeJS.ProcessEnv, key: string, fallback: number): nu
 /** The webhook endpoint of a service, next to its GraphQL endpoint. */
 export function webhookUrl(graphqlUrl: string): string {
   return graphqlUrl.replace(/\/graphql$/, "/webhooks/events");
+}
+
+function readNonNegative(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${key}=${raw} must be a whole number of milliseconds, 0 or more (unset it to use ${fallback}).`);
+  return n;
 }
 
 function readPort(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
@@ -174,6 +189,8 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     importMaxBytes: readPositive(env, "IMPORT_MAX_BYTES", 200 * 1024 * 1024),
     consistencyIntervalMs: readPositive(env, "CONSISTENCY_INTERVAL_MS", 60_000),
     jobLeaseMs: readPositive(env, "JOB_LEASE_MS", 30_000),
+    drainTimeoutMs: readPositive(env, "DRAIN_TIMEOUT_MS", 20_000),
+    drainNoticeMs: readNonNegative(env, "DRAIN_NOTICE_MS", 0),
     importMaxOpenUploads: readPositive(env, "IMPORT_MAX_OPEN_UPLOADS", 20),
     importMaxPendingBytes: readPositive(env, "IMPORT_MAX_PENDING_BYTES", 1024 * 1024 * 1024),
     importMaxDownloads: readPositive(env, "IMPORT_MAX_DOWNLOADS", 2),

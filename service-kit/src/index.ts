@@ -18,3 +18,4 @@ export * from "./textInput.js";
 export * from "./ruleErrors.js";
 export * from "./requestHygiene.js";
 export * from "./privateFiles.js";
+export * from "./drain.js";

@@ -26,6 +26,10 @@ import { handleGraphQLPost, sendGraphQLError } from "./graphqlHttp.js";
 import { requestHygiene } from "./requestHygiene.js";
 import type { Logger } from "./logger.js";
 import { logTightened, sqliteFiles, tightenFiles } from "./privateFiles.js";
+import { boundedCheck, DEFAULT_DRAIN_TIMEOUT_MS, drainDeadline, drainHttp, type DrainDeadline } from "./drain.js";
+
+/** `/ready`'s default bound on the database check: under the gateway's 2 s wait for an answer. */
+export const READY_TIMEOUT_MS = 1_000;
 
 export interface SubgraphSecurity {
   /** The router's shared secret; requests without it are refused. */
@@ -61,13 +65,32 @@ export interface SubgraphServerOptions<TContext extends AuthContext> {
    */
   routes?: (app: Express, authenticate: (req: IncomingMessage, role: Role) => Promise<Identity>) => void;
   plugins?: ApolloServerPlugin<TContext>[];
-  /** Called after the HTTP server has closed. */
+  /**
+   * How long a stop may take to drain (DRAIN_TIMEOUT_MS, default 20 s): in-flight requests,
+   * uploads and downloads finish within it, then their connections are closed.
+   */
+  drainTimeoutMs?: number;
+  /** How long a stop keeps accepting connections while `/ready` answers 503 (DRAIN_NOTICE_MS, default 0). */
+  drainNoticeMs?: number;
+  /** How long `/ready` waits for the database before answering 503 (default 1 s). */
+  readyTimeoutMs?: number;
+  /**
+   * Called when a stop begins, while in-flight requests finish: stop claiming work, let the work
+   * running reach a safe point (cut it short once `deadline` passes) and give back its claims.
+   */
+  onDrain?: (deadline: DrainDeadline) => Promise<void>;
+  /** Called once the drain is over (HTTP server closed, outbox stopped): close the pools. */
   onStop?: () => Promise<void>;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
+  /**
+   * Drains and stops: `/ready` answers 503 "draining" at once, no new connection is accepted,
+   * in-flight requests finish (within the drain timeout), the outbox dispatcher and `onDrain`'s
+   * work stop and give back their claims, then `onStop` closes the pools.
+   */
   stop: () => Promise<void>;
   /** The service's outbox dispatcher (wake it after writing events outside a request). */
   events: ServiceEvents;
@@ -110,10 +133,16 @@ export async function startSubgraphServer<TContext extends AuthContext>(
   httpServer.keepAliveTimeout = 65_000;
   const audit = new AuditLog(database, options.name, options.logger);
   const events = startServiceEvents(database, options.events, options.logger);
-  const ready = async () => {
-    await sql`SELECT 1`.execute(database.db);
-    await options.ready?.();
-  };
+  const ready = boundedCheck(async () => {
+    try {
+      await sql`SELECT 1`.execute(database.db);
+      await options.ready?.();
+    } catch (err) {
+      throw new Error(`database unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }, options.readyTimeoutMs ?? READY_TIMEOUT_MS);
+  const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  let draining = false;
   const eventResolvers = events.resolvers(options.name);
   // Every subgraph serves its own audit trail as `<service>AuditLog` (declared in its schema).
   const resolvers = {
@@ -130,7 +159,10 @@ export async function startSubgraphServer<TContext extends AuthContext>(
     schema,
     formatError: createFormatError(options.logger),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(),
+    // main.ts drains on SIGTERM (stopOnSignals); Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
+    // The drain covers every route (uploads and downloads too): it counts requests per connection.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: drainTimeoutMs }), ApolloServerPluginInlineTraceDisabled(),
       // No HTTP caching of GraphQL answers here; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
       requestHygiene<TContext>(),
@@ -142,6 +174,11 @@ export async function startSubgraphServer<TContext extends AuthContext>(
     res.json({ status: "ok", service: options.name });
   });
   app.get("/ready", async (_req, res) => {
+    // A load balancer stops sending here before the connections close.
+    if (draining) {
+      res.status(503).set("connection", "close").json({ status: "draining", service: options.name });
+      return;
+    }
     try {
       await ready();
       res.json({ status: "ready", service: options.name });
@@ -172,9 +209,19 @@ export async function startSubgraphServer<TContext extends AuthContext>(
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await server.stop();
-      await events.stop();
+      draining = true;
+      const noticeMs = options.drainNoticeMs ?? 0;
+      // Background work stops at once; only the HTTP side waits for the notice period.
+      const deadline = drainDeadline(noticeMs + drainTimeoutMs);
+      const log = options.logger;
+      log.info("draining: /ready answers 503", { drainNoticeMs: noticeMs, drainTimeoutMs });
+      await Promise.all([
+        drainHttp(noticeMs, () => server.stop(), log),
+        events.stop().then(() => log.info("outbox dispatcher stopped; claimed events released")),
+        options.onDrain?.(deadline),
+      ]);
       await options.onStop?.();
+      log.info("database connections closed");
     },
   };
 }

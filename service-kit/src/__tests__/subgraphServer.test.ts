@@ -8,7 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB as PaymentDB } from "../../../subgraphs/payment/src/generated/kysely/types.js";
 import { openDatabase, type ServiceDb } from "../data/openDatabase.js";
-import { DIALECTS, serviceDatabase } from "../data/__tests__/testDatabases.js";
+import { DIALECTS, pgAdminUrl, serviceDatabase } from "../data/__tests__/testDatabases.js";
+import pg from "pg";
 import { ConflictError } from "../errors.js";
 import { newEvent } from "../events/envelope.js";
 import { enqueueEvent } from "../events/outbox.js";
@@ -117,6 +118,35 @@ describe.each(DIALECTS)("a subgraph server on %s", (dialect) => {
     expect(pending.paymentOutbox).toMatchObject([{ type: "payment.reviewed", destination: "order", status: "PENDING", attempts: 1, lastError: "no webhook URL configured for order" }]);
     const missing = await graphqlRequest(server.url, `mutation { replayPaymentEvent(id: "999999") { id } }`, {}, admin);
     expect(missing.errors?.[0]?.extensions).toMatchObject({ code: "NOT_FOUND", field: "id" });
+  });
+
+  it.runIf(dialect === "postgres")("is not ready while its PostgreSQL database refuses connections, answering at once, and ready again once it is back", async () => {
+    const name = new URL((database.target as { url: string }).url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: await pgAdminUrl() });
+    await admin.connect();
+    try {
+      expect((await fetch(readyUrl)).status).toBe(200);
+      // The database goes away for this service: no new connection, the open ones cut.
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+      for (let i = 0; i < 2; i++) {
+        const started = Date.now();
+        const res = await fetch(readyUrl);
+        expect(Date.now() - started).toBeLessThan(1_500);
+        expect(res.status).toBe(503);
+        const body = (await res.json()) as { status: string; service: string; reason: string };
+        expect(body).toMatchObject({ status: "unavailable", service: "payment" });
+        // Names the database problem (the pool's connection cut, or the database refusing new ones).
+        expect(body.reason).toMatch(/^database unavailable: .*(not currently accepting connections|terminat|ECONNRESET)/i);
+      }
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      const res = await fetch(readyUrl);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: "ready", service: "payment" });
+    } finally {
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
   });
 
   it("is ready while its database answers, and says why not once it does not", async () => {

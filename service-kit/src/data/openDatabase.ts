@@ -130,6 +130,11 @@ export async function openDatabase<DB>(target: DatabaseTarget, options: OpenData
       const pid = (client as unknown as { processID: number }).processID;
       clients.set(pid, client);
       client.on("end", () => clients.delete(pid));
+      // A connection cut while checked out between two statements (the server restarting, an
+      // administrator terminating it) emits "error" on its client, which would crash the process
+      // (the pool listens only to idle ones). The statement that uses it next fails instead, and the
+      // pool discards it on release, so /ready reports the database and the service lives on.
+      client.on("error", () => {});
       prepareStatements(client);
     });
     db = new Kysely<DB>({ dialect: new ServicePostgresDialect(pool), ...(log ? { log } : {}) });

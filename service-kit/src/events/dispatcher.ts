@@ -184,7 +184,13 @@ export class OutboxDispatcher {
       await Promise.all(
         byDestination(due).map(async (rows) => {
           for (let i = 0; i < rows.length; i++) {
-            if (this.stopped || !(await this.deliver(database, rows[i]!))) {
+            // Stopping (a drain): the rows not tried yet go back at once, so another replica
+            // delivers them now instead of after their lease.
+            if (this.stopped) {
+              await this.release(database, rows.slice(i));
+              return;
+            }
+            if (!(await this.deliver(database, rows[i]!))) {
               await this.release(database, rows.slice(i + 1));
               return;
             }
@@ -333,6 +339,10 @@ export class OutboxDispatcher {
     return { pending: Number(row.pending), retrying: Number(row.retrying), dead: Number(row.dead), delivered: Number(row.delivered) };
   }
 
+  /**
+   * Claims nothing more, lets the delivery in flight finish (bounded by its timeout) and gives the
+   * claimed rows not yet tried back to the queue, due at once (PostgreSQL).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);

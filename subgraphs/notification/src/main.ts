@@ -1,5 +1,5 @@
 /** Entry point: `tsx subgraphs/notification/src/main.ts` (started by `npm start`). */
-import { announceListening, ConfigError, readStackConfig, serviceDatabaseOptions, serviceSecurityFromConfig, usePrivateUmask, type ServiceSecurity } from "@ops/service-kit";
+import { announceListening, createLogger, stopOnSignals, ConfigError, readStackConfig, serviceDatabaseOptions, serviceSecurityFromConfig, usePrivateUmask, type ServiceSecurity } from "@ops/service-kit";
 import { readNotificationConfig, type NotificationConfig } from "./config.js";
 import { startNotificationService } from "./server.js";
 
@@ -16,8 +16,7 @@ try {
   process.exit(1);
 }
 const stack = readStackConfig();
-const service = await startNotificationService({ ...config, ...serviceDatabaseOptions(stack.services.notification), security, webhookUrls: () => ({}), outbox: stack.outbox });
+const service = await startNotificationService({ ...config, ...serviceDatabaseOptions(stack.services.notification), security, webhookUrls: () => ({}), outbox: stack.outbox, drain: { noticeMs: stack.drainNoticeMs, timeoutMs: stack.drainTimeoutMs } });
 announceListening(service.url);
-const stop = () => void service.stop().then(() => process.exit(0));
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+// SIGTERM drains: not ready at once, in-flight work finishes, claims are given back (README).
+stopOnSignals(service.stop, createLogger("notification", stack.logLevel), stack.drainNoticeMs + stack.drainTimeoutMs);

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { IMPORT_CONFIRMATIONS, isEvent } from "@ops/contracts";
-import { createLogger, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import { createLogger, startSubgraphServer, type DrainTiming, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import { describeTarget, type DatabaseTarget, type QueryEvent } from "@ops/service-kit/data";
 import { DEFAULT_MAIL_FROM } from "./config.js";
 import { createContext } from "./context.js";
@@ -49,6 +49,8 @@ export interface NotificationServiceOptions {
   transport?: NotificationTransport;
   /** How the sweeper of notifications left PENDING looks (tests shorten it). */
   sweeper?: Partial<SweeperTuning>;
+  /** A stop's notice period and drain timeout (DRAIN_NOTICE_MS, DRAIN_TIMEOUT_MS; defaults 0 and 20 s). */
+  drain?: DrainTiming;
 }
 
 export interface NotificationService extends RunningServer {
@@ -114,9 +116,15 @@ export async function startNotificationService(options: NotificationServiceOptio
     logger,
     host: options.host,
     port: options.port,
-    onStop: async () => {
+    drainNoticeMs: options.drain?.noticeMs,
+    drainTimeoutMs: options.drain?.timeoutMs,
+    // While in-flight requests finish: no new sweep or hand-over; those running finish (their
+    // claims end with their transactions) or are cut short at the deadline.
+    onDrain: async (deadline) => {
       await sweeper?.stop();
-      await delivery.stop();
+      await delivery.stop(deadline);
+    },
+    onStop: async () => {
       configured.close();
       await deliveryDatabase.close();
       await background.close();

@@ -1,5 +1,5 @@
 /** Entry point: `tsx subgraphs/order/src/main.ts` (started by `npm start`). */
-import { announceListening, readStackConfig, serviceDatabaseOptions, serviceSecurityFromConfig, usePrivateUmask, webhookUrl } from "@ops/service-kit";
+import { announceListening, createLogger, stopOnSignals, readStackConfig, serviceDatabaseOptions, serviceSecurityFromConfig, usePrivateUmask, webhookUrl } from "@ops/service-kit";
 import { startOrderService } from "./server.js";
 
 // Before anything is written: the database, its WAL and uploads are owner-only.
@@ -17,10 +17,10 @@ const service = await startOrderService({
   peerUrls: () => ({ payment: config.services.payment.url, notification: config.services.notification.url }),
   consistency: { intervalMs: config.consistencyIntervalMs },
   jobLeaseMs: config.jobLeaseMs,
+  drain: { noticeMs: config.drainNoticeMs, timeoutMs: config.drainTimeoutMs },
   host: config.host,
   logLevel: config.logLevel,
 });
 announceListening(service.url);
-const stop = () => void service.stop().then(() => process.exit(0));
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+// SIGTERM drains: not ready at once, in-flight work finishes, claims are given back (README).
+stopOnSignals(service.stop, createLogger("order", config.logLevel), config.drainNoticeMs + config.drainTimeoutMs);

@@ -8,7 +8,7 @@ import {
   makePrivateDir,
   startSubgraphServer,
   tightenFilesIn,
-  type LogLevel,
+  type DrainTiming, type LogLevel,
   type OutboxTuning,
   type RunningServer,
   type ServiceSecurity,
@@ -58,6 +58,8 @@ export interface OrderServiceOptions {
   undoChunkPauseMs?: number;
   /** PostgreSQL: a job's claim lease (JOB_LEASE_MS, default 30 s). */
   jobLeaseMs?: number;
+  /** A stop's notice period and drain timeout (DRAIN_NOTICE_MS, DRAIN_TIMEOUT_MS; defaults 0 and 20 s). */
+  drain?: DrainTiming;
   host?: string;
   logLevel?: LogLevel;
 }
@@ -154,10 +156,14 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     logger,
     host: options.host,
     port: options.port,
-    onStop: async () => {
-      await consistency.checker.stop();
+    drainNoticeMs: options.drain?.noticeMs,
+    drainTimeoutMs: options.drain?.timeoutMs,
+    // While in-flight requests finish: no new pass or sweep, and the job stops after its chunk.
+    onDrain: async (deadline) => {
       stopSweeps();
-      await jobs.stop();
+      await Promise.all([consistency.checker.stop(), jobs.stop(deadline)]);
+    },
+    onStop: async () => {
       await checkDb.close();
       await infrastructure.close();
       await database.close();

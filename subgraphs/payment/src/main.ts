@@ -1,5 +1,5 @@
 /** Entry point: `tsx subgraphs/payment/src/main.ts` (started by `npm start`). */
-import { announceListening, readStackConfig, serviceSecurityFromConfig, usePrivateUmask, webhookUrl } from "@ops/service-kit";
+import { announceListening, createLogger, stopOnSignals, readStackConfig, serviceSecurityFromConfig, usePrivateUmask, webhookUrl } from "@ops/service-kit";
 import { startPaymentService } from "./server.js";
 
 // Before anything is written: the database, its WAL and uploads are owner-only.
@@ -14,8 +14,8 @@ const service = await startPaymentService({
   host: config.host,
   logLevel: config.logLevel,
   orderServiceUrl: config.services.order.url,
+  drain: { noticeMs: config.drainNoticeMs, timeoutMs: config.drainTimeoutMs },
 });
 announceListening(service.url);
-const stop = () => void service.stop().then(() => process.exit(0));
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+// SIGTERM drains: not ready at once, in-flight work finishes, claims are given back (README).
+stopOnSignals(service.stop, createLogger("payment", config.logLevel), config.drainNoticeMs + config.drainTimeoutMs);

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, startSubgraphServer, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
+import { createLogger, startSubgraphServer, type DrainTiming, type LogLevel, type OutboxTuning, type RunningServer, type ServiceSecurity } from "@ops/service-kit";
 import type { DatabaseTarget, QueryEvent } from "@ops/service-kit/data";
 import { createContext } from "./context.js";
 import { openPaymentDatabase, type PaymentDatabase } from "./db/database.js";
@@ -29,6 +29,8 @@ export interface PaymentServiceOptions {
   orderServiceUrl: string;
   /** Every SQL statement the service runs (tests count them). */
   onQuery?: (event: QueryEvent) => void;
+  /** A stop's notice period and drain timeout (DRAIN_NOTICE_MS, DRAIN_TIMEOUT_MS; defaults 0 and 20 s). */
+  drain?: DrainTiming;
 }
 
 export interface PaymentService extends RunningServer {
@@ -64,6 +66,8 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
     logger,
     host: options.host,
     port: options.port,
+    drainNoticeMs: options.drain?.noticeMs,
+    drainTimeoutMs: options.drain?.timeoutMs,
     onStop: async () => {
       await database.close();
       await infrastructure.close();

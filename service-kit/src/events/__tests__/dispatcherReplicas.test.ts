@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB as PaymentDB } from "../../../../subgraphs/payment/src/generated/kysely/types.js";
+import { readTimestamp } from "../../data/dialectHelpers.js";
 import { openDatabase, type ServiceDb } from "../../data/openDatabase.js";
 import { DIALECTS, serviceDatabase } from "../../data/__tests__/testDatabases.js";
 import { createLogger } from "../../logger.js";
@@ -26,6 +27,7 @@ describe.skipIf(!DIALECTS.includes("postgres"))("two dispatchers on one PostgreS
   const deliveries = new Map<string, number>();
   const byReplica = new Map<string, number>();
   let failNext = 0;
+  let latencyMs = 2;
 
   beforeAll(async () => {
     const target = await serviceDatabase("postgres", "payment", world.dir);
@@ -45,7 +47,7 @@ describe.skipIf(!DIALECTS.includes("postgres"))("two dispatchers on one PostgreS
           return;
         }
         // A little latency, so both dispatchers are busy at the same time.
-        setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end("{}"), 2);
+        setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end("{}"), latencyMs);
       });
     });
     receiver.listen(0);
@@ -107,5 +109,43 @@ describe.skipIf(!DIALECTS.includes("postgres"))("two dispatchers on one PostgreS
     expect(deliveries.get(event.id)).toBe(2);
     const row = await replicas[0]!.db.selectFrom("outbox").select(["attempts", "status"]).where("event_id", "=", event.id).executeTakeFirstOrThrow();
     expect({ attempts: Number(row.attempts), status: row.status }).toEqual({ attempts: 2, status: "delivered" });
+  });
+
+  it("a replica that stops gives its claimed rows back: the other delivers them at once, not after the lease", async () => {
+    deliveries.clear();
+    byReplica.clear();
+    latencyMs = 300;
+    const events = Array.from({ length: 10 }, (_, i) => newEvent("payment", "payment.reviewed", { n: `drain-${i}` }));
+    await replicas[0]!.transaction(async (trx) => {
+      for (const event of events) await enqueueEvent(trx, event, ["order"]);
+    });
+    const ids = events.map((e) => e.id);
+    const a = dispatcher(replicas[0]!);
+    a.start();
+    // A claimed all ten (one pass) and is delivering the first, slowly.
+    const end = Date.now() + 5_000;
+    while (!byReplica.get("0")) {
+      if (Date.now() > end) throw new Error("replica A never delivered");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const leased = await replicas[0]!.db.selectFrom("outbox").select("next_attempt_at").where("event_id", "in", ids).where("status", "=", "pending").execute();
+    expect(leased.every((r) => readTimestamp(r.next_attempt_at).getTime() > Date.now() + 20_000)).toBe(true);
+    await a.stop();
+    // The delivery in flight finished; the nine others are due now, not at their lease.
+    const afterStop = await replicas[0]!.db.selectFrom("outbox").select(["status", "next_attempt_at"]).where("event_id", "in", ids).execute();
+    expect(afterStop.filter((r) => r.status === "delivered")).toHaveLength(1);
+    expect(afterStop.filter((r) => r.status === "pending" && readTimestamp(r.next_attempt_at).getTime() <= Date.now())).toHaveLength(9);
+
+    latencyMs = 2;
+    const b = dispatcher(replicas[1]!);
+    const started = Date.now();
+    b.start();
+    while ((await b.figures()).pending > 0) {
+      if (Date.now() - started > 3_000) throw new Error(`the stopped replica's rows were not delivered at once: ${JSON.stringify(await b.figures())}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await b.stop();
+    expect(ids.map((id) => deliveries.get(id))).toEqual(ids.map(() => 1));
+    expect({ a: byReplica.get("0"), b: byReplica.get("1") }).toEqual({ a: 1, b: 9 });
   });
 });

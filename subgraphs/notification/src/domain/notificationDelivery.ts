@@ -15,7 +15,7 @@
  * `deliver`, at most `concurrency` at once. A bulk hand-over takes one slot and registers its ids
  * like a single attempt does, so nothing overtakes or repeats it.
  */
-import type { Logger } from "@ops/service-kit";
+import { settledBefore, type DrainDeadline, type Logger } from "@ops/service-kit";
 import type { NotificationDatabase } from "../db/database.js";
 import { deliverClaimed } from "../db/deliveryClaims.js";
 import { notificationById } from "../db/notifications.js";
@@ -70,6 +70,8 @@ export class NotificationDelivery {
   private readonly bulkInFlight = new Map<number, Promise<void>>();
   private readonly run: Slots;
   private stopped = false;
+  /** Aborted when a drain's deadline passes with hand-overs still running. */
+  private readonly abandon = new AbortController();
 
   constructor(
     private readonly deps: DeliveryDeps,
@@ -96,9 +98,10 @@ export class NotificationDelivery {
       if (this.stopped) return null;
       await deliverClaimed(database, [id], async ([message]) => {
         try {
-          await transport.send(outgoing(message!));
+          await this.untilAbandoned(transport.send(outgoing(message!)));
           return { ok: true, at: new Date() };
         } catch (err) {
+          if (this.abandon.signal.aborted) throw err;
           return failure(err);
         }
       });
@@ -145,9 +148,10 @@ export class NotificationDelivery {
       if (this.stopped) return;
       await deliverClaimed(database, ids, async (messages) => {
         try {
-          await transport.sendMany!(messages.map(outgoing));
+          await this.untilAbandoned(transport.sendMany!(messages.map(outgoing)));
           return { ok: true, at: new Date() };
         } catch (err) {
+          if (this.abandon.signal.aborted) throw err;
           return failure(err);
         }
       });
@@ -168,11 +172,32 @@ export class NotificationDelivery {
   }
 
   /**
-   * Starts no new attempt and waits for the running ones. Queued notifications stay PENDING in
-   * the database; the sweeper delivers them after the next start.
+   * A hand-over that rejects once the service gives up on it: the claim's transaction then rolls
+   * back (PostgreSQL: the lock goes) and nothing is recorded, so the notification stays PENDING.
    */
-  async stop(): Promise<void> {
+  private untilAbandoned<T>(work: Promise<T>): Promise<T> {
+    const { signal } = this.abandon;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new Error("hand-over abandoned: the service stopped before the transport answered"));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
+  /**
+   * Starts no new attempt and waits for the running ones; those still running when `deadline`
+   * passes are abandoned (their claims released, their notifications left PENDING for another
+   * replica's sweeper: at least once). Queued notifications stay PENDING in the database.
+   */
+  async stop(deadline?: DrainDeadline): Promise<void> {
     this.stopped = true;
-    await Promise.allSettled([...this.inFlight.values(), ...new Set(this.bulkInFlight.values())]);
+    const running = Promise.allSettled([...this.inFlight.values(), ...new Set(this.bulkInFlight.values())]);
+    if (deadline && !(await settledBefore(running, deadline))) {
+      this.options.logger?.warn("drain timeout: notification hand-overs still running are abandoned; they stay PENDING", { running: this.inFlight.size + this.bulkInFlight.size });
+      this.abandon.abort();
+    }
+    await running;
+    this.options.logger?.info("notification deliveries stopped; claims released");
   }
 }

@@ -9,8 +9,7 @@
 import { batchOrderIdsAfter, findUndo, finishUndo, recordUndoProgress, startUndoRun, undoCursor } from "../db/batchUndos.js";
 import type { OrderServiceDb } from "../db/index.js";
 import { transition } from "../domain/transition.js";
-import type { JobHooks } from "../jobs/jobTypes.js";
-import { CANCELLED_BEFORE_START } from "../jobs/jobTypes.js";
+import { CANCELLED_BEFORE_START, JobPaused, type JobHooks } from "../jobs/jobTypes.js";
 import { UNDO_CHUNK, type UndoMessageCode, type UndoStatus } from "./batchUndoTypes.js";
 
 /**
@@ -67,6 +66,8 @@ export async function runBatchUndo(database: OrderServiceDb, undoId: number, hoo
     if (step === "cancelling") return cancelled();
     if (step === "done") return finish("completed", null, null);
     hooks.onChunk?.();
+    // Draining: stop after this committed chunk; the next runner resumes from its cursor.
+    if (hooks.shouldPause?.()) throw new JobPaused();
     await sleep(options.chunkPauseMs ?? CHUNK_PAUSE_MS);
   }
 }

@@ -77,14 +77,19 @@ export async function recordJobCrash(conn: OrderConn, job: JobRef, crash: string
   await conn.updateTable(table(job.kind)).set({ crash_reason: crash }).where("id", "=", job.id).where("status", "in", ACTIVE_STATUSES).execute();
 }
 
-/** Takes back the last start of an active job: the service was stopped on purpose, which is no crash. */
-export async function takeBackJobStart(conn: OrderConn, job: JobRef): Promise<void> {
+/**
+ * Takes back the last start of an active job `runner` holds (or nobody: SQLite records no claims):
+ * the service was stopped on purpose, which is no crash.
+ */
+export async function takeBackJobStart(conn: OrderConn, job: JobRef, runner: string): Promise<void> {
   await conn
     .updateTable(table(job.kind))
     // The claim goes too: another replica (or this service's next start) resumes it at once.
     .set({ attempts: sql<number>`CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END`, crash_reason: null, claimed_by: null, heartbeat_at: null })
     .where("id", "=", job.id)
     .where("status", "in", ACTIVE_STATUSES)
+    // A replica that took the job over after this one lost its lease keeps it, and its count.
+    .where((eb) => eb.or([eb("claimed_by", "is", null), eb("claimed_by", "=", runner)]))
     .execute();
 }
 

@@ -42,6 +42,7 @@ import {
 } from "../db/importRun.js";
 import type { OrderServiceDb } from "../db/index.js";
 import { nameKey } from "../domain/nameKey.js";
+import { JobPaused } from "../jobs/jobTypes.js";
 import { readCsvFile, type ValidatedRow } from "./csv/index.js";
 import { fileRefusal } from "./fileRefusal.js";
 import { FirstRowIndex } from "./firstRowIndex.js";
@@ -58,6 +59,8 @@ const CHUNK_ORDERS = EVENT_ORDERS;
 export interface ImportHooks {
   /** A chunk committed events: the service thread delivers them now. */
   onChunk?: () => void;
+  /** Asked between chunks: true when the service drains (the import throws JobPaused there). */
+  shouldPause?: () => boolean;
 }
 
 class Cancelled extends Error {}
@@ -74,8 +77,11 @@ export async function runImport(database: OrderServiceDb, importId: number, hook
   if (!job) throw new Error(`import ${importId} does not exist`);
   if (job.status !== "pending" && job.status !== "running" && job.status !== "cancelling") return job.status;
   const options = JSON.parse(job.options) as ImportOptions;
+  // Between chunks: an operator's cancellation, or the service draining (the import stays
+  // running, unclaimed, and resumes elsewhere after the last committed chunk).
   const checkCancel = async () => {
     if ((await importStatus(db, importId)) === "cancelling") throw new Cancelled();
+    if (hooks.shouldPause?.()) throw new JobPaused();
   };
   const finish: Finish = async (status, message, code = null, params = {}) => {
     await finishImport(db, importId, status, message, code, params);

@@ -73,7 +73,10 @@ export function recordWorkerCrash(database: OrderServiceDb, job: JobRef, detail:
   return recordJobCrash(database.db, job, JSON.stringify(crash));
 }
 
-/** Takes back the start of `job`: the service was stopped on purpose, which is no crash. */
-export function takeBackAttempt(database: OrderServiceDb, job: JobRef): Promise<void> {
-  return takeBackJobStart(database.db, job);
+/**
+ * Takes back the start of `job` and `runner`'s claim on it: the service was stopped on purpose,
+ * which is no crash, and another runner may resume it at once.
+ */
+export function takeBackAttempt(database: OrderServiceDb, job: JobRef, runner: string): Promise<void> {
+  return takeBackJobStart(database.db, job, runner);
 }

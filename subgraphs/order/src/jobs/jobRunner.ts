@@ -9,16 +9,20 @@
  * On PostgreSQL several replicas share the job tables: a job runs only on the runner that claimed
  * it (FOR UPDATE SKIP LOCKED, db/jobs.ts `claimJob`), which renews its lease while it runs; every
  * runner looks for jobs nobody holds (new, or their runner dead past the lease) and takes them.
+ *
+ * Stopping drains: no new job starts, the running one stops after its current chunk (cut short
+ * only when the drain's deadline passes) and its claim is given back, its start not counted, so
+ * another replica resumes it within JOB_POLL_MS from the last committed chunk.
  */
 import { randomUUID } from "node:crypto";
 import type { Worker } from "node:worker_threads";
-import { startTsWorker, type Logger } from "@ops/service-kit";
+import { DEFAULT_DRAIN_TIMEOUT_MS, drainDeadline, settledBefore, startTsWorker, type DrainDeadline, type Logger } from "@ops/service-kit";
 import type { DatabaseTarget } from "@ops/service-kit/data";
 import type { UndoOptions } from "../batchUndo/runBatchUndo.js";
 import type { OrderServiceDb } from "../db/index.js";
 import { activeJobs, cancelUnstartedJob, failJob, jobState, renewJobLease, requestJobCancel, takeableJobs } from "../db/jobs.js";
 import { recordWorkerCrash, takeBackAttempt, type JobClaim } from "./jobAttempts.js";
-import { ACTIVE_STATUSES, CANCELLED_BEFORE_START, jobName, type JobKind, type JobRef, type JobStatus, type WorkerMessage } from "./jobTypes.js";
+import { ACTIVE_STATUSES, CANCELLED_BEFORE_START, jobName, type JobKind, type JobRef, type JobStatus, type WorkerMessage, type WorkerRequest } from "./jobTypes.js";
 
 /** One kind of job in the shared queue. */
 export interface JobQueue {
@@ -33,7 +37,11 @@ export interface JobQueue {
 export interface JobRunner {
   imports: JobQueue;
   undos: JobQueue;
-  stop(): Promise<void>;
+  /**
+   * Drains: starts no job, lets the running one finish its current chunk (terminating it only
+   * once `deadline` passes; default DRAIN_TIMEOUT_MS's) and gives back its claim uncounted.
+   */
+  stop(deadline?: DrainDeadline): Promise<void>;
 }
 
 /** A worker that dies before it is ready is started again after this, doubling up to the cap. */
@@ -43,6 +51,11 @@ const RESPAWN_MAX_MS = 30_000;
 const IDLE_MS = 5_000;
 /** PostgreSQL: how long a claim holds without a heartbeat before another replica takes the job over. */
 export const JOB_LEASE_MS = 30_000;
+/**
+ * PostgreSQL: how often a runner looks for jobs nobody holds. Shorter than the lease: a job a
+ * draining replica gave back (its claim cleared) is taken over within this, not after a lease.
+ */
+export const JOB_POLL_MS = 1_000;
 
 const key = (job: JobRef) => `${job.kind}:${job.id}`;
 const firstLine = (text: string) => text.split("\n")[0]!.slice(0, 300);
@@ -78,6 +91,11 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
   let retiring = false;
   let heartbeat: NodeJS.Timeout | undefined;
   let poll: NodeJS.Timeout | undefined;
+  /** A drain waiting for the running job to stop (done, paused between chunks, or gone). */
+  let whenIdle: (() => void) | undefined;
+  const idle = () => {
+    if (running === null) whenIdle?.();
+  };
 
   const settle = (job: JobRef, status: JobStatus) => {
     for (const resolve of waiters.get(key(job)) ?? []) resolve(status);
@@ -90,7 +108,7 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
     if (!ready) return;
     const job = queue.shift()!;
     running = job;
-    worker.postMessage(job);
+    worker.postMessage({ type: "run", ...job } satisfies WorkerRequest);
   };
   /** Stops the worker once it has been idle for IDLE_MS (the next job starts a new one). */
   const retireWhenIdle = () => {
@@ -108,6 +126,7 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
     settle(job, status);
     next();
     if (running === null) retireWhenIdle();
+    idle();
   };
   const failInternally = (job: JobRef, message: string) => failJob(db, job, { message: `Internal error: ${firstLine(message)}`, code: "INTERNAL_ERROR", params: {} });
   const spawn = () => {
@@ -130,8 +149,13 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
         running = null;
         next();
         if (running === null) retireWhenIdle();
-      }
-      else if (m.type === "done") {
+        idle();
+      } else if (m.type === "paused") {
+        // Only a drain asks for this: the job waits, unclaimed, for the next runner.
+        logger.info("job paused after its last committed chunk", { job: jobName(m.job) });
+        running = null;
+        idle();
+      } else if (m.type === "done") {
         logger.info("job finished", { job: jobName(m.job), status: m.status });
         finished(m.job, m.status);
       } else {
@@ -145,7 +169,11 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
     });
     w.on("exit", (code) => {
       worker = null;
-      if (stopped) return;
+      if (stopped) {
+        running = null;
+        idle();
+        return;
+      }
       if (retiring) {
         // Stopped on purpose: idle, or its job's lease was lost (the replica that took it over runs it).
         retiring = false;
@@ -218,7 +246,7 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
           if (row && !ACTIVE_STATUSES.includes(row.status)) settle(job, row.status);
         }
       })().catch((err: unknown) => logger.error("could not look for jobs", { error: String(err) }));
-    }, Math.max(20, Math.floor(leaseMs / 2)));
+    }, Math.max(20, Math.min(JOB_POLL_MS, Math.floor(leaseMs / 2))));
     poll.unref();
   }
 
@@ -257,16 +285,29 @@ export async function createJobRunner({ target, database, logger, onChunk, undo 
   return {
     imports: queueOf("import"),
     undos: queueOf("undo"),
-    async stop() {
+    async stop(deadline = drainDeadline(DEFAULT_DRAIN_TIMEOUT_MS)) {
+      if (stopped) return;
       stopped = true;
-      clearInterval(heartbeat);
       clearInterval(poll);
       clearTimeout(respawnTimer);
       clearTimeout(idleTimer);
       const job = running;
+      if (job && worker) {
+        logger.info("draining: the running job stops after its current chunk", { job: jobName(job) });
+        const paused = new Promise<void>((resolve) => (whenIdle = resolve));
+        worker.postMessage({ type: "drain" } satisfies WorkerRequest);
+        // The heartbeat goes on meanwhile: the claim must hold until it is given back.
+        if (!(await settledBefore(paused, deadline))) logger.warn("drain timeout: the job is cut short mid-chunk (its transaction rolls back)", { job: jobName(job) });
+      }
+      clearInterval(heartbeat);
       await worker?.terminate();
-      // Stopped on purpose: that start was no crash (the job resumes at the next start, uncounted).
-      if (job) await takeBackAttempt(database, job).catch(() => undefined);
+      // Stopped on purpose: that start was no crash. Its claim goes with it, so another replica
+      // (or the next start) resumes it now, from the last committed chunk.
+      if (job) {
+        await takeBackAttempt(database, job, claim.runner)
+          .then(() => logger.info("job claim released", { job: jobName(job) }))
+          .catch((err: unknown) => logger.error("could not release a job claim", { job: jobName(job), error: String(err) }));
+      }
     },
   };
 }

@@ -32,7 +32,22 @@ export interface JobCrash {
 /** Called by the job after each committed chunk (the service thread delivers its events now). */
 export interface JobHooks {
   onChunk?: () => void;
+  /**
+   * Asked between chunks: true when the service is draining, and the job should stop there (by
+   * throwing JobPaused) so another replica, or the next start, resumes it after that chunk.
+   */
+  shouldPause?: () => boolean;
 }
+
+/** Thrown by a job between chunks when `shouldPause` says so: nothing of the next chunk is written. */
+export class JobPaused extends Error {
+  constructor() {
+    super("paused between chunks: the service is draining");
+  }
+}
+
+/** What the service thread tells the worker: run a job, or stop after the current chunk. */
+export type WorkerRequest = ({ type: "run" } & JobRef) | { type: "drain" };
 
 /** What the worker tells the service thread. */
 export type WorkerMessage =
@@ -41,6 +56,8 @@ export type WorkerMessage =
   | { type: "done"; job: JobRef; status: JobStatus }
   /** Another replica holds the job (PostgreSQL): this one did not run it. */
   | { type: "elsewhere"; job: JobRef }
+  /** Drained: the job stopped after a committed chunk and may resume anywhere. */
+  | { type: "paused"; job: JobRef }
   | { type: "error"; job: JobRef; message: string };
 
 export const CANCELLED_BEFORE_START = "Cancelled before it started.";

@@ -17,7 +17,7 @@ import { findImport } from "../db/imports.js";
 import { openOrderDb } from "../db/index.js";
 import { runImport } from "../import/runImport.js";
 import { beginAttempt, CLAIMED_ELSEWHERE, type JobClaim } from "./jobAttempts.js";
-import type { JobRef, WorkerMessage } from "./jobTypes.js";
+import { JobPaused, type JobRef, type WorkerMessage, type WorkerRequest } from "./jobTypes.js";
 
 const { target, undo, claim } = workerData as { target: DatabaseTarget; undo: UndoOptions; claim: JobClaim };
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
@@ -33,17 +33,26 @@ async function crashForTests(job: JobRef): Promise<void> {
   if (name === crashName) process.exit(70);
 }
 
-parentPort!.on("message", async (job: JobRef) => {
+// Set by a drain: the job running stops after its current chunk.
+let draining = false;
+
+parentPort!.on("message", (request: WorkerRequest) => {
+  if (request.type === "drain") draining = true;
+  else void run({ kind: request.kind, id: request.id });
+});
+
+async function run(job: JobRef): Promise<void> {
   try {
     const ended = await beginAttempt(database, job, claim);
     if (ended === CLAIMED_ELSEWHERE) return post({ type: "elsewhere", job });
     if (ended) return post({ type: "done", job, status: ended });
     await crashForTests(job);
-    const hooks = { onChunk: () => post({ type: "chunk", job }) };
+    const hooks = { onChunk: () => post({ type: "chunk", job }), shouldPause: () => draining };
     const status = job.kind === "import" ? await runImport(database, job.id, hooks) : await runBatchUndo(database, job.id, hooks, undo);
     post({ type: "done", job, status });
   } catch (err) {
+    if (err instanceof JobPaused) return post({ type: "paused", job });
     post({ type: "error", job, message: err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err) });
   }
-});
+}
 post({ type: "ready" });
