@@ -79,8 +79,10 @@ export function createUploadStore(database: OrderServiceDb, files: UploadFiles, 
       if (declaredLength !== null && declaredLength > limits.maxBytes) throw tooLarge();
       const owner = ownerOf(identity);
       const now = new Date();
-      // The claim: of any number of concurrent PUTs, exactly one changes this row.
-      if (!(await uploadsDb.claimUpload(db, id, owner, now))) throw await refusal(id, owner);
+      // The claim: of any number of concurrent PUTs, exactly one changes this row. The transfer
+      // gets a whole time-to-live: a sweeper (another replica's, which cannot see this transfer)
+      // takes a receiving target for a dead one only after that.
+      if (!(await uploadsDb.claimUpload(db, id, owner, now, new Date(now.getTime() + limits.ttlMs)))) throw await refusal(id, owner);
       active.add(id);
       let stored: string | null = null;
       try {

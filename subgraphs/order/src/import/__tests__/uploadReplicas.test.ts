@@ -119,6 +119,36 @@ describe.runIf(process.env[PG_ADMIN_URL_VARIABLE])("uploads between replicas (Po
     expect(filesOnDisk()).toEqual([]);
   }, 60_000);
 
+  it("a transfer on one replica that runs past its target's first expiry is not swept by the other's sweeper", async () => {
+    const { createImportUpload: target } = await mustQuery(second.url, UPLOAD, { f: "slow.csv" });
+    // The target was about to expire when its PUT began.
+    await world.run("UPDATE import_uploads SET expires_at = ? WHERE id = ?", new Date(Date.now() + 1_500).toISOString().replace("Z", "+00:00"), target.id);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sent === 2) {
+          await gate;
+          return controller.close();
+        }
+        sent += 1;
+        controller.enqueue(new Uint8Array(sent === 1 ? new TextEncoder().encode(`${HEADER}\r\n`) : new Uint8Array(1536 * 1024).fill(0x20)));
+      },
+    });
+    const transfer = put(second, target.uploadUrl, body);
+    for (const end = Date.now() + 15_000; (await world.chunks(target.id)) < 1 && Date.now() < end; ) await sleep(20);
+    await sleep(2_000);
+    // Replica 1 cannot see replica 2's transfer; the target's first expiry has passed.
+    expect(await world.service.uploads.sweep()).toMatchObject({ expiredTargets: 0 });
+    expect((await stateOf(target.id)).state).toBe("receiving");
+    release();
+    const done = await transfer;
+    expect(done.status).toBe(201);
+    expect(await stateOf(target.id)).toMatchObject({ state: "complete" });
+    expect(await world.chunks(target.id)).toBe(2);
+  }, 60_000);
+
   it("the sweeper of either replica removes the pieces of a file no import used once it expires, and keeps an imported one", async () => {
     const store = async (content: Buffer) => {
       const { createImportUpload: target } = await mustQuery(second.url, UPLOAD, { f: "sweep.csv" });
