@@ -103,12 +103,12 @@ export function createUploadStore(database: OrderServiceDb, files: UploadFiles, 
         if (!done) throw new Error(`upload ${id} left the receiving state during its transfer`);
         return { id, filename: (await uploadsDb.findUpload(db, id))!.filename, size: received.size, checksum: received.checksum };
       } catch (err) {
+        const logFailure = (what: string) => (e: unknown) => logger.error(what, { id, error: e instanceof Error ? e.message : String(e) });
+        // Reopened even when the removal failed: the next transfer overwrites (disk) or first
+        // removes (database) what is left, and an unused file is swept with its target.
+        if (stored) await files.remove(stored).catch(logFailure("could not remove a failed upload's bytes"));
         // The target takes a file again: a failed transfer is not its one file.
-        const cleanUp = async () => {
-          if (stored) await files.remove(stored);
-          await uploadsDb.reopenUpload(db, id);
-        };
-        await cleanUp().catch((e: unknown) => logger.error("could not reopen an upload target", { id, error: e instanceof Error ? e.message : String(e) }));
+        await uploadsDb.reopenUpload(db, id).catch(logFailure("could not reopen an upload target"));
         throw err;
       } finally {
         active.delete(id);
