@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mustQuery } from "@ops/service-kit/testing";
 import { startInProcessStack, type InProcessStack } from "./inProcessStack.js";
@@ -28,6 +27,15 @@ function put(uploadUrl: string, body: BodyInit, headers: Record<string, string>)
   return send(`${origin}${uploadUrl}`, { method: "PUT", headers: { ...headers, "content-type": "text/csv" }, body, duplex: "half" } as RequestInit);
 }
 
+/** The bytes stored for upload `id`, read where the order service keeps them: its disk on SQLite, the database's pieces on PostgreSQL. */
+async function storedFile(id: string): Promise<Buffer> {
+  const { db } = await stack.rows("order");
+  const { path: file } = await db.selectFrom("import_uploads").select("path").where("id", "=", id).executeTakeFirstOrThrow();
+  if (!String(file).startsWith("db:")) return fs.readFileSync(file);
+  const pieces = await db.selectFrom("import_upload_chunks").select("bytes").where("upload_id", "=", id).orderBy("seq").execute();
+  return Buffer.concat(pieces.map((p: { bytes: Buffer }) => p.bytes));
+}
+
 beforeAll(async () => {
   stack = await startInProcessStack();
   origin = new URL(stack.gateway.url).origin;
@@ -43,7 +51,7 @@ describe("uploads through the gateway", () => {
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
     const won = answers.findIndex((a) => a.status === 201);
     expect((answers[1 - won]!.body as any).errors[0].extensions).toMatchObject({ code: "CONFLICT", field: "id" });
-    const stored = fs.readFileSync(path.join(stack.dir, "imports", `${target.id}.csv`));
+    const stored = await storedFile(target.id);
     expect(answers[won]!.body).toMatchObject({ id: target.id, size: stored.length, checksum: sha256(stored) });
     expect(sha256(stored)).toBe(sha256(bodies[won]!));
   });

@@ -22,6 +22,7 @@ import { handleOrderEvent } from "./domain/handleEvent.js";
 import { createDownloadLimiter } from "./import/downloadLimiter.js";
 import { mountDownloadRoutes } from "./import/downloads.js";
 import { mountUploadRoute } from "./import/uploadRoute.js";
+import { createUploadFiles } from "./import/uploadFiles.js";
 import { createUploadStore } from "./import/uploadStore.js";
 import type { UploadStore } from "./import/uploads.js";
 import { scheduleUploadSweeps } from "./import/sweepUploads.js";
@@ -46,7 +47,11 @@ export interface OrderServiceOptions {
   outbox?: Partial<OutboxTuning>;
   /** GraphQL URLs of the payment and notification services (the consistency report reads them). */
   peerUrls: () => { payment: string; notification: string };
-  /** Where uploads and their imports' files live (default: `imports/` beside the database). */
+  /**
+   * Where uploaded files live on SQLite (default: `imports/` beside the database). On PostgreSQL
+   * they live in the database, where every replica reads them; files kept here from before stay
+   * readable.
+   */
   importDir?: string;
   /** The largest upload accepted, in bytes (default 200 MB). */
   importMaxBytes?: number;
@@ -111,7 +116,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const limits = { ...DEFAULT_LIMITS, ...options.importLimits };
   const uploads = createUploadStore(
     database,
-    importDir,
+    createUploadFiles(database, importDir),
     { maxBytes: options.importMaxBytes ?? 200 * 1024 * 1024, maxOpenUploads: limits.maxOpenUploads, maxPendingBytes: limits.maxPendingBytes, ttlMs: limits.uploadTtlMs },
     logger,
   );

@@ -65,11 +65,14 @@ export async function insertUpload(db: Db, upload: { id: string; filename: strin
     .execute();
 }
 
-/** Open → receiving for `owner` before its expiry; false when another request claimed it first (or it is not claimable). */
-export async function claimUpload(db: Db, id: string, owner: string, now: Date): Promise<boolean> {
+/**
+ * Open → receiving for `owner` before its expiry, the transfer then having until `until`; false
+ * when another request claimed it first (or it is not claimable).
+ */
+export async function claimUpload(db: Db, id: string, owner: string, now: Date, until: Date): Promise<boolean> {
   const result = await db
     .updateTable("import_uploads")
-    .set({ state: "receiving" })
+    .set({ state: "receiving", expires_at: stamp(until) })
     .where("id", "=", id)
     .where("created_by", "=", owner)
     .where("state", "=", "open")

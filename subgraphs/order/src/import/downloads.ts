@@ -9,7 +9,6 @@
  * grow with the import or the shop; every text cell is formula-safe; an identity runs at most
  * `maxDownloads` at once (beyond: 429 with Retry-After); parameters are checked first (400).
  */
-import fs from "node:fs";
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import express, { type Express, type Request, type Response } from "express";
@@ -21,8 +20,9 @@ import { attachment } from "./contentDisposition.js";
 import { ClientGone, csvDownload, csvLine, type CsvDownload, type OutputEncoding } from "./csvWriter.js";
 import type { DownloadLimiter } from "./downloadLimiter.js";
 import { parseExportParams, parseImportId, parseReportParams, type ReportEncoding } from "./downloadParams.js";
-import { writeFailedRows } from "./failedRows.js";
+import { FAILED_ROWS_CHUNK, writeFailedRows } from "./failedRows.js";
 import { fileRouteErrorHandler, sendFailure, sendJsonError } from "./fileRouteErrors.js";
+import { openUploadFile, uploadFileExists } from "./uploadFiles.js";
 import { ownerOf } from "./uploads.js";
 
 type Authenticate = (req: IncomingMessage, role: Role) => Promise<Identity>;
@@ -119,15 +119,13 @@ export function mountDownloadRoutes(app: Express, deps: DownloadDeps, authentica
     "/imports/:id/failed-rows.csv",
     download("failed rows", reportParams, async ({ id, encoding }, _req, res) => {
       const job = await importById(id);
-      try {
-        await fs.promises.access(job.uploadPath, fs.constants.R_OK);
-      } catch {
+      if (!(await uploadFileExists(database.db, job.uploadPath))) {
         throw new NotFoundError(`The file of import ${job.id} is no longer on the server`, { field: "id", params: { id: job.id } });
       }
       const { name, fallback } = reportName(job, "failed-rows");
       const out: CsvDownload = csvDownload(res, outputEncoding(encoding, job), attachment(name, fallback));
       const failedAfter = (after: number, limit: number) => failedRowNumbers(database.db, job.id, after, limit);
-      await writeFailedRows(job.uploadPath, failedAfter, (text) => out.write(text));
+      await writeFailedRows(openUploadFile(database.db, job.uploadPath, FAILED_ROWS_CHUNK), failedAfter, (text) => out.write(text));
       out.end();
     }),
   );

@@ -4,7 +4,6 @@
  * a merge — a record whose number is the next failed one is written, the others are skipped, and
  * reading stops after the last failed row. Neither all row numbers nor all lines are ever held.
  */
-import fs from "node:fs";
 import { AutoDecoder, CsvParser, isBlankRecord } from "./csv/index.js";
 import { csvLine } from "./csvWriter.js";
 
@@ -12,14 +11,16 @@ import { csvLine } from "./csvWriter.js";
 export type FailedRowPage = (after: number, limit: number) => Promise<number[]>;
 
 const PAGE = 5000;
-const CHUNK = 64 * 1024;
+/** Bytes parsed at a time: pieces (a file's 1 MB in the database) are cut to this. */
+export const FAILED_ROWS_CHUNK = 64 * 1024;
+const CHUNK = FAILED_ROWS_CHUNK;
 
 /**
- * Walks `file` and writes the header and every record whose number (the parser callback's second
+ * Walks the file (`bytes`: its pieces in order, see uploadFiles.ts's `openUploadFile`) and writes the header and every record whose number (the parser callback's second
  * argument, what the import stores as `import_errors.row_number`) is a failed row. Rows without an
  * `order_ref` get `#<row>`, so a retry lands on the same order key.
  */
-export async function writeFailedRows(file: string, failedAfter: FailedRowPage, write: (text: string) => Promise<void>, pageSize = PAGE): Promise<void> {
+export async function writeFailedRows(bytes: AsyncIterable<Buffer>, failedAfter: FailedRowPage, write: (text: string) => Promise<void>, pageSize = PAGE): Promise<void> {
   const decoder = new AutoDecoder();
   const parser = new CsvParser();
   let header: string[] | null = null;
@@ -86,21 +87,19 @@ export async function writeFailedRows(file: string, failedAfter: FailedRowPage, 
     await write(text);
   };
 
-  const stream = fs.createReadStream(file, { highWaterMark: CHUNK });
-  try {
-    for await (const chunk of stream) {
-      parser.push(decoder.write(chunk as Buffer), collect);
+  // `for await` closes the source when the last failed row is passed before its end.
+  reading: for await (const piece of bytes) {
+    for (let at = 0; at < piece.length; at += CHUNK) {
+      parser.push(decoder.write(piece.subarray(at, at + CHUNK)), collect);
       await flush();
-      if (finished) break;
+      if (finished) break reading;
     }
-    if (!finished) {
-      parser.push(decoder.end(), collect);
-      parser.end(collect);
-    }
-    await flush();
-  } finally {
-    stream.destroy();
   }
+  if (!finished) {
+    parser.push(decoder.end(), collect);
+    parser.end(collect);
+  }
+  await flush();
   // A file without a single record still gets its header line, so the download is a CSV.
   if (!header) await write(csvLine(["order_ref"]));
 }

@@ -1,10 +1,10 @@
 /**
- * Streams a request body to a file while counting and hashing it: the size and SHA-256 reported
- * are those of the bytes written, and a body past the limit stops the transfer.
+ * Streams a request body into storage (a file, or the database's pieces) while counting and
+ * hashing it: the size and SHA-256 reported are those of the bytes written, and a body past the
+ * limit stops the transfer.
  */
 import crypto from "node:crypto";
-import fs from "node:fs";
-import { PassThrough, Transform, type Readable } from "node:stream";
+import { PassThrough, Transform, type Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 /** What is still read (and discarded) of a body refused for its size, so the client hears why; beyond it the connection closes. */
@@ -34,12 +34,12 @@ function discard(body: Readable): void {
 }
 
 /**
- * Writes `body` to `file` (created, never overwritten: `wx`), at most `limit` bytes. Rejects with
- * BodyOverLimit past the limit (the rest of the body is read and dropped, not the connection
- * closed, so the refusal reaches the client), or with an error when the transfer breaks; the
- * caller removes the file then.
+ * Writes `body` into `sink`, at most `limit` bytes, and resolves once the sink has finished (its
+ * last write stored). Rejects with BodyOverLimit past the limit (the rest of the body is read and
+ * dropped, not the connection closed, so the refusal reaches the client), or with an error when
+ * the transfer or the sink breaks; the caller removes what the sink stored then.
  */
-export async function receiveFile(body: Readable, file: string, limit: number): Promise<{ size: number; checksum: string }> {
+export async function receiveFile(body: Readable, sink: Writable, limit: number): Promise<{ size: number; checksum: string }> {
   const hash = crypto.createHash("sha256");
   let size = 0;
   const meter = new Transform({
@@ -61,7 +61,7 @@ export async function receiveFile(body: Readable, file: string, limit: number): 
   body.once("close", onClose);
   body.pipe(source);
   try {
-    await pipeline(source, meter, fs.createWriteStream(file, { flags: "wx" }));
+    await pipeline(source, meter, sink);
   } catch (err) {
     if (err instanceof BodyOverLimit) discard(body);
     throw err;

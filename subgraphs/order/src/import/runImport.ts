@@ -47,6 +47,7 @@ import { readCsvFile, type ValidatedRow } from "./csv/index.js";
 import { fileRefusal } from "./fileRefusal.js";
 import { FirstRowIndex } from "./firstRowIndex.js";
 import { paramsJson } from "./importErrorCodes.js";
+import { openUploadFile } from "./uploadFiles.js";
 import { CANCELLED_BEFORE_START, type ImportMessageCode, type ImportOptions, type ImportStatus } from "./importTypes.js";
 import { MAX_ITEMS, tooManyItemsErrors, validateGroup, type GroupError, type GroupRow, type ValidOrderGroup } from "./validateGroup.js";
 
@@ -93,7 +94,7 @@ export async function runImport(database: OrderServiceDb, importId: number, hook
 
   try {
     let mark = performance.now();
-    // 1. Parse, validate rows, stage (from scratch on a resume: the file is still on disk).
+    // 1. Parse, validate rows, stage (from scratch on a resume: the file is still stored).
     await createStaging(db);
     await deleteImportErrors(db, importId);
     // The first row of each order: rows are walked order by order in the file's order.
@@ -146,7 +147,7 @@ export async function runImport(database: OrderServiceDb, importId: number, hook
     let summary;
     try {
       summary = await readCsvFile(
-        job.uploadPath,
+        openUploadFile(db, job.uploadPath),
         (row) => {
           pending.push(row);
           parsed += 1;

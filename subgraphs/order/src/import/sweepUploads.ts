@@ -1,14 +1,14 @@
 /**
- * Keeps the upload directory bounded: targets past their time become expired, files no import
- * used are removed after their expiry, and what a crash left behind is cleaned at start. A file
- * an import used is never removed (its failed rows are read from it).
+ * Keeps the uploads' storage bounded (the database's pieces or the disk, see uploadFiles.ts):
+ * targets past their time become expired, files no import used are removed after their expiry,
+ * and what a crash left behind is cleaned at start. A file an import used is never removed (its
+ * failed rows are read from it).
  */
-import fs from "node:fs";
-import path from "node:path";
 import type { Logger } from "@ops/service-kit";
 import type { OrderConn } from "../db/index.js";
 import * as uploadsDb from "../db/uploads.js";
-import { UPLOAD_ID, type SweepResult } from "./uploads.js";
+import type { UploadFiles } from "./uploadFiles.js";
+import type { SweepResult } from "./uploads.js";
 
 const PAGE = 500;
 /** Expired targets stay this long (a late PUT hears 410, not 404), then their rows go. */
@@ -19,15 +19,16 @@ const KEEP_EXPIRED_MS = 7 * 24 * 60 * 60 * 1000;
  * Each removal is conditional on the row still being unused, so an import that marks the file
  * first keeps it, and the sweep then leaves it.
  */
-export async function sweepUploads(db: OrderConn, dir: string, active: ReadonlySet<string>, now: Date): Promise<SweepResult> {
+export async function sweepUploads(db: OrderConn, files: UploadFiles, active: ReadonlySet<string>, now: Date): Promise<SweepResult> {
   const result: SweepResult = { expiredTargets: 0, removedFiles: 0, removedBytes: 0 };
   result.expiredTargets += await uploadsDb.expireOpenUploads(db, now);
 
-  // A transfer that outlived its target (or whose process died) leaves a partial file.
+  // A transfer that outlived its target (or whose process died) leaves a partial file. (One still
+  // running on another replica then fails to complete, and removes what it stored.)
   for (const id of await uploadsDb.stalledUploadIds(db, now)) {
     if (active.has(id)) continue;
     if (await uploadsDb.expireStalledUpload(db, id)) {
-      fs.rmSync(path.join(dir, `${id}.part`), { force: true });
+      await files.discardPartial(id);
       result.expiredTargets += 1;
     }
   }
@@ -38,7 +39,7 @@ export async function sweepUploads(db: OrderConn, dir: string, active: ReadonlyS
     const unused = await uploadsDb.unusedUploadFiles(db, now, PAGE);
     for (const row of unused) {
       if (!(await uploadsDb.expireUnusedUpload(db, row.id)) || !row.path) continue;
-      fs.rmSync(row.path, { force: true });
+      await files.remove(row.path);
       result.removedFiles += 1;
       result.removedBytes += row.size;
     }
@@ -52,33 +53,16 @@ export async function sweepUploads(db: OrderConn, dir: string, active: ReadonlyS
 }
 
 /**
- * At start, before any request: no transfer can be running, so targets left receiving by a crash
- * take a file again and partial files go. Targets of the earlier store (`<id>.json` beside the
- * files) are dropped: their files stay only when an import used them. Then one sweep.
+ * At start, before any request of this process. Alone on its storage (SQLite), no transfer can be
+ * running, so targets a crash left receiving take a file again; where replicas share it
+ * (PostgreSQL), one of them may be receiving it, so such a target waits for its expiry and the
+ * sweep then removes its pieces. Partial files on disk and targets of the earlier store
+ * (`<id>.json` beside the files) go: their files stay only when an import used them. Then one sweep.
  */
-export async function recoverUploads(db: OrderConn, dir: string, logger: Logger): Promise<SweepResult> {
-  const reopened = await uploadsDb.reopenReceivingUploads(db);
-  let legacy = 0;
-  for (const entry of fs.readdirSync(dir)) {
-    const file = path.join(dir, entry);
-    if (entry.endsWith(".part")) {
-      fs.rmSync(file, { force: true });
-      continue;
-    }
-    const id = entry.replace(/\.json$/, "");
-    if (!entry.endsWith(".json") || !UPLOAD_ID.test(id)) continue;
-    let recorded: string | undefined;
-    try {
-      recorded = (JSON.parse(fs.readFileSync(file, "utf8")) as { path?: string }).path;
-    } catch {
-      recorded = undefined;
-    }
-    const csv = path.join(dir, `${id}.csv`);
-    if (!(await uploadsDb.importUsesFile(db, [csv, ...(recorded ? [recorded] : [])]))) fs.rmSync(csv, { force: true });
-    fs.rmSync(file, { force: true });
-    legacy += 1;
-  }
-  const swept = await sweepUploads(db, dir, new Set(), new Date());
+export async function recoverUploads(db: OrderConn, files: UploadFiles, logger: Logger): Promise<SweepResult> {
+  const reopened = files.shared ? 0 : await uploadsDb.reopenReceivingUploads(db);
+  const legacy = await files.clearLeftovers((paths) => uploadsDb.importUsesFile(db, paths));
+  const swept = await sweepUploads(db, files, new Set(), new Date());
   if (reopened || legacy || swept.expiredTargets || swept.removedFiles) {
     logger.info("uploads recovered", { reopened, legacyTargets: legacy, ...swept });
   }

@@ -1,17 +1,17 @@
 /**
- * The upload store of one order service: targets in the `import_uploads` table, files on local
- * disk under the import directory (`<id>.csv`, written as `<id>.part` first). Every state change
- * is one conditional UPDATE, so two PUTs racing for a target cannot both win, and the quotas are
- * checked in the same statement that creates a target.
+ * The upload store of one order service: targets in the `import_uploads` table, their files in
+ * `files` (the database's pieces on PostgreSQL, the disk on SQLite: uploadFiles.ts). Every state
+ * change is one conditional UPDATE, so two PUTs racing for a target cannot both win, and the
+ * quotas are checked in the same statement that creates a target.
  */
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { AppError, BadUserInputError, ConflictError, NotFoundError, type Logger } from "@ops/service-kit";
 import type { OrderServiceDb } from "../db/index.js";
 import * as uploadsDb from "../db/uploads.js";
-import { BodyOverLimit, receiveFile } from "./receiveFile.js";
+import { BodyOverLimit } from "./receiveFile.js";
 import { recoverUploads, sweepUploads } from "./sweepUploads.js";
+import type { UploadFiles } from "./uploadFiles.js";
 import { ownerOf, UPLOAD_ID, type Upload, type UploadLimits, type UploadStore, type StoredUpload } from "./uploads.js";
 
 const MAX_FILENAME = 255;
@@ -23,8 +23,7 @@ function withHttpStatus(code: "CONFLICT" | "BAD_USER_INPUT", status: number, mes
 const unknownUpload = (id: string, field: string) =>
   new NotFoundError(`Upload ${id} does not exist: ask for an upload target first (createImportUpload)`, { field, params: { id } });
 
-export function createUploadStore(database: OrderServiceDb, dir: string, limits: UploadLimits, logger: Logger): UploadStore {
-  fs.mkdirSync(dir, { recursive: true });
+export function createUploadStore(database: OrderServiceDb, files: UploadFiles, limits: UploadLimits, logger: Logger): UploadStore {
   const { db } = database;
   // Transfers running in this process: the sweeper leaves their targets alone.
   const active = new Set<string>();
@@ -80,34 +79,36 @@ export function createUploadStore(database: OrderServiceDb, dir: string, limits:
       if (declaredLength !== null && declaredLength > limits.maxBytes) throw tooLarge();
       const owner = ownerOf(identity);
       const now = new Date();
-      // The claim: of any number of concurrent PUTs, exactly one changes this row.
-      if (!(await uploadsDb.claimUpload(db, id, owner, now))) throw await refusal(id, owner);
+      // The claim: of any number of concurrent PUTs, exactly one changes this row. The transfer
+      // gets a whole time-to-live: a sweeper (another replica's, which cannot see this transfer)
+      // takes a receiving target for a dead one only after that.
+      if (!(await uploadsDb.claimUpload(db, id, owner, now, new Date(now.getTime() + limits.ttlMs)))) throw await refusal(id, owner);
       active.add(id);
-      const part = path.join(dir, `${id}.part`);
-      const file = path.join(dir, `${id}.csv`);
+      let stored: string | null = null;
       try {
         const room = limits.maxPendingBytes - (await uploadsDb.pendingUploadBytes(db, owner));
         const limit = Math.min(limits.maxBytes, room);
         const overLimit = () => (limit === limits.maxBytes ? tooLarge() : quotaExceeded("PENDING_BYTES", limits.maxPendingBytes));
         if (declaredLength !== null && declaredLength > limit) throw overLimit();
-        let received: { size: number; checksum: string };
+        let received: { size: number; checksum: string; path: string };
         try {
-          received = await receiveFile(body, part, limit);
+          received = await files.write(id, body, limit);
         } catch (err) {
           if (err instanceof BodyOverLimit) throw overLimit();
           throw new BadUserInputError("The upload was interrupted; send the file again", { params: { id } });
         }
+        stored = received.path;
         if (received.size === 0) throw new BadUserInputError("The file is empty", { params: { id } });
-        fs.renameSync(part, file);
-        const done = await uploadsDb.completeUpload(db, id, { ...received, path: file, expiresAt: new Date(Date.now() + limits.ttlMs) });
+        const done = await uploadsDb.completeUpload(db, id, { ...received, expiresAt: new Date(Date.now() + limits.ttlMs) });
         if (!done) throw new Error(`upload ${id} left the receiving state during its transfer`);
-        return { id, filename: (await uploadsDb.findUpload(db, id))!.filename, ...received };
+        return { id, filename: (await uploadsDb.findUpload(db, id))!.filename, size: received.size, checksum: received.checksum };
       } catch (err) {
-        fs.rmSync(part, { force: true });
+        const logFailure = (what: string) => (e: unknown) => logger.error(what, { id, error: e instanceof Error ? e.message : String(e) });
+        // Reopened even when the removal failed: the next transfer overwrites (disk) or first
+        // removes (database) what is left, and an unused file is swept with its target.
+        if (stored) await files.remove(stored).catch(logFailure("could not remove a failed upload's bytes"));
         // The target takes a file again: a failed transfer is not its one file.
-        await uploadsDb
-          .reopenUpload(db, id)
-          .catch((e: unknown) => logger.error("could not reopen an upload target", { id, error: e instanceof Error ? e.message : String(e) }));
+        await uploadsDb.reopenUpload(db, id).catch(logFailure("could not reopen an upload target"));
         throw err;
       } finally {
         active.delete(id);
@@ -132,8 +133,8 @@ export function createUploadStore(database: OrderServiceDb, dir: string, limits:
       if (!(await uploadsDb.markUploadImported(db, upload.id, upload.importedAt ?? now, now))) throw new ConflictError(`Upload ${upload.id} expired and its file was removed; upload the file again`, { field, params: { id: upload.id, state: "expired" } });
     },
 
-    sweep: (now = new Date()) => sweepUploads(db, dir, active, now),
-    recover: () => recoverUploads(db, dir, logger),
+    sweep: (now = new Date()) => sweepUploads(db, files, active, now),
+    recover: () => recoverUploads(db, files, logger),
   };
   return store;
 }

@@ -7,7 +7,8 @@
  * A target belongs to the identity that created it, takes exactly one file (the first PUT claims
  * it; any other gets CONFLICT at once) and expires; a file no import used is removed after its
  * expiry. This is the contract; `uploadStore.ts` keeps the targets in the database and the files
- * on local disk.
+ * where `uploadFiles.ts` puts them: in the database on PostgreSQL (every replica reads them), on
+ * the service's disk on SQLite.
  */
 import type { Readable } from "node:stream";
 import type { Identity } from "@ops/service-kit";
@@ -26,6 +27,7 @@ export interface Upload {
   state: UploadState;
   size: number | null;
   checksum: string | null;
+  /** Where the file is stored: `db:<id>` in the database, or a path on disk (uploadFiles.ts). */
   path: string | null;
   /** When a real (not dry-run) import first used the file: it is kept from then on. */
   importedAt: Date | null;

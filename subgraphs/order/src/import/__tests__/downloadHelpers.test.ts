@@ -71,7 +71,7 @@ describe("failed rows by merge", () => {
       return failed.filter((n) => n > after).slice(0, limit);
     };
     let out = "";
-    await writeFailedRows(file, pager, async (text) => void (out += text), pageSize);
+    await writeFailedRows(fs.createReadStream(file), pager, async (text) => void (out += text), pageSize);
     return { out, calls };
   }
 

@@ -10,6 +10,7 @@ import { CompiledQuery } from "kysely";
 import type { DatabaseTarget } from "@ops/service-kit/data";
 import { freshTarget, mustQuery, setDefaultHeaders, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
 import { openOrderDb, type OrderServiceDb } from "../../db/index.js";
+import { openUploadFile, uploadFileExists } from "../uploadFiles.js";
 import { startOrderService, type OrderService, type OrderServiceOptions } from "../../server.js";
 
 export interface ImportWorld {
@@ -29,6 +30,10 @@ export interface ImportWorld {
   /** Runs a writing statement (`?` placeholders) and returns the rows it changed (tests that move time by editing rows). */
   run(query: string, ...params: unknown[]): Promise<number>;
   download(url: string): Promise<{ status: number; body: Buffer; type: string | null }>;
+  /** The stored file at `path` (`import_uploads.path`), read as the import reads it; null when it is gone. */
+  storedFile(path: string): Promise<Buffer | null>;
+  /** How many pieces of upload `id` the database holds (PostgreSQL keeps files there; SQLite none). */
+  chunks(id: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -96,6 +101,15 @@ export async function startImportWorld(overrides: Partial<OrderServiceOptions> =
     async download(url) {
       const res = await fetch(world.service.url.replace("/graphql", url), { headers });
       return { status: res.status, body: Buffer.from(await res.arrayBuffer()), type: res.headers.get("content-type") };
+    },
+    async storedFile(path) {
+      if (!(await uploadFileExists(rows.db, path))) return null;
+      const pieces: Buffer[] = [];
+      for await (const piece of openUploadFile(rows.db, path)) pieces.push(piece);
+      return Buffer.concat(pieces);
+    },
+    async chunks(id) {
+      return Number((await world.sql<{ n: number }>("SELECT COUNT(*) AS n FROM import_upload_chunks WHERE upload_id = ?", id))[0]!.n);
     },
     async stop() {
       await world.service.stop();

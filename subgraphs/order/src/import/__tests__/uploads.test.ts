@@ -56,7 +56,7 @@ describe("one winner per target", () => {
       const lost = answers[1 - won]!;
       expect(lost.body.errors[0].extensions).toMatchObject({ code: "CONFLICT", field: "id", params: { id } });
       expectNoLeak(lost.text);
-      const stored = fs.readFileSync((await stateOf(id))!.path!);
+      const stored = (await world.storedFile((await stateOf(id))!.path!))!;
       expect(answers[won]!.body).toEqual({ id, filename: "orders.csv", size: stored.length, checksum: sha256(stored) });
       expect(sha256(stored)).toBe(sha256(bodies[won]!));
       expect(await stateOf(id)).toMatchObject({ state: "complete", size: bodies[won]!.length, checksum: sha256(bodies[won]!) });
@@ -99,7 +99,11 @@ describe("one winner per target", () => {
     const empty = await put(id, "", owner);
     expect(empty.status).toBe(400);
     expect((await stateOf(id))!.state).toBe("open");
-    expect(fs.readdirSync(path.join(world.dir, "imports")).filter((f) => f.startsWith(id))).toEqual([]);
+    const nothingStored = async () => {
+      expect(fs.readdirSync(path.join(world.dir, "imports")).filter((f) => f.startsWith(id))).toEqual([]);
+      expect(await world.chunks(id)).toBe(0);
+    };
+    await nothingStored();
     // A client that goes away in the middle of its body.
     const abort = new AbortController();
     const endless = new ReadableStream<Uint8Array>({
@@ -115,7 +119,7 @@ describe("one winner per target", () => {
     await cut;
     await until("open");
     expect((await stateOf(id))!.state).toBe("open");
-    expect(fs.readdirSync(path.join(world.dir, "imports")).filter((f) => f.startsWith(id))).toEqual([]);
+    await nothingStored();
     expect((await put(id, "a,b\r\n", owner)).status).toBe(201);
   }, 45_000);
 });
@@ -247,20 +251,22 @@ describe("the sweeper", () => {
     const previewedPath = (await stateOf(previewed))!.path!;
     const importedPath = (await stateOf(imported))!.path!;
 
+    const present = async (path: string) => (await world.storedFile(path)) !== null;
     // Nothing is due yet.
     expect(await world.service.uploads.sweep()).toMatchObject({ removedFiles: 0 });
-    expect(fs.existsSync(unusedPath)).toBe(true);
+    expect(await present(unusedPath)).toBe(true);
 
     const result = await world.service.uploads.sweep(new Date(Date.now() + 25 * 60 * 60 * 1000));
     expect(result.removedFiles).toBeGreaterThanOrEqual(2);
     expect((await stateOf(open))!.state).toBe("expired");
     expect(await stateOf(unused)).toMatchObject({ state: "expired", path: null });
-    expect(fs.existsSync(unusedPath)).toBe(false);
+    expect(await present(unusedPath)).toBe(false);
+    expect(await world.chunks(unused)).toBe(0);
     // A dry run only previewed its file: removed like an unused one.
     expect((await stateOf(previewed))!.state).toBe("expired");
-    expect(fs.existsSync(previewedPath)).toBe(false);
+    expect(await present(previewedPath)).toBe(false);
     expect((await stateOf(imported))!.state).toBe("complete");
-    expect(fs.existsSync(importedPath)).toBe(true);
+    expect(await present(importedPath)).toBe(true);
     // What the sweep did is what clients see: 410 for the expired target, CONFLICT for the removed file.
     const late = await put(open, "a,b\r\n", owner);
     expect(late.status).toBe(410);
@@ -278,21 +284,35 @@ describe("the sweeper", () => {
     expect((await put(unused, "a,b\r\n", owner)).status).toBe(201);
     const unusedPath = (await stateOf(unused))!.path!;
     const dir = path.join(world.dir, "imports");
-    // The earlier store's target (JSON beside its file, never imported), a crash's partial file.
+    // The earlier store's target (JSON beside its file, never imported), a crash's partial file
+    // (on disk, and on PostgreSQL the first piece it stored).
     const legacy = crypto.randomUUID();
     fs.writeFileSync(path.join(dir, `${legacy}.json`), JSON.stringify({ id: legacy, complete: true, path: path.join(dir, `${legacy}.csv`) }));
     fs.writeFileSync(path.join(dir, `${legacy}.csv`), "a,b\r\n");
     fs.writeFileSync(path.join(dir, `${stuck}.part`), "half");
+    const shared = world.target.kind === "postgres";
+    if (shared) await world.run("INSERT INTO import_upload_chunks (upload_id, seq, bytes) VALUES (?, 0, ?)", stuck, Buffer.from("half"));
     (await world.run("UPDATE import_uploads SET state = 'receiving' WHERE id = ?", stuck));
     (await world.run("UPDATE import_uploads SET expires_at = ? WHERE id = ?", new Date(Date.now() - 60_000).toISOString().replace("Z", "+00:00"), unused));
 
     await world.service.stop();
     await world.start();
-    expect(fs.existsSync(unusedPath)).toBe(false);
+    expect(await world.storedFile(unusedPath)).toBeNull();
     expect((await stateOf(unused))!.state).toBe("expired");
     expect(fs.readdirSync(dir).filter((f) => f.startsWith(legacy) || f.endsWith(".part"))).toEqual([]);
-    // The target a crash left receiving takes its file again.
-    expect((await stateOf(stuck))!.state).toBe("open");
-    expect((await put(stuck, "a,b\r\n", owner)).status).toBe(201);
+    if (!shared) {
+      // Alone on its disk, the service knows the target a crash left receiving is dead: it takes its file again.
+      expect((await stateOf(stuck))!.state).toBe("open");
+      expect((await put(stuck, "a,b\r\n", owner)).status).toBe(201);
+      return;
+    }
+    // On PostgreSQL another replica may be receiving it: it stays claimed (a PUT hears CONFLICT)
+    // until its expiry, when the sweep removes the pieces it stored.
+    expect((await stateOf(stuck))!.state).toBe("receiving");
+    expect((await put(stuck, "a,b\r\n", owner)).status).toBe(409);
+    expect(await world.chunks(stuck)).toBe(1);
+    await world.service.uploads.sweep(new Date(Date.now() + 25 * 60 * 60 * 1000));
+    expect((await stateOf(stuck))!.state).toBe("expired");
+    expect(await world.chunks(stuck)).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-/** Reading an order CSV file from disk: detect, decode, parse, map the header, validate each row. */
+/** Reading an order CSV file (from disk, or any byte source): detect, decode, parse, map the header, validate each row. */
 import { createReadStream } from "node:fs";
 import { AutoDecoder } from "./createDecoder.js";
 import { CsvParser } from "./csvParser.js";
@@ -26,7 +26,7 @@ export interface ReadCsvOptions {
   signal?: AbortSignal;
   /** Called once with the header and its spreadsheet row, before the first data row. */
   onHeader?: (header: HeaderMap, rowNumber: number) => void;
-  /** Bytes per read; 1 MB by default. */
+  /** Bytes per read of a file on disk; 1 MB by default. */
   chunkSize?: number;
   /** The limits a record must keep; `CSV_LIMITS` by default. */
   limits?: Partial<CsvLimits>;
@@ -55,7 +55,8 @@ const DECODE_SLICE = 32 * 1024;
 const ABORT_CHECK_MASK = 4095;
 
 /**
- * Streams the file at `path` and hands every data row, validated, to `onRow`; the file is never
+ * Streams the file at `source` (a path on disk, or the file's bytes in order, as pieces of about
+ * 1 MB) and hands every data row, validated, to `onRow`; the file is never
  * held in memory as a whole. Rows are numbered as a spreadsheet shows them (see `CsvParser`). The
  * header is the first non-blank record; required columns missing from it throw a
  * MissingColumnsError before any row is read. A record whose cells are all empty or spaces (a
@@ -68,7 +69,7 @@ const ABORT_CHECK_MASK = 4095;
  * detected encoding, U+FFFD included), CsvEncodingError (UTF-16), or the signal's reason when
  * aborted.
  */
-export async function readCsvFile(path: string, onRow: OnRow, options: ReadCsvOptions = {}): Promise<ReadCsvSummary> {
+export async function readCsvFile(source: string | AsyncIterable<Buffer>, onRow: OnRow, options: ReadCsvOptions = {}): Promise<ReadCsvSummary> {
   const { signal, onProgress, onHeader } = options;
   signal?.throwIfAborted();
   const decoder = new AutoDecoder();
@@ -106,9 +107,11 @@ export async function readCsvFile(path: string, onRow: OnRow, options: ReadCsvOp
     throw new CsvInvalidEncodingError(parser.rowNumber, decoder.encoding);
   };
 
-  const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? ONE_MB });
+  const file = typeof source === "string" ? createReadStream(source, { highWaterMark: options.chunkSize ?? ONE_MB }) : null;
+  const chunks: AsyncIterable<Buffer> = file ?? (source as AsyncIterable<Buffer>);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    // `for await` closes an iterator it leaves early (a refusal, an abort).
+    for await (const chunk of chunks) {
       signal?.throwIfAborted();
       bytesRead += chunk.length;
       for (let at = 0; at < chunk.length; at += DECODE_SLICE) feed(decoder.write(chunk.subarray(at, at + DECODE_SLICE)));
@@ -118,7 +121,7 @@ export async function readCsvFile(path: string, onRow: OnRow, options: ReadCsvOp
     feed(decoder.end());
     parser.end(onRecord);
   } finally {
-    stream.destroy();
+    file?.destroy();
   }
   // TypeScript does not see the assignment inside onRecord and takes `header` for always null.
   const found = header as HeaderMap | null;
