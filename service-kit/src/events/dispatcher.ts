@@ -181,9 +181,15 @@ export class OutboxDispatcher {
       const due = await this.claim(database);
       if (due.length === 0) return;
       // Destinations in parallel, each in order; rows after a failure wait for the next pass.
+      const claimedAt = Date.now();
       await Promise.all(
         byDestination(due).map(async (rows) => {
+          let leasedUntil = claimedAt + this.leaseMs;
           for (let i = 0; i < rows.length; i++) {
+            // The next attempt could outlast the claim: renew it for the rows still waiting here.
+            if (database.dialect === "postgres" && Date.now() + this.o.timeoutMs + 5_000 > leasedUntil) {
+              leasedUntil = await this.lease(database.db, rows.slice(i));
+            }
             // Stopping (a drain): the rows not tried yet go back at once, so another replica
             // delivers them now instead of after their lease.
             if (this.stopped) {
@@ -202,9 +208,10 @@ export class OutboxDispatcher {
   }
 
   /**
-   * The due rows, oldest first. On PostgreSQL they are claimed: each row's lease covers the
-   * worst case up to its own attempt (the rows before it for the same destination go one by one,
-   * each within `timeoutMs`), plus a margin for the database writes.
+   * The due rows, oldest first. On PostgreSQL they are claimed for one lease (`leaseMs`: two
+   * attempts' worth plus a margin); a destination's rows go one by one, and the lease of the rows
+   * still waiting is renewed before it could run out (`renewIfDue`). A replica that dies holding
+   * them leaves them to another replica within one lease, not after a whole batch's worst case.
    */
   private async claim(database: ServiceDb<OutboxDb>): Promise<OutboxRow[]> {
     const now = sqlDate(new Date());
@@ -221,20 +228,27 @@ export class OutboxDispatcher {
     return database.transaction(async (trx) => {
       const rows = normalise(await select(trx).forUpdate().skipLocked().execute());
       if (rows.length === 0) return rows;
-      const ids: number[] = [];
-      const leases: string[] = [];
-      const start = Date.now();
-      for (const group of byDestination(rows)) {
-        group.forEach((row, i) => {
-          ids.push(row.id);
-          leases.push(sqlDate(new Date(start + (i + 1) * this.o.timeoutMs + 30_000)));
-        });
-      }
-      await sql`UPDATE outbox SET next_attempt_at = lease.until::timestamp
-                FROM unnest(${ids}::bigint[], ${leases}::text[]) AS lease(id, until)
-                WHERE outbox.id = lease.id`.execute(trx);
+      await this.lease(trx, rows);
       return rows;
     });
+  }
+
+  /** How long a claim holds: two attempts (the one running and the next) and a margin for the writes. */
+  private get leaseMs(): number {
+    return 2 * this.o.timeoutMs + 10_000;
+  }
+
+  /** Leases `rows` from now (PostgreSQL); returns when the lease ends. */
+  private async lease(conn: ServiceDb<OutboxDb>["db"], rows: readonly OutboxRow[]): Promise<number> {
+    const until = Date.now() + this.leaseMs;
+    if (rows.length === 0) return until;
+    await conn
+      .updateTable("outbox")
+      .set({ next_attempt_at: sqlDate(new Date(until)) })
+      .where("id", "in", rows.map((r) => r.id))
+      .where("status", "=", "pending")
+      .execute();
+    return until;
   }
 
   /** Gives claimed rows that were not tried back to the queue, due at once (PostgreSQL leases). */

@@ -15,6 +15,7 @@
  * another replica resumes it within JOB_POLL_MS from the last committed chunk.
  */
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { DEFAULT_DRAIN_TIMEOUT_MS, drainDeadline, settledBefore, startTsWorker, type DrainDeadline, type Logger } from "@ops/service-kit";
 import type { DatabaseTarget } from "@ops/service-kit/data";
@@ -76,7 +77,9 @@ export interface JobRunnerOptions {
 export async function createJobRunner({ target, database, logger, onChunk, undo = {}, leaseMs = JOB_LEASE_MS }: JobRunnerOptions): Promise<JobRunner> {
   const { db } = database;
   const replicas = database.dialect === "postgres";
-  const claim: JobClaim = { runner: randomUUID(), leaseMs };
+  // Says which replica holds a job (`import_history.claimed_by`): its host and process id, and a
+  // random part that tells a restarted process with a reused pid from its predecessor.
+  const claim: JobClaim = { runner: `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`, leaseMs };
   const queue: JobRef[] = [];
   const waiters = new Map<string, ((s: JobStatus) => void)[]>();
   let worker: Worker | null = null;

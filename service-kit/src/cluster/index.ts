@@ -1,0 +1,3 @@
+export * from "./launchCluster.js";
+export * from "./nginx.js";
+export * from "./nginxConfig.js";
