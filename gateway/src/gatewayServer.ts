@@ -22,10 +22,14 @@ import {
   createLogger,
   createTokenVerifier,
   formatRequestError,
+  pruneRevocations,
+  startRevocationList,
+  type AuthDb,
   handleGraphQLPost,
   logTightened,
   REPO_ROOT,
   requestHygiene,
+  sqliteFiles,
   tightenFiles,
   type LogLevel,
   type Secrets,
@@ -36,6 +40,7 @@ import type { SecurityConfig } from "./config.js";
 import { gatewayError, sendError } from "./errors.js";
 import { createImportFileRoutes } from "./imports/importFileRoutes.js";
 import { readiness } from "./readiness.js";
+import { rateLimitStoreFor } from "./security/rateLimiters.js";
 import { createHttpSecurity, LANDING_PAGE_CSP } from "./security/httpSecurity.js";
 import { formatLimitError, queryLimits } from "./security/queryLimits.js";
 import { createRequestGuard, isRejection, type GatewayContext, type Rejection } from "./security/requestGuard.js";
@@ -56,6 +61,13 @@ export interface GatewayOptions {
   secrets: Pick<Secrets, "jwtPrivateKey" | "jwtPublicKey" | "routerSecret" | "serviceSecret">;
   /** How long one subgraph call may take (`readGatewayConfig().subgraphTimeoutMs`); 30 s by default. */
   subgraphTimeoutMs?: number;
+  /**
+   * The auth database (migrated; `openAuthDatabase(config.authDatabase)`), shared by every
+   * gateway: users, session revocations, and, on PostgreSQL, the rate limits. Not closed by `stop`.
+   */
+  authDatabase: AuthDb;
+  /** Between two reads of new session revocations (`readGatewayConfig().revocationPollMs`); 250 ms by default. */
+  revocationPollMs?: number;
 }
 
 export interface RunningGateway {
@@ -79,14 +91,28 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { security, secrets } = options;
   const maxBody = security.limits.maxBodyBytes;
   // Written 0600 by our scripts; one copied in or restored from a backup may not be.
-  logTightened(logger, tightenFiles([security.usersFile, security.apiKeysFile]));
-  const authenticator = createAuthenticator(
-    createTokenVerifier(secrets.jwtPublicKey, secrets.serviceSecret),
-    createApiKeyStore(security.apiKeysFile),
-  );
+  const database = options.authDatabase;
+  const authFiles = database.target.kind === "sqlite" ? sqliteFiles(database.target.path) : [];
+  logTightened(logger, tightenFiles([security.usersFile, security.apiKeysFile, ...authFiles]));
+  const revocations = startRevocationList(database, {
+    ...(options.revocationPollMs ? { pollMs: options.revocationPollMs } : {}),
+    onStateChange: (problem) => (problem ? logger.error("user tokens refused", { reason: problem }) : logger.info("session revocations read again")),
+  });
+  await revocations.loaded;
+  // Revocations outlive the tokens they name by at most a minute.
+  const pruning = setInterval(() => {
+    pruneRevocations(database.db).catch((err: unknown) => logger.warn("revocations not pruned", { error: err instanceof Error ? err.message : String(err) }));
+  }, 60_000);
+  pruning.unref();
+  const limitStore = rateLimitStoreFor(database.target);
+  const tokens = createTokenVerifier(secrets.jwtPublicKey, secrets.serviceSecret, revocations);
+  const authenticator = createAuthenticator(tokens, createApiKeyStore(security.apiKeysFile));
   // An anonymous caller may only introspect, so where that is off, and always in production, the
   // guard refuses them before their document is even parsed: no syntax or validation detail.
-  const guard = createRequestGuard(authenticator, security.rateLimitPerMinute, { anonymous: security.introspection && !security.production });
+  const guard = createRequestGuard(authenticator, security.rateLimitPerMinute, {
+    anonymous: security.introspection && !security.production,
+    store: limitStore,
+  });
   const httpSecurity = createHttpSecurity({ corsOrigins: security.corsOrigins, https: security.cookieSecure });
   const limits = queryLimits(security.limits);
   const orderUrl = options.subgraphUrls.order;
@@ -169,17 +195,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   app.get("/ready", async (_req, res) => {
     const body = await readiness(options.subgraphUrls);
-    res.status(body.ready ? 200 : 503).json(body);
+    // Without a current revocation list every user token is refused: not ready, and why.
+    const stale = revocations.problem();
+    const answer = stale ? { ...body, ready: false, status: "degraded", auth: { state: "not_ready", reason: stale } } : body;
+    res.status(answer.ready ? 200 : 503).json(answer);
   });
   app.use(
     "/auth",
     createAuthRoutes({
-      usersFile: security.usersFile,
+      database,
       authenticator,
+      tokens,
+      revocations,
       jwtPrivateKey: secrets.jwtPrivateKey,
       sessionTtlSeconds: security.sessionTtlSeconds,
       cookieSecure: security.cookieSecure,
-      throttle: createLoginThrottle(),
+      throttle: createLoginThrottle({}, limitStore),
       logger,
     }),
   );
@@ -215,5 +246,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const host = options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1";
   const url = `http://${host}:${port}/graphql`;
   logger.info("listening", { url });
-  return { url, port, stop: () => server.stop() };
+  return {
+    url,
+    port,
+    stop: async () => {
+      await server.stop();
+      clearInterval(pruning);
+      await revocations.close();
+      await limitStore.close();
+    },
+  };
 }
