@@ -109,10 +109,17 @@ describe("GET /auth/me and POST /auth/logout", () => {
     expect(code(anonymous.body)).toBe("UNAUTHENTICATED");
   });
 
-  it("signs out by clearing the cookie", async () => {
-    const res = await fetch(`${origin}/auth/logout`, { method: "POST", headers: { "content-type": "application/json", cookie: as.viewer.cookie }, body: "{}" });
+  it("signs out by clearing the cookie and revoking that session only", async () => {
+    const session = await signIn(url, TEST_USERS.viewer.username, TEST_USERS.viewer.password);
+    expect((await postGraphQL(url, ORDERS, session.headers)).status).toBe(200);
+    const res = await fetch(`${origin}/auth/logout`, { method: "POST", headers: { "content-type": "application/json", cookie: session.cookie }, body: "{}" });
     expect(res.status).toBe(204);
     expect(res.headers.get("set-cookie")).toMatch(/^ops_session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict$/);
+    const refused = await postGraphQL(url, ORDERS, session.headers);
+    expect(refused.status).toBe(401);
+    expect(refused.body.errors[0]).toEqual({ message: "This session was signed out: sign in again.", extensions: { code: "UNAUTHENTICATED" } });
+    // The user's other session is untouched.
+    expect((await postGraphQL(url, ORDERS, as.viewer.headers)).status).toBe(200);
   });
 });
 
