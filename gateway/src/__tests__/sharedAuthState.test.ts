@@ -59,7 +59,7 @@ function script(name: string, args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe.skipIf(!onPostgres)("two gateways on one PostgreSQL auth database (run with npm run test:pg; OPS_TEST_PG_ADMIN_URL is unset)", () => {
+describe.skipIf(!onPostgres)("two gateways on one PostgreSQL auth database (skipped unless npm run test:pg sets OPS_TEST_PG_ADMIN_URL)", () => {
   beforeAll(async () => {
     stack = await startInProcessStack({ gatewayEnv: { RATE_LIMIT_PER_MINUTE: String(LIMIT) } });
     await writeTestUsers(stack.authTarget, Object.values(USERS));
