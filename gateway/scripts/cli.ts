@@ -1,6 +1,8 @@
 /** What the account scripts share: argument parsing, the configuration, and failing with a clear message. */
 import { parseArgs } from "node:util";
-import { ConfigError, isRole, ROLES, type Role } from "@ops/service-kit";
+import { ConfigError, isRole, ROLES, usePrivateUmask, type AuthDb, type Role } from "@ops/service-kit";
+import { describeTarget } from "@ops/service-kit/data";
+import { prepareAuthDatabase } from "../src/auth/authStore.js";
 import { readGatewayConfig, type GatewayConfig } from "../src/config.js";
 import { UserStoreError } from "../src/auth/userStore.js";
 
@@ -47,6 +49,25 @@ export function loadConfig(): GatewayConfig {
     if (err instanceof ConfigError) fail(`Configuration error: ${err.message}`);
     throw err;
   }
+}
+
+export interface AuthStore {
+  config: GatewayConfig;
+  database: AuthDb;
+  /** Where the users are, safe to print (a PostgreSQL URL without its password). */
+  where: string;
+}
+
+/**
+ * The auth database the gateways use (migrated, an earlier users.json imported), for a script
+ * that changes users; close `database` when done.
+ */
+export async function openAuthStore(): Promise<AuthStore> {
+  const config = loadConfig();
+  // A SQLite auth database this script creates is owner-only, as the gateway keeps it.
+  usePrivateUmask();
+  const database = await prepareAuthDatabase(config.authDatabase, config.security.usersFile);
+  return { config, database, where: `the auth database (${describeTarget(config.authDatabase)})` };
 }
 
 /** Runs `task`, turning a refused change into a message instead of a stack trace. */

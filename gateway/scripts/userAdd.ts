@@ -5,13 +5,12 @@
  */
 import { generatePassword, hashPassword, passwordProblem } from "../src/auth/passwords.js";
 import { addUser, newUser, normalizeUsername, usernameProblem } from "../src/auth/userStore.js";
-import { fail, loadConfig, parseCli, readStdin, run } from "./cli.js";
+import { fail, openAuthStore, parseCli, readStdin, run } from "./cli.js";
 
 const USAGE = "npm run user:add -- <username> --role <viewer|operator|admin> [--password-stdin]";
 
 await run(async () => {
   const args = parseCli(USAGE, { role: true, passwordStdin: true });
-  const { security } = loadConfig();
   const username = normalizeUsername(args.name);
   const nameProblem = usernameProblem(username);
   if (nameProblem) fail(nameProblem, USAGE);
@@ -19,8 +18,13 @@ await run(async () => {
   const password = generated ? generatePassword() : await readStdin();
   const problem = passwordProblem(password, username);
   if (problem) fail(problem.replace("The new password", "The password"));
-  addUser(security.usersFile, newUser(username, args.role!, await hashPassword(password), generated));
-  process.stdout.write(`User "${username}" (${args.role}) added to ${security.usersFile}.\n`);
+  const store = await openAuthStore();
+  try {
+    await addUser(store.database, newUser(username, args.role!, await hashPassword(password), generated));
+  } finally {
+    await store.database.close();
+  }
+  process.stdout.write(`User "${username}" (${args.role}) added to ${store.where}.\n`);
   if (generated) {
     process.stdout.write(`Password (shown only this once; it must be changed at first sign-in): ${password}\n`);
   }

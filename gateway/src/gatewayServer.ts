@@ -24,10 +24,14 @@ import {
   drainHttp,
   createTokenVerifier,
   formatRequestError,
+  pruneRevocations,
+  startRevocationList,
+  type AuthDb,
   handleGraphQLPost,
   logTightened,
   REPO_ROOT,
   requestHygiene,
+  sqliteFiles,
   tightenFiles,
   type LogLevel,
   type Secrets,
@@ -38,6 +42,7 @@ import type { SecurityConfig } from "./config.js";
 import { gatewayError, sendError } from "./errors.js";
 import { createImportFileRoutes } from "./imports/importFileRoutes.js";
 import { readiness } from "./readiness.js";
+import { rateLimitStoreFor } from "./security/rateLimiters.js";
 import { createHttpSecurity, LANDING_PAGE_CSP } from "./security/httpSecurity.js";
 import { formatLimitError, queryLimits } from "./security/queryLimits.js";
 import { createRequestGuard, isRejection, type GatewayContext, type Rejection } from "./security/requestGuard.js";
@@ -62,6 +67,13 @@ export interface GatewayOptions {
   drainTimeoutMs?: number;
   /** How long a stop keeps accepting connections while `/ready` answers 503 (DRAIN_NOTICE_MS, default 0). */
   drainNoticeMs?: number;
+  /**
+   * The auth database (migrated; `openAuthDatabase(config.authDatabase)`), shared by every
+   * gateway: users, session revocations, and, on PostgreSQL, the rate limits. Not closed by `stop`.
+   */
+  authDatabase: AuthDb;
+  /** Between two reads of new session revocations (`readGatewayConfig().revocationPollMs`); 250 ms by default. */
+  revocationPollMs?: number;
 }
 
 export interface RunningGateway {
@@ -89,14 +101,28 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { security, secrets } = options;
   const maxBody = security.limits.maxBodyBytes;
   // Written 0600 by our scripts; one copied in or restored from a backup may not be.
-  logTightened(logger, tightenFiles([security.usersFile, security.apiKeysFile]));
-  const authenticator = createAuthenticator(
-    createTokenVerifier(secrets.jwtPublicKey, secrets.serviceSecret),
-    createApiKeyStore(security.apiKeysFile),
-  );
+  const database = options.authDatabase;
+  const authFiles = database.target.kind === "sqlite" ? sqliteFiles(database.target.path) : [];
+  logTightened(logger, tightenFiles([security.usersFile, security.apiKeysFile, ...authFiles]));
+  const revocations = startRevocationList(database, {
+    ...(options.revocationPollMs ? { pollMs: options.revocationPollMs } : {}),
+    onStateChange: (problem) => (problem ? logger.error("user tokens refused", { reason: problem }) : logger.info("session revocations read again")),
+  });
+  await revocations.loaded;
+  // Revocations outlive the tokens they name by at most a minute.
+  const pruning = setInterval(() => {
+    pruneRevocations(database.db).catch((err: unknown) => logger.warn("revocations not pruned", { error: err instanceof Error ? err.message : String(err) }));
+  }, 60_000);
+  pruning.unref();
+  const limitStore = rateLimitStoreFor(database.target);
+  const tokens = createTokenVerifier(secrets.jwtPublicKey, secrets.serviceSecret, revocations);
+  const authenticator = createAuthenticator(tokens, createApiKeyStore(security.apiKeysFile));
   // An anonymous caller may only introspect, so where that is off, and always in production, the
   // guard refuses them before their document is even parsed: no syntax or validation detail.
-  const guard = createRequestGuard(authenticator, security.rateLimitPerMinute, { anonymous: security.introspection && !security.production });
+  const guard = createRequestGuard(authenticator, security.rateLimitPerMinute, {
+    anonymous: security.introspection && !security.production,
+    store: limitStore,
+  });
   const httpSecurity = createHttpSecurity({ corsOrigins: security.corsOrigins, https: security.cookieSecure });
   const limits = queryLimits(security.limits);
   const orderUrl = options.subgraphUrls.order;
@@ -189,17 +215,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return;
     }
     const body = await readiness(options.subgraphUrls);
-    res.status(body.ready ? 200 : 503).json(body);
+    // Without a current revocation list every user token is refused: not ready, and why.
+    const stale = revocations.problem();
+    const answer = stale ? { ...body, ready: false, status: "degraded", auth: { state: "not_ready", reason: stale } } : body;
+    res.status(answer.ready ? 200 : 503).json(answer);
   });
   app.use(
     "/auth",
     createAuthRoutes({
-      usersFile: security.usersFile,
+      database,
       authenticator,
+      tokens,
+      revocations,
       jwtPrivateKey: secrets.jwtPrivateKey,
       sessionTtlSeconds: security.sessionTtlSeconds,
       cookieSecure: security.cookieSecure,
-      throttle: createLoginThrottle(),
+      throttle: createLoginThrottle({}, limitStore),
       logger,
     }),
   );
@@ -240,6 +271,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     draining = true;
     logger.info("draining: /ready answers 503", { drainNoticeMs: options.drainNoticeMs ?? 0, drainTimeoutMs });
     await drainHttp(options.drainNoticeMs ?? 0, () => server.stop(), logger);
+    clearInterval(pruning);
+    await revocations.close();
+    await limitStore.close();
   };
   return { url, port, stop: () => (stopping ??= stop()) };
 }

@@ -9,6 +9,13 @@ import type { DatabaseTarget } from "./data/databaseTarget.js";
 export const SERVICE_NAMES = ["order", "payment", "notification"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/**
+ * Every database the stack migrates: the three services' and `auth`, the identity tier's (users,
+ * session revocations, rate limits), which the gateways own and the subgraphs only read.
+ */
+export const DATABASE_NAMES = [...SERVICE_NAMES, "auth"] as const;
+export type DatabaseName = (typeof DATABASE_NAMES)[number];
+
 /** The repository root (two levels above this file). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -59,6 +66,13 @@ export interface StackConfig {
   /** CSV downloads (error reports, failed rows, exports) one identity may run at once. */
   importMaxDownloads: number;
   smtpUrl: string | undefined;
+  /**
+   * The identity tier's database: `AUTH_DATABASE_URL` (PostgreSQL, shared by every gateway and
+   * subgraph) or the SQLite file `AUTH_DB_PATH` (default DATA_DIR/auth.db, one machine).
+   */
+  authDatabase: DatabaseTarget;
+  /** How often each process reads new session revocations (REVOCATION_POLL_MS, default 250). */
+  revocationPollMs: number;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -109,8 +123,14 @@ function readPort(env: NodeJS.ProcessEnv, key: string, fallback: number): number
 /** Connections a service's PostgreSQL pool may open unless `<SERVICE>_DATABASE_POOL_SIZE` says otherwise. */
 export const DEFAULT_POOL_SIZE = 10;
 
+/**
+ * Connections each process opens to the auth database by default: one poll every 250 ms, a
+ * sign-in now and then, one rate-limit UPSERT per gateway request (AUTH_DATABASE_POOL_SIZE).
+ */
+export const AUTH_POOL_SIZE = 3;
+
 /** The variable that puts `service` on PostgreSQL, e.g. `ORDER_DATABASE_URL`. */
-export function databaseUrlVariable(service: ServiceName): string {
+export function databaseUrlVariable(service: DatabaseName): string {
   return `${service.toUpperCase()}_DATABASE_URL`;
 }
 
@@ -118,7 +138,7 @@ export function databaseUrlVariable(service: ServiceName): string {
  * The database `service` runs on: PostgreSQL when `<SERVICE>_DATABASE_URL` is a `postgres://` or
  * `postgresql://` URL, else its SQLite file `dbPath`. Throws ConfigError for any other value.
  */
-function readDatabaseTarget(service: ServiceName, env: NodeJS.ProcessEnv, dbPath: string): DatabaseTarget {
+function readDatabaseTarget(service: DatabaseName, env: NodeJS.ProcessEnv, dbPath: string, defaultPoolSize = DEFAULT_POOL_SIZE): DatabaseTarget {
   const variable = databaseUrlVariable(service);
   const raw = env[variable]?.trim();
   if (!raw) return { kind: "sqlite", path: dbPath };
@@ -134,13 +154,13 @@ function readDatabaseTarget(service: ServiceName, env: NodeJS.ProcessEnv, dbPath
     );
   }
   if (url.pathname.length <= 1) {
-    throw new ConfigError(`${variable} names no database: add one to the URL (…/${service}), one database per service.`);
+    throw new ConfigError(`${variable} names no database: add one to the URL (…/${service}), one database per service${service === "auth" ? " (and one for the gateways' auth data)" : ""}.`);
   }
   const poolVariable = `${service.toUpperCase()}_DATABASE_POOL_SIZE`;
   const rawPool = env[poolVariable];
-  const poolSize = rawPool === undefined || rawPool === "" ? DEFAULT_POOL_SIZE : Number(rawPool);
+  const poolSize = rawPool === undefined || rawPool === "" ? defaultPoolSize : Number(rawPool);
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
-    throw new ConfigError(`${poolVariable}=${rawPool} must be a whole number from 1 to 1000 (unset it to use ${DEFAULT_POOL_SIZE}).`);
+    throw new ConfigError(`${poolVariable}=${rawPool} must be a whole number from 1 to 1000 (unset it to use ${defaultPoolSize}).`);
   }
   return { kind: "postgres", url: raw, poolSize };
 }
@@ -201,5 +221,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       maxAttempts: readPositive(env, "OUTBOX_MAX_ATTEMPTS", 15),
     },
     smtpUrl: env.SMTP_URL || undefined,
+    authDatabase: readDatabaseTarget("auth", env, path.resolve(env.AUTH_DB_PATH ?? path.join(dataDir, "auth.db")), AUTH_POOL_SIZE),
+    revocationPollMs: readPositive(env, "REVOCATION_POLL_MS", 250),
   };
 }

@@ -15,7 +15,8 @@ import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/ind
 import { parse } from "graphql";
 import { sql } from "kysely";
 import { AuditLog } from "./auth/auditLog.js";
-import { hasRouterSecret, ROUTER_SECRET_HEADER, type Authenticator } from "./auth/authenticate.js";
+import { authFailureStatus, hasRouterSecret, ROUTER_SECRET_HEADER, type Authenticator } from "./auth/authenticate.js";
+import type { RevocationList } from "./auth/revocationList.js";
 import { applyAuthorization, assertRole, type AuthContext } from "./auth/authorize.js";
 import type { Identity, Role } from "./auth/roles.js";
 import type { ServiceDb } from "./data/openDatabase.js";
@@ -35,6 +36,11 @@ export interface SubgraphSecurity {
   /** The router's shared secret; requests without it are refused. */
   routerSecret: string;
   authenticator: Authenticator;
+  /**
+   * The session revocations the authenticator checks: loaded before the server listens, part of
+   * `/ready`, closed when the server stops.
+   */
+  revocations?: RevocationList;
 }
 
 export interface SubgraphServerOptions<TContext extends AuthContext> {
@@ -106,7 +112,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
   if (dbPath) logTightened(options.logger, tightenFiles(sqliteFiles(dbPath)));
   const app = express();
   app.disable("x-powered-by");
-  const { routerSecret, authenticator } = options.security;
+  const { routerSecret, authenticator, revocations } = options.security;
   const serveGraphQL = async (req: IncomingMessage, res: http.ServerResponse) => {
     let identity: Identity | null;
     try {
@@ -116,7 +122,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
       identity = await authenticator.identify(req.headers.authorization);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      sendGraphQLError(res, 401, err);
+      sendGraphQLError(res, authFailureStatus(err), err);
       return;
     }
     await handleGraphQLPost(server, req, res, (r) => options.context(r, identity, events));
@@ -136,10 +142,12 @@ export async function startSubgraphServer<TContext extends AuthContext>(
   const ready = boundedCheck(async () => {
     try {
       await sql`SELECT 1`.execute(database.db);
-      await options.ready?.();
     } catch (err) {
       throw new Error(`database unavailable: ${err instanceof Error ? err.message : String(err)}`);
     }
+    const stale = revocations?.problem();
+    if (stale) throw new Error(stale);
+    await options.ready?.();
   }, options.readyTimeoutMs ?? READY_TIMEOUT_MS);
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   let draining = false;
@@ -194,6 +202,9 @@ export async function startSubgraphServer<TContext extends AuthContext>(
     return assertRole(await authenticator.identify(req.headers.authorization), role, `${req.method} ${req.url?.split("?")[0]}`);
   });
 
+  // Not before the revocation list was read: until then a signed-out token would pass (or, fail
+  // closed, every user token would be refused).
+  await revocations?.loaded;
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
@@ -220,6 +231,7 @@ export async function startSubgraphServer<TContext extends AuthContext>(
         events.stop().then(() => log.info("outbox dispatcher stopped; claimed events released")),
         options.onDrain?.(deadline),
       ]);
+      await revocations?.close();
       await options.onStop?.();
       log.info("database connections closed");
     },

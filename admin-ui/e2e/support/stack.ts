@@ -10,7 +10,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isolatedStackEnv, launchStack, type Stack } from "@ops/service-kit/stack";
 import { hashPassword } from "../../../gateway/src/auth/passwords";
-import { newUser, writeUsersFile } from "../../../gateway/src/auth/userStore";
+import { newUser } from "../../../gateway/src/auth/userStore";
+import { writeUsersFile } from "../../../gateway/src/auth/usersFile";
 import type { Role } from "@/domain/roles";
 
 const ADMIN_UI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");

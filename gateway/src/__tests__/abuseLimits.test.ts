@@ -19,7 +19,7 @@ const FEDERATED = `{ orders(first: 50) { totalCount edges { node { id customerNa
   notifications { templateName channel status subject } } } } }`;
 
 beforeAll(async () => {
-  await writeTestUsers(world.usersFile);
+  await writeTestUsers(world.authTarget);
   gateway = await world.start();
   admin = await signIn(gateway.url, TEST_USERS.admin.username, TEST_USERS.admin.password);
 });

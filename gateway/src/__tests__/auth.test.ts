@@ -2,11 +2,11 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateApiKey, hashApiKey, loadSecrets, signUserToken, writeApiKeyFile, type Role } from "@ops/service-kit";
+import { generateApiKey, hashApiKey, loadSecrets, readStackConfig, signUserToken, writeApiKeyFile, type Role } from "@ops/service-kit";
 import { isolatedStackEnv, launchStack, type Stack } from "@ops/service-kit/stack";
 import { freshDatabase, tempDir } from "@ops/service-kit/testing";
-import { readUsersFile } from "../auth/userStore.js";
-import { login, originOf, signIn, signInEveryRole, TEST_USERS, writeTestUsers, type SignedIn } from "./signIn.js";
+import { usersIn } from "./authUsers.js";
+import { login, originOf, signIn, signInEveryRole, TEST_USERS, writeTestUsersFile, type SignedIn } from "./signIn.js";
 import { postGraphQL, send } from "./testGateway.js";
 
 // The whole stack as processes on a temp data directory, reached the way the admin UI and API
@@ -22,7 +22,8 @@ let origin: string;
 let as: Record<Role, SignedIn>;
 
 beforeAll(async () => {
-  await writeTestUsers(usersFile, [NEWCOMER, TARGET]);
+  // As an earlier version left them: the gateway imports the file into the auth database at start.
+  await writeTestUsersFile(usersFile, [NEWCOMER, TARGET]);
   writeApiKeyFile(path.join(world.dir, "api-keys.json"), [
     { name: "reporting", role: "viewer", keyHash: hashApiKey(keys.viewer), createdAt: new Date().toISOString() },
     { name: "shop-bot", role: "operator", keyHash: hashApiKey(keys.operator), createdAt: new Date().toISOString() },
@@ -108,10 +109,17 @@ describe("GET /auth/me and POST /auth/logout", () => {
     expect(code(anonymous.body)).toBe("UNAUTHENTICATED");
   });
 
-  it("signs out by clearing the cookie", async () => {
-    const res = await fetch(`${origin}/auth/logout`, { method: "POST", headers: { "content-type": "application/json", cookie: as.viewer.cookie }, body: "{}" });
+  it("signs out by clearing the cookie and revoking that session only", async () => {
+    const session = await signIn(url, TEST_USERS.viewer.username, TEST_USERS.viewer.password);
+    expect((await postGraphQL(url, ORDERS, session.headers)).status).toBe(200);
+    const res = await fetch(`${origin}/auth/logout`, { method: "POST", headers: { "content-type": "application/json", cookie: session.cookie }, body: "{}" });
     expect(res.status).toBe(204);
     expect(res.headers.get("set-cookie")).toMatch(/^ops_session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict$/);
+    const refused = await postGraphQL(url, ORDERS, session.headers);
+    expect(refused.status).toBe(401);
+    expect(refused.body.errors[0]).toEqual({ message: "This session was signed out: sign in again.", extensions: { code: "UNAUTHENTICATED" } });
+    // The user's other session is untouched.
+    expect((await postGraphQL(url, ORDERS, as.viewer.headers)).status).toBe(200);
   });
 });
 
@@ -223,9 +231,12 @@ describe("a user who must change the password", () => {
 
     expect((await login(url, NEWCOMER.username, NEWCOMER.password)).status).toBe(401);
     expect((await signIn(url, NEWCOMER.username, "a brand new passphrase")).user.mustChangePassword).toBe(false);
-    const stored = readUsersFile(usersFile).find((u) => u.username === "newcomer")!;
-    expect(stored).toMatchObject({ mustChangePassword: false, passwordChangedAt: expect.any(String) });
-    expect(fs.statSync(usersFile).mode & 0o777).toBe(0o600);
+    const authTarget = readStackConfig(stack.env).authDatabase;
+    const stored = (await usersIn(authTarget)).find((u) => u.username === "newcomer")!;
+    expect(stored).toMatchObject({ mustChangePassword: false, passwordChangedAt: expect.any(String), tokenGeneration: 1 });
+    if (authTarget.kind === "sqlite") expect(fs.statSync(authTarget.path).mode & 0o777).toBe(0o600);
+    expect(fs.existsSync(usersFile)).toBe(false);
+    expect(fs.existsSync(`${usersFile}.imported`)).toBe(true);
   });
 
   it("has no password to change for an API key", async () => {

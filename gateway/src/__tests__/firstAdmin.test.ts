@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "@ops/service-kit";
 import type { ListeningMessage } from "@ops/service-kit/stack";
 import { tempDir } from "@ops/service-kit/testing";
-import { readUsersFile } from "../auth/userStore.js";
+import { usersIn } from "./authUsers.js";
 import { login, signIn } from "./signIn.js";
 import { postGraphQL, send } from "./testGateway.js";
 
@@ -22,7 +22,7 @@ const env: NodeJS.ProcessEnv = {
   PAYMENT_URL: CLOSED,
   NOTIFICATION_URL: CLOSED,
 };
-for (const k of ["USERS_FILE", "API_KEYS_FILE", "SECRETS_FILE", "NODE_ENV"]) delete env[k];
+for (const k of ["USERS_FILE", "API_KEYS_FILE", "SECRETS_FILE", "NODE_ENV", "AUTH_DATABASE_URL", "AUTH_DB_PATH"]) delete env[k];
 
 interface GatewayProcess {
   url: string;
@@ -76,10 +76,11 @@ describe("a fresh install", () => {
     expect(banner).not.toBeNull();
     printedPassword = banner![1]!;
     expect(printedPassword.length).toBeGreaterThanOrEqual(20);
-    const [admin, ...others] = readUsersFile(path.join(world.dir, "users.json"));
+    const authDb = path.join(world.dir, "auth.db");
+    const [admin, ...others] = await usersIn({ kind: "sqlite", path: authDb });
     expect(others).toEqual([]);
     expect(admin).toMatchObject({ username: "admin", role: "admin", mustChangePassword: true });
-    expect(fs.statSync(path.join(world.dir, "users.json")).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(authDb).mode & 0o777).toBe(0o600);
   });
 
   it("requires the password change at first sign-in", async () => {

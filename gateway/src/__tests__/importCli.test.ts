@@ -137,7 +137,7 @@ describe("npm run import", () => {
   }, 60_000);
 
   it("signs in with OPS_USER and OPS_PASSWORD too (same sign-in as seed:demo)", async () => {
-    await writeTestUsers(path.join(stack.dir, "users.json"));
+    await writeTestUsers(stack.authTarget);
     const { username, password } = TEST_USERS.operator;
     const run = await importCli([EXAMPLE, "--gateway", stack.gateway.url, "--dry-run"], { OPS_API_KEY: undefined, OPS_USER: username, OPS_PASSWORD: password });
     expect(run.stdout).toMatch(/^Import \d+: COMPLETED \(dry run: nothing was written\)\n/);

@@ -57,10 +57,10 @@ beforeAll(async () => {
   operator = await stack.as("operator");
   operatorKey = generateApiKey();
   writeApiKeyFile(stack.security.apiKeysFile, [{ name: "csv-import", role: "operator", keyHash: hashApiKey(operatorKey), createdAt: new Date().toISOString() }]);
-  await writeTestUsers(path.join(stack.dir, "users.json"));
+  await writeTestUsers(stack.authTarget);
   // A second gateway in front of the same services, with a small upload limit.
   const config = readGatewayConfig({ DATA_DIR: stack.dir, API_KEYS_FILE: stack.security.apiKeysFile, IMPORT_MAX_BYTES: "1024", RATE_LIMIT_PER_MINUTE: "100000" });
-  small = await startGateway({ port: 0, logLevel: "silent", subgraphUrls: stack.urls, security: config.security, secrets: stack.security.secrets });
+  small = await startGateway({ port: 0, logLevel: "silent", subgraphUrls: stack.urls, security: config.security, secrets: stack.security.secrets, authDatabase: stack.authDatabase });
 }, 60_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
  * (SQLite files, or PostgreSQL databases under `npm run test:pg`), fast outbox retries, and a gateway in front, all with one set of test secrets. Services can be
  * stopped and started again on the same port (a subgraph outage).
  */
-import { QueryCounter, webhookUrl, type Role } from "@ops/service-kit";
+import { openAuthDatabase, QueryCounter, webhookUrl, type AuthDb, type Role } from "@ops/service-kit";
 import { openDatabase, type DatabaseTarget, type ServiceDb } from "@ops/service-kit/data";
 import { freshTarget, mustQuery, tempDir, testSecurity, type TestSecurity } from "@ops/service-kit/testing";
 import { startOrderService } from "@ops/order/server";
@@ -29,6 +29,10 @@ export interface InProcessStack {
   sql: Record<ServiceName, QueryCounter>;
   /** Where each service keeps its data. */
   targets: Record<ServiceName, DatabaseTarget>;
+  /** The auth database (users, session revocations) the gateway writes and every subgraph reads. */
+  authTarget: DatabaseTarget;
+  /** The gateway's connection to it (another gateway in front of the same services may share it). */
+  authDatabase: AuthDb;
   /** The test's own connection to a service's database (opened on first use), for reading and planting rows. */
   rows(name: ServiceName): Promise<ServiceDb<any>>;
   /** Every webhook to a service passes its gate: set `failing` to make the receiver answer 503. */
@@ -62,8 +66,10 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
   const gates = {} as Record<ServiceName, CountingProxy>;
   const hook = (name: ServiceName) => (gates[name] ? gates[name].url : webhookUrl(urls[name]));
   for (const name of ["order", "payment", "notification"] as const) targets[name] = await freshTarget(name, world.dir);
+  const authTarget = await freshTarget("auth", world.dir);
+  const authDatabase: AuthDb = await openAuthDatabase(authTarget);
   const outbox = { pollMs: 100, baseDelayMs: 50, maxDelayMs: 500 };
-  const hooks = (name: ServiceName, port: number) => ({ port, logLevel: "silent" as const, database: targets[name], onQuery: sql[name].record, security: security.forService(name), outbox });
+  const hooks = (name: ServiceName, port: number) => ({ port, logLevel: "silent" as const, database: targets[name], onQuery: sql[name].record, security: security.forService(name, authTarget), outbox });
   const starters: Record<ServiceName, (port: number) => Promise<Running>> = {
     order: (port) =>
       startOrderService({
@@ -97,6 +103,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     security: config.security,
     secrets: security.secrets,
     subgraphTimeoutMs: config.subgraphTimeoutMs,
+    authDatabase,
   });
 
   const stack: InProcessStack = {
@@ -106,6 +113,8 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
     urls: routed,
     sql,
     targets,
+    authTarget,
+    authDatabase,
     rows(name) {
       if (!opened.has(name)) opened.set(name, openDatabase<any>(targets[name], { poolSize: 2 }));
       return opened.get(name)!;
@@ -137,6 +146,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
       for (const name of ["notification", "payment", "order"] as const) await running[name].stop().catch(() => undefined);
       await Promise.all(Object.values(gates).map((g) => g.close()));
       await Promise.all([...opened.values()].map(async (db) => (await db).close()));
+      await authDatabase.close();
       world.cleanup();
     },
   };

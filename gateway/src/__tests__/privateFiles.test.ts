@@ -24,7 +24,7 @@ beforeAll(async () => {
   fs.chmodSync(path.join(dir, "api-keys.json"), 0o644);
   expect(mode(path.join(dir, "api-keys.json"))).toBe(0o644);
   // Migrated databases as `npm run migrate` from a shell with umask 022 leaves them.
-  for (const name of ["order", "payment", "notification"] as const) fs.chmodSync(await freshDatabase(name, dir), 0o644);
+  for (const name of ["order", "payment", "notification", "auth"] as const) fs.chmodSync(await freshDatabase(name, dir), 0o644);
   const env = isolatedStackEnv(dir, { NODE_ENV: "development" });
   stack = await launchStack({ env, silent: true, skipMigrations: true });
   const { token } = await signUserToken(loadSecrets(dir, env).jwtPrivateKey, { name: "files-test", role: "admin", kind: "user" }, 600);
@@ -38,7 +38,7 @@ afterAll(async () => {
 
 describe("the data a started stack keeps", () => {
   // SQLite only: the databases are files here; on PostgreSQL the server keeps them.
-  it.skipIf(onPostgres)("is readable by its owner only: databases, WAL files, outbox, uploads, users, keys and secrets", async () => {
+  it.skipIf(onPostgres)("is readable by its owner only: databases (users in auth.db), WAL files, outbox, uploads, keys and secrets", async () => {
     const { createOrder } = await mustQuery(
       stack.gatewayUrl,
       `mutation { createOrder(input: { customerEmail: "files@example.jp", customerName: "権限 確認", items: [{ productName: "煎茶", quantity: 1, unitPrice: 1280 }] }) { id } }`,
@@ -56,8 +56,8 @@ describe("the data a started stack keeps", () => {
     expect(put.status).toBe(201);
 
     const files: string[] = [];
-    for (const name of ["order", "payment", "notification"]) {
-      const db = path.join(dir, `${name}_service.db`);
+    for (const name of ["order_service", "payment_service", "notification_service", "auth"]) {
+      const db = path.join(dir, `${name}.db`);
       // WAL mode: the database, its write-ahead log and its shared-memory index.
       for (const file of [db, `${db}-wal`, `${db}-shm`]) {
         expect(fs.existsSync(file), file).toBe(true);
@@ -69,7 +69,7 @@ describe("the data a started stack keeps", () => {
     const imports = path.join(dir, "imports");
     const uploaded = fs.readdirSync(imports).map((f) => path.join(imports, f));
     expect(uploaded.length).toBe(1); // the upload's file (its target is a row of import_uploads)
-    files.push(outbox, ...uploaded, path.join(dir, "users.json"), path.join(dir, "api-keys.json"), path.join(dir, "secrets.json"));
+    files.push(outbox, ...uploaded, path.join(dir, "api-keys.json"), path.join(dir, "secrets.json"));
 
     expect(Object.fromEntries(files.map((f) => [path.relative(dir, f), mode(f).toString(8)]))).toEqual(Object.fromEntries(files.map((f) => [path.relative(dir, f), "600"])));
     expect(mode(imports).toString(8)).toBe("700");

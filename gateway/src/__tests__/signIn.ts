@@ -3,13 +3,15 @@
  * and known passwords, then `POST /auth/login` on the gateway, which returns a bearer token and
  * sets the session cookie.
  *
- *   await writeTestUsers(path.join(dataDir, "users.json"));   // before or after the gateway starts
+ *   await writeTestUsers(authTarget);   // the auth database, before or after the gateway starts
  *   const as = await signInEveryRole(gatewayUrl);
  *   await graphqlRequest(gatewayUrl, query, {}, as.operator.headers);
  */
-import { ROLES, type Role } from "@ops/service-kit";
+import { openAuthDatabase, ROLES, type Role } from "@ops/service-kit";
+import type { DatabaseTarget } from "@ops/service-kit/data";
 import { hashPassword } from "../auth/passwords.js";
-import { newUser, writeUsersFile } from "../auth/userStore.js";
+import { insertUsers, newUser } from "../auth/userStore.js";
+import { writeUsersFile } from "../auth/usersFile.js";
 
 export interface TestUser {
   username: string;
@@ -25,12 +27,25 @@ export const TEST_USERS: Record<Role, TestUser> = {
   admin: { username: "test-admin", role: "admin", password: "admin-password-for-tests" },
 };
 
-/** Writes `usersFile` with the users of TEST_USERS and `extra` (argon2id hashes, as the scripts do). */
-export async function writeTestUsers(usersFile: string, extra: TestUser[] = []): Promise<void> {
+/** Writes the users of TEST_USERS and `extra` to an earlier version's users file (imported at the gateway's start). */
+export async function writeTestUsersFile(usersFile: string, extra: TestUser[] = []): Promise<void> {
   const users = await Promise.all(
     [...Object.values(TEST_USERS), ...extra].map(async (u) => newUser(u.username, u.role, await hashPassword(u.password), u.mustChangePassword ?? false)),
   );
   writeUsersFile(usersFile, users);
+}
+
+/** Adds the users of TEST_USERS and `extra` to the (migrated) auth database (argon2id hashes, as the scripts do). */
+export async function writeTestUsers(target: DatabaseTarget | Promise<DatabaseTarget>, extra: TestUser[] = []): Promise<void> {
+  const users = await Promise.all(
+    [...Object.values(TEST_USERS), ...extra].map(async (u) => newUser(u.username, u.role, await hashPassword(u.password), u.mustChangePassword ?? false)),
+  );
+  const database = await openAuthDatabase(await target, { poolSize: 1 });
+  try {
+    await insertUsers(database, users);
+  } finally {
+    await database.close();
+  }
 }
 
 export interface SignedIn {

@@ -4,7 +4,9 @@
  * closed port: everything the gateway decides on its own (sign-in, credentials, limits, headers)
  * needs no subgraph.
  */
-import { testSecurity, tempDir, type TestSecurity } from "@ops/service-kit/testing";
+import { openAuthDatabase, type AuthDb } from "@ops/service-kit";
+import type { DatabaseTarget } from "@ops/service-kit/data";
+import { freshTarget, testSecurity, tempDir, type TestSecurity } from "@ops/service-kit/testing";
 import { readGatewayConfig } from "../config.js";
 import { startGateway, type RunningGateway } from "../gatewayServer.js";
 
@@ -12,7 +14,10 @@ const CLOSED = "http://127.0.0.1:9/graphql";
 
 export interface TestGateways {
   dir: string;
+  /** The users file of earlier versions (imported by `npm start`; test gateways do not read it). */
   usersFile: string;
+  /** The gateways' shared auth database (SQLite in `dir`, or PostgreSQL under test:pg), migrated. */
+  authTarget: Promise<DatabaseTarget>;
   security: TestSecurity;
   /** Starts a gateway configured by `env` (on top of DATA_DIR and API_KEYS_FILE). */
   start(env?: Record<string, string>, subgraphUrls?: Record<string, string>): Promise<RunningGateway>;
@@ -24,18 +29,32 @@ export function testGateways(): TestGateways {
   const security = testSecurity(world.dir);
   const running: RunningGateway[] = [];
   const base = { DATA_DIR: world.dir, API_KEYS_FILE: security.apiKeysFile };
+  const authTarget = freshTarget("auth", world.dir);
+  authTarget.catch(() => undefined);
+  let database: Promise<AuthDb> | undefined;
   return {
     dir: world.dir,
     usersFile: readGatewayConfig(base).security.usersFile,
+    authTarget,
     security,
     async start(env = {}, subgraphUrls = { order: CLOSED, payment: CLOSED, notification: CLOSED }) {
       const config = readGatewayConfig({ ...base, ...env });
-      const gateway = await startGateway({ port: 0, logLevel: "silent", subgraphUrls, security: config.security, secrets: security.secrets, subgraphTimeoutMs: config.subgraphTimeoutMs });
+      database ??= authTarget.then((target) => openAuthDatabase(target));
+      const gateway = await startGateway({
+        port: 0,
+        logLevel: "silent",
+        subgraphUrls,
+        security: config.security,
+        secrets: security.secrets,
+        subgraphTimeoutMs: config.subgraphTimeoutMs,
+        authDatabase: await database,
+      });
       running.push(gateway);
       return gateway;
     },
     async stopAll() {
       await Promise.all(running.map((g) => g.stop()));
+      if (database) await (await database).close();
       world.cleanup();
     },
   };

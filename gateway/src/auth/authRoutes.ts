@@ -5,7 +5,18 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { GraphQLError } from "graphql";
-import { AppError, signUserToken, type Authenticator, type Identity, type Logger } from "@ops/service-kit";
+import {
+  AppError,
+  authFailureStatus,
+  revokeSession,
+  signUserToken,
+  type AuthDb,
+  type Authenticator,
+  type Identity,
+  type Logger,
+  type RevocationList,
+  type TokenVerifier,
+} from "@ops/service-kit";
 import { errorBody, gatewayError } from "../errors.js";
 import { clientIp } from "../security/requestGuard.js";
 import type { LoginThrottle } from "./loginThrottle.js";
@@ -14,8 +25,13 @@ import { authorizationOf, clearedSessionCookie, sessionCookie } from "./session.
 import { findUser, normalizeUsername, setPasswordHash, type UserRecord } from "./userStore.js";
 
 export interface AuthRoutesOptions {
-  usersFile: string;
+  /** The auth database: users, and the revocations sign-out writes. */
+  database: AuthDb;
   authenticator: Authenticator;
+  /** Reads a token's session for sign-out (signature and expiry; no revocation check). */
+  tokens: TokenVerifier;
+  /** This gateway's revocation list: refreshed at once after a sign-out or password change. */
+  revocations: RevocationList;
   jwtPrivateKey: string;
   sessionTtlSeconds: number;
   cookieSecure: boolean;
@@ -43,7 +59,7 @@ function tooManyAttempts(res: Response, retryAfter: number): void {
 }
 
 export function createAuthRoutes(options: AuthRoutesOptions): Router {
-  const { usersFile, throttle, logger } = options;
+  const { database, throttle, logger, revocations } = options;
   // Verifying against a fixed hash when the user does not exist takes as long as a real check,
   // so the answer time does not tell whether a user name exists.
   const dummyHash = hashPassword("not-a-real-password-used-for-timing-only");
@@ -51,7 +67,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
   const issue = async (res: Response, user: UserRecord) => {
     const { token, expiresAt } = await signUserToken(
       options.jwtPrivateKey,
-      { name: user.username, role: user.role, kind: "user", mustChangePassword: user.mustChangePassword },
+      { name: user.username, role: user.role, kind: "user", mustChangePassword: user.mustChangePassword, generation: user.tokenGeneration },
       options.sessionTtlSeconds,
     );
     res.setHeader("set-cookie", sessionCookie(token, expiresAt, options.cookieSecure));
@@ -67,8 +83,10 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
       fail(res, 401, gatewayError("UNAUTHENTICATED", "Not signed in."));
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      res.setHeader("set-cookie", clearedSessionCookie(options.cookieSecure));
-      fail(res, 401, err);
+      const status = authFailureStatus(err);
+      // A session that could not be checked (503) is kept: it may well be valid.
+      if (status === 401) res.setHeader("set-cookie", clearedSessionCookie(options.cookieSecure));
+      fail(res, status, err);
     }
     return null;
   };
@@ -97,7 +115,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
       tooManyAttempts(res, wait);
       return;
     }
-    const user = findUser(usersFile, username);
+    const user = await findUser(database, username);
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash), password);
     if (!user || !ok) {
       await throttle.failed(ip);
@@ -111,7 +129,27 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
     await issue(res, user);
   });
 
-  router.post("/logout", (_req, res) => {
+  // Revokes the session of the token sent (header or cookie) everywhere, then clears the cookie.
+  // A missing, forged, expired or already revoked token has nothing to revoke: still 204.
+  router.post("/logout", async (req, res) => {
+    const authorization = authorizationOf(req.headers);
+    const token = authorization?.toLowerCase().startsWith("bearer ") ? authorization.slice(7).trim() : undefined;
+    const verified = token ? await options.tokens.inspect(token).catch(() => null) : null;
+    const session = verified?.session;
+    if (verified && session?.jti && !revocations.isRevoked(session)) {
+      try {
+        await revokeSession(database, session.name, session.jti, verified.expiresAt);
+      } catch (err) {
+        logger.error("sign-out not recorded", { error: err instanceof Error ? err.message : String(err) });
+        // The cookie stays: the session is still valid, and the client should know it.
+        fail(res, 503, gatewayError("SERVICE_UNAVAILABLE", "Sign-out could not be recorded (the auth database does not answer): try again in a moment.", {
+          params: { service: "auth" },
+        }));
+        return;
+      }
+      await revocations.refresh().catch(() => undefined);
+      logger.info("signed out", { username: session.name });
+    }
     res.setHeader("set-cookie", clearedSessionCookie(options.cookieSecure));
     res.status(204).end();
   });
@@ -142,7 +180,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
       tooManyAttempts(res, wait);
       return;
     }
-    const user = findUser(usersFile, identity.name);
+    const user = await findUser(database, identity.name);
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
       await throttle.failed(ip);
       fail(res, 401, gatewayError("UNAUTHENTICATED", "The current password is wrong."));
@@ -154,7 +192,11 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
       fail(res, 400, gatewayError("BAD_USER_INPUT", problem, { field: "newPassword" }));
       return;
     }
-    const updated = setPasswordHash(usersFile, user.username, await hashPassword(newPassword), false);
+    const updated = await setPasswordHash(database, user.username, await hashPassword(newPassword), false, "password_changed", {
+      sessionTtlSeconds: options.sessionTtlSeconds,
+    });
+    // Every earlier token of the user is refused from now on, here at once, elsewhere within a poll.
+    await revocations.refresh().catch(() => undefined);
     logger.info("password changed", { username: user.username });
     await issue(res, updated);
   });

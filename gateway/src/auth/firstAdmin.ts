@@ -2,15 +2,19 @@
  * A fresh install has no users: the gateway creates `admin` with a random password that must be
  * changed at first sign-in, and prints it once. Nothing ships with a known default password.
  */
+import type { AuthDb } from "@ops/service-kit";
 import { generatePassword, hashPassword } from "./passwords.js";
-import { createUsersFileExclusive, newUser } from "./userStore.js";
+import { addFirstUser, newUser } from "./userStore.js";
 
 export const FIRST_ADMIN = "admin";
 
-/** Creates the users file with the first admin when it does not exist; returns the password to show, else null. */
-export async function ensureFirstAdmin(usersFile: string): Promise<string | null> {
+/**
+ * Adds the first admin when the auth database has no user (after any users file was imported);
+ * returns the password to show, else null. Of two gateways starting at once, one creates it.
+ */
+export async function ensureFirstAdmin(database: AuthDb): Promise<string | null> {
   const password = generatePassword();
-  const created = createUsersFileExclusive(usersFile, [newUser(FIRST_ADMIN, "admin", await hashPassword(password), true)]);
+  const created = await addFirstUser(database, newUser(FIRST_ADMIN, "admin", await hashPassword(password), true));
   return created ? password : null;
 }
 

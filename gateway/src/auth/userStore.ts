@@ -1,12 +1,13 @@
 /**
- * Users who sign in with a password, kept in a JSON file (USERS_FILE, default
- * DATA_DIR/users.json) holding argon2id hashes only. Written atomically with mode 0600 by the
- * gateway (password changes) and by `npm run user:add` / `user:reset-password`; read afresh on
- * every sign-in, so a user added while the gateway runs can sign in at once.
+ * Users who sign in with a password, in the auth database (table `users`, argon2id hashes only),
+ * shared by every gateway. Written by the gateway (password changes) and by `npm run user:add`,
+ * `user:reset-password` and `user:remove`; read afresh on every sign-in, so a user added while
+ * the gateways run can sign in at once. A password change, reset or removal raises the user's
+ * token generation and revokes every token issued before it, in the same transaction.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { describeTextProblem, findTextProblem, isRole, makePrivateDir, ROLES, type Role } from "@ops/service-kit";
+import type { RawBuilder } from "kysely";
+import { describeTextProblem, findTextProblem, isRole, sqlDate, writeRevocation, type AuthDb, type RevocationReason, type Role } from "@ops/service-kit";
+import { databaseError, readBoolean, readTimestamp } from "@ops/service-kit/data";
 
 export interface UserRecord {
   username: string;
@@ -14,6 +15,8 @@ export interface UserRecord {
   /** argon2id PHC string. */
   passwordHash: string;
   mustChangePassword: boolean;
+  /** Carried by the user's tokens (`gen`): those below the current one are refused. */
+  tokenGeneration: number;
   createdAt: string;
   updatedAt: string;
   passwordChangedAt: string | null;
@@ -39,78 +42,173 @@ export function usernameProblem(username: string): string | null {
     : `"${username}" is not a valid user name: use 2 to 64 characters a-z, 0-9, ".", "_", "@" or "-", starting with a letter or digit.`;
 }
 
-function isUserRecord(r: unknown): r is UserRecord {
-  const u = r as Partial<UserRecord> | null;
-  return typeof u?.username === "string" && isRole(u.role) && typeof u.passwordHash === "string" && typeof u.mustChangePassword === "boolean";
-}
-
-export function readUsersFile(file: string): UserRecord[] {
-  if (!fs.existsSync(file)) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new UserStoreError(`${file} is not valid JSON (${err instanceof Error ? err.message : String(err)}): fix or restore it.`);
-  }
-  if (!Array.isArray(parsed) || !parsed.every(isUserRecord)) {
-    throw new UserStoreError(`${file} must hold a JSON array of users with username, role (${ROLES.join(", ")}), passwordHash and mustChangePassword.`);
-  }
-  return parsed;
-}
-
-/** Replaces the file in one step (write a private temp file, then rename over the old one). */
-export function writeUsersFile(file: string, users: UserRecord[]): void {
-  makePrivateDir(path.dirname(file));
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
-  fs.renameSync(tmp, file);
-}
-
-/** Creates the file with `users` only if it does not exist yet; false when it already did. */
-export function createUsersFileExclusive(file: string, users: UserRecord[]): boolean {
-  makePrivateDir(path.dirname(file));
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
-  try {
-    fs.linkSync(tmp, file); // fails with EEXIST: never overwrites users someone else created
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw err;
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
-}
-
-export function findUser(file: string, username: string): UserRecord | undefined {
-  const name = normalizeUsername(username);
-  return readUsersFile(file).find((u) => u.username === name);
-}
-
-/** A new user record (timestamps now). */
+/** A new user record (timestamps now, generation 0). */
 export function newUser(username: string, role: Role, passwordHash: string, mustChangePassword: boolean): UserRecord {
   const now = new Date().toISOString();
-  return { username, role, passwordHash, mustChangePassword, createdAt: now, updatedAt: now, passwordChangedAt: mustChangePassword ? null : now };
+  return { username, role, passwordHash, mustChangePassword, tokenGeneration: 0, createdAt: now, updatedAt: now, passwordChangedAt: mustChangePassword ? null : now };
+}
+
+interface UserRow {
+  username: string;
+  role: string;
+  password_hash: string;
+  must_change_password: unknown;
+  token_generation: unknown;
+  created_at: unknown;
+  updated_at: unknown;
+  password_changed_at: unknown;
+}
+
+function fromRow(row: UserRow): UserRecord {
+  if (!isRole(row.role)) throw new UserStoreError(`User "${row.username}" has an unknown role "${row.role}" in the auth database.`);
+  return {
+    username: row.username,
+    role: row.role,
+    passwordHash: row.password_hash,
+    mustChangePassword: readBoolean(row.must_change_password),
+    tokenGeneration: Number(row.token_generation),
+    createdAt: readTimestamp(row.created_at).toISOString(),
+    updatedAt: readTimestamp(row.updated_at).toISOString(),
+    passwordChangedAt: row.password_changed_at === null ? null : readTimestamp(row.password_changed_at).toISOString(),
+  };
+}
+
+/** The row `user` becomes (Prisma's DateTime text, which PostgreSQL parses as UTC). */
+function toRow(database: AuthDb, user: UserRecord) {
+  return {
+    username: user.username,
+    role: user.role,
+    password_hash: user.passwordHash,
+    // The generated types say SQLite's 0/1; PostgreSQL's column is a boolean: the helper writes either.
+    must_change_password: database.helpers.bool(user.mustChangePassword) as unknown as RawBuilder<number>,
+    token_generation: user.tokenGeneration,
+    created_at: sqlDate(new Date(user.createdAt)),
+    updated_at: sqlDate(new Date(user.updatedAt)),
+    password_changed_at: user.passwordChangedAt === null ? null : sqlDate(new Date(user.passwordChangedAt)),
+  };
+}
+
+export async function findUser(database: AuthDb, username: string): Promise<UserRecord | undefined> {
+  const row = await database.db.selectFrom("users").selectAll().where("username", "=", normalizeUsername(username)).executeTakeFirst();
+  return row ? fromRow(row) : undefined;
+}
+
+/** Every user, by name (for tests and operators; the table holds people, not millions). */
+export async function listUsers(database: AuthDb): Promise<UserRecord[]> {
+  return (await database.db.selectFrom("users").selectAll().orderBy("username").execute()).map(fromRow);
+}
+
+/**
+ * The generation a user named `username` starts at: above every revocation still listed for the
+ * name, so a removed user's old tokens stay refused when the name is given to someone again.
+ */
+async function firstGeneration(database: AuthDb, username: string): Promise<number> {
+  const row = await database.db
+    .selectFrom("session_revocations")
+    .select((eb) => eb.fn.max("below_generation").as("below"))
+    .where("username", "=", username)
+    .executeTakeFirst();
+  return Number(row?.below ?? 0);
+}
+
+/**
+ * Inserts `users`; false for each one whose name is taken (nothing is overwritten). Returns the
+ * names inserted.
+ */
+export async function insertUsers(database: AuthDb, users: UserRecord[]): Promise<string[]> {
+  const inserted: string[] = [];
+  for (const user of users) {
+    const generation = Math.max(user.tokenGeneration, await firstGeneration(database, user.username));
+    const result = await database.db
+      .insertInto("users")
+      .values(toRow(database, { ...user, tokenGeneration: generation }))
+      .onConflict((oc) => oc.column("username").doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) inserted.push(user.username);
+  }
+  return inserted;
 }
 
 /** Adds a user; refuses an invalid or already taken name. */
-export function addUser(file: string, user: UserRecord): void {
+export async function addUser(database: AuthDb, user: UserRecord): Promise<void> {
   const problem = usernameProblem(user.username);
   if (problem) throw new UserStoreError(problem);
-  const users = readUsersFile(file);
-  if (users.some((u) => u.username === user.username)) {
+  const inserted = await insertUsers(database, [user]);
+  if (inserted.length === 0) {
     throw new UserStoreError(`User "${user.username}" already exists: choose another name, or reset the password with npm run user:reset-password -- ${user.username}`);
   }
-  writeUsersFile(file, [...users, user]);
 }
 
-/** Sets a user's password hash and whether it must be changed at the next sign-in. */
-export function setPasswordHash(file: string, username: string, passwordHash: string, mustChangePassword: boolean): UserRecord {
-  const users = readUsersFile(file);
-  const user = users.find((u) => u.username === normalizeUsername(username));
-  if (!user) throw new UserStoreError(`No user "${normalizeUsername(username)}" in ${file}.`);
-  const now = new Date().toISOString();
-  Object.assign(user, { passwordHash, mustChangePassword, updatedAt: now, passwordChangedAt: mustChangePassword ? user.passwordChangedAt : now });
-  writeUsersFile(file, users);
-  return user;
+/** Adds `user` only when there is no user at all; false when there was one (another gateway's first admin). */
+export async function addFirstUser(database: AuthDb, user: UserRecord): Promise<boolean> {
+  try {
+    return await database.transaction(async (trx) => {
+      const any = await trx.selectFrom("users").select("username").limit(1).executeTakeFirst();
+      if (any) return false;
+      await trx.insertInto("users").values(toRow(database, user)).execute();
+      return true;
+    });
+  } catch (err) {
+    // Two gateways starting at once: the second one's insert meets the first one's admin.
+    if (databaseError(err)?.kind === "unique") return false;
+    throw err;
+  }
+}
+
+/** How long a revocation must be kept: as long as the longest token issued before it lives. */
+export interface RevokeOptions {
+  sessionTtlSeconds: number;
+}
+
+function notFound(username: string): UserStoreError {
+  return new UserStoreError(`No user "${username}" in the auth database.`);
+}
+
+/**
+ * Sets a user's password hash and whether it must be changed at the next sign-in, raises the
+ * token generation and revokes every token issued before (`reason`), in one transaction.
+ * Returns the updated user (sign the next token with its new generation).
+ */
+export async function setPasswordHash(
+  database: AuthDb,
+  username: string,
+  passwordHash: string,
+  mustChangePassword: boolean,
+  reason: Extract<RevocationReason, "password_changed" | "password_reset">,
+  options: RevokeOptions,
+): Promise<UserRecord> {
+  const name = normalizeUsername(username);
+  return database.transaction(async (trx) => {
+    const row = await trx.selectFrom("users").selectAll().where("username", "=", name).executeTakeFirst();
+    if (!row) throw notFound(name);
+    const user = fromRow(row);
+    const now = new Date();
+    const updated: UserRecord = {
+      ...user,
+      passwordHash,
+      mustChangePassword,
+      tokenGeneration: user.tokenGeneration + 1,
+      updatedAt: now.toISOString(),
+      passwordChangedAt: mustChangePassword ? user.passwordChangedAt : now.toISOString(),
+    };
+    // The revocation first: on PostgreSQL it takes the writers' lock before the row's.
+    await writeRevocation(trx, { username: name, belowGeneration: updated.tokenGeneration, reason, expiresAt: new Date(now.getTime() + options.sessionTtlSeconds * 1000) });
+    const { username: _key, created_at: _created, ...changes } = toRow(database, updated);
+    await trx.updateTable("users").set(changes).where("username", "=", name).execute();
+    return updated;
+  });
+}
+
+/** Removes a user and revokes every token they hold, in one transaction; returns who it was. */
+export async function removeUser(database: AuthDb, username: string, options: RevokeOptions): Promise<UserRecord> {
+  const name = normalizeUsername(username);
+  return database.transaction(async (trx) => {
+    const row = await trx.selectFrom("users").selectAll().where("username", "=", name).executeTakeFirst();
+    if (!row) throw notFound(name);
+    const user = fromRow(row);
+    const expiresAt = new Date(Date.now() + options.sessionTtlSeconds * 1000);
+    await writeRevocation(trx, { username: name, belowGeneration: user.tokenGeneration + 1, reason: "user_removed", expiresAt });
+    await trx.deleteFrom("users").where("username", "=", name).execute();
+    return user;
+  });
 }

@@ -7,10 +7,11 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { GraphQLError } from "graphql";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { AppError, type Authenticator, type Identity } from "@ops/service-kit";
+import { RateLimiterRes } from "rate-limiter-flexible";
+import { AppError, authFailureStatus, type Authenticator, type Identity } from "@ops/service-kit";
 import { authorizationOf } from "../auth/session.js";
 import { gatewayError } from "../errors.js";
+import { memoryRateLimitStore, type RateLimitStore } from "./rateLimiters.js";
 
 /** The context of one operation: forwarded to every subgraph by SubgraphDataSource. */
 export interface GatewayContext {
@@ -42,6 +43,8 @@ export interface GuardOptions {
    * introspection only. Off: they are refused here, before their document is parsed.
    */
   anonymous: boolean;
+  /** Where requests are counted (the auth database on PostgreSQL, shared by every gateway); memory by default. */
+  store?: RateLimitStore;
 }
 
 /** The answer to a request without credentials. */
@@ -50,7 +53,7 @@ export function signInFirst(): GraphQLError {
 }
 
 export function createRequestGuard(authenticator: Authenticator, rateLimitPerMinute: number, options: GuardOptions = { anonymous: true }): RequestGuard {
-  const limiter = new RateLimiterMemory({ keyPrefix: "graphql", points: rateLimitPerMinute, duration: 60 });
+  const limiter = (options.store ?? memoryRateLimitStore()).limiter({ keyPrefix: "graphql", points: rateLimitPerMinute, duration: 60 });
   const tooMany = (rejection: RateLimiterRes): Rejection => {
     const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
     return {
@@ -79,8 +82,11 @@ export function createRequestGuard(authenticator: Authenticator, rateLimitPerMin
       identity = await authenticator.identify(authorization);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      // Failed credentials count against the address, so guessing keys is rate limited too.
-      return (await count(`ip:${clientIp(req)}`)) ?? { status: 401, error: err };
+      // Credentials that could not be checked (503) are not a guess; failed ones count against
+      // the address, so guessing keys is rate limited too.
+      const status = authFailureStatus(err);
+      if (status !== 401) return { status, error: err, headers: { "retry-after": "1" } };
+      return (await count(`ip:${clientIp(req)}`)) ?? { status, error: err };
     }
     if (identity?.kind === "service") {
       return { status: 401, error: gatewayError("UNAUTHENTICATED", "Service tokens are for calls between services, not through the gateway: sign in or use an API key.") };

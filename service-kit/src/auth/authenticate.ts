@@ -4,7 +4,7 @@
  * `Authorization: ApiKey <key>`; subgraphs also demand the router's shared secret.
  */
 import crypto from "node:crypto";
-import { UnauthenticatedError } from "../errors.js";
+import { UnauthenticatedError, type AppError } from "../errors.js";
 import type { ApiKeyStore } from "./apiKeys.js";
 import type { Identity } from "./roles.js";
 import type { TokenVerifier } from "./tokens.js";
@@ -33,6 +33,14 @@ export function createAuthenticator(tokens: TokenVerifier, apiKeys: ApiKeyStore)
       throw new UnauthenticatedError(`Unknown authorization scheme "${scheme}": use Bearer or ApiKey.`);
     },
   };
+}
+
+/**
+ * The HTTP status for credentials `identify` refused: 503 when they could not be checked (the
+ * revocation list is stale; the client should retry, and keep its session), else 401.
+ */
+export function authFailureStatus(err: AppError): number {
+  return err.extensions.code === "SERVICE_UNAVAILABLE" ? 503 : 401;
 }
 
 /** Constant-time comparison of the router secret header. */

@@ -6,3 +6,6 @@ export * from "./roles.js";
 export * from "./secrets.js";
 export * from "./tokens.js";
 export * from "./subgraphSecurity.js";
+export * from "./authDatabase.js";
+export * from "./revocationList.js";
+export * from "./revokeSessions.js";

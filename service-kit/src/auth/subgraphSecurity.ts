@@ -6,6 +6,8 @@ import type { StackConfig } from "../config.js";
 import { createApiKeyStore } from "./apiKeys.js";
 import { createAuthenticator, ROUTER_SECRET_HEADER } from "./authenticate.js";
 import { loadSecrets, type Secrets } from "./secrets.js";
+import { openAuthDatabase } from "./authDatabase.js";
+import { startRevocationList, type RevocationList } from "./revocationList.js";
 import { createTokenVerifier, signServiceToken } from "./tokens.js";
 import type { SubgraphSecurity } from "../subgraphServer.js";
 
@@ -17,16 +19,20 @@ export interface ServiceSecurity {
   serviceHeaders: () => Promise<Record<string, string>>;
 }
 
-/** Builds a service's security from explicit secrets (tests) or the configured ones. */
+/**
+ * Builds a service's security from explicit secrets (tests) or the configured ones. With
+ * `revocations`, signed-out tokens are refused (the server closes the list when it stops).
+ */
 export function createServiceSecurity(
   service: string,
   secrets: Pick<Secrets, "jwtPublicKey" | "routerSecret" | "serviceSecret" | "webhookSecret">,
   apiKeysFile: string,
+  revocations?: RevocationList,
 ): ServiceSecurity {
-  const authenticator = createAuthenticator(createTokenVerifier(secrets.jwtPublicKey, secrets.serviceSecret), createApiKeyStore(apiKeysFile));
+  const authenticator = createAuthenticator(createTokenVerifier(secrets.jwtPublicKey, secrets.serviceSecret, revocations), createApiKeyStore(apiKeysFile));
   let cached: { token: string; renewAt: number } | undefined;
   return {
-    security: { routerSecret: secrets.routerSecret, authenticator },
+    security: { routerSecret: secrets.routerSecret, authenticator, ...(revocations ? { revocations } : {}) },
     webhookSecret: secrets.webhookSecret,
     serviceHeaders: async () => {
       if (!cached || cached.renewAt < Date.now()) {
@@ -38,6 +44,14 @@ export function createServiceSecurity(
   };
 }
 
+/**
+ * The configured security of `service`: the secrets, the API keys file, and the session
+ * revocations read from the auth database (`config.authDatabase`, one connection, reads only).
+ */
 export function serviceSecurityFromConfig(service: string, config: StackConfig, env: NodeJS.ProcessEnv = process.env): ServiceSecurity {
-  return createServiceSecurity(service, loadSecrets(config.dataDir, env), config.apiKeysFile);
+  const revocations = startRevocationList(openAuthDatabase(config.authDatabase, { poolSize: 1, applicationName: `ops-${service}-revocations` }), {
+    pollMs: config.revocationPollMs,
+    ownsDatabase: true,
+  });
+  return createServiceSecurity(service, loadSecrets(config.dataDir, env), config.apiKeysFile, revocations);
 }

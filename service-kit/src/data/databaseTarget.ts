@@ -3,7 +3,7 @@
  * a PostgreSQL database named by `<SERVICE>_DATABASE_URL`. Read once at start; a bad value fails
  * the start with a message naming the variable.
  */
-import { readStackConfig, type ServiceName } from "../config.js";
+import { readStackConfig, type DatabaseName, type StackConfig } from "../config.js";
 
 export type DatabaseTarget =
   | { kind: "sqlite"; path: string }
@@ -36,11 +36,16 @@ export function describeTarget(target: DatabaseTarget): string {
   return target.kind === "sqlite" ? `SQLite ${target.path}` : `PostgreSQL ${redactUrl(target.url)}`;
 }
 
+/** Where `name` lives in `config`: a service's database, or the auth database (`config.authDatabase`). */
+export function targetOf(name: DatabaseName, config: StackConfig): DatabaseTarget {
+  return name === "auth" ? config.authDatabase : config.services[name].database;
+}
+
 /**
  * The database `service` runs on: PostgreSQL when `<SERVICE>_DATABASE_URL` is a `postgres://` or
- * `postgresql://` URL, else its SQLite file (`<SERVICE>_DB_PATH`, default `DATA_DIR/<service>_service.db`).
- * Throws ConfigError for any other value (the stack configuration's `services[service].database`).
+ * `postgresql://` URL, else its SQLite file (`<SERVICE>_DB_PATH`, default `DATA_DIR/<service>_service.db`;
+ * `auth`: `AUTH_DB_PATH`, default `DATA_DIR/auth.db`). Throws ConfigError for any other value.
  */
-export function databaseTarget(service: ServiceName, env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
-  return readStackConfig(env).services[service].database;
+export function databaseTarget(service: DatabaseName, env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+  return targetOf(service, readStackConfig(env));
 }

@@ -3,5 +3,5 @@ export * from "./openDatabase.js";
 export * from "./dialectHelpers.js";
 export * from "./insertMany.js";
 export * from "./databaseError.js";
-export { parseInt8, parseNumeric, parseUtcTimestamp } from "./pgTypes.js";
+export { parseInt8, parseNumeric, parseUtcTimestamp, serviceTypes } from "./pgTypes.js";
 export { migrate, type MigrationTarget } from "./migrate.js";

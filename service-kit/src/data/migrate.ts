@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { REPO_ROOT, type ServiceName } from "../config.js";
+import { REPO_ROOT, type DatabaseName } from "../config.js";
 
 /** Where a service's database is: a SQLite file or a PostgreSQL database (created when missing). */
 export type MigrationTarget = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string; poolSize?: number };
@@ -27,7 +27,7 @@ export interface MigrationFile {
 const PG_LOCK_KEY = 72707369;
 
 /** The folder of a service's migrations for one kind of database. */
-export function migrationsDir(service: ServiceName, kind: MigrationTarget["kind"]): string {
+export function migrationsDir(service: DatabaseName, kind: MigrationTarget["kind"]): string {
   return path.join(REPO_ROOT, "prisma", service, ...(kind === "postgres" ? ["postgres"] : []), "migrations");
 }
 
@@ -196,7 +196,7 @@ async function migratePostgres(files: MigrationFile[], url: string): Promise<str
  * migration's file has changed since. On PostgreSQL, creates the database when it is missing and
  * holds an advisory lock throughout, so replicas starting together migrate once.
  */
-export async function migrate(service: ServiceName, target: MigrationTarget): Promise<string[]> {
+export async function migrate(service: DatabaseName, target: MigrationTarget): Promise<string[]> {
   const files = readMigrations(migrationsDir(service, target.kind));
   return target.kind === "sqlite" ? migrateSqlite(files, target.path) : migratePostgres(files, target.url);
 }

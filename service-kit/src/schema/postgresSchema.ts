@@ -4,23 +4,23 @@
  * SQLite database has (every integer 64-bit, whole yen exact past 2^31, UTC timestamps).
  */
 import path from "node:path";
-import { REPO_ROOT, type ServiceName } from "../config.js";
+import { REPO_ROOT, type DatabaseName } from "../config.js";
 
 /** Where a service's generated PostgreSQL schema and its migrations live. */
-export function postgresDir(service: ServiceName): string {
+export function postgresDir(service: DatabaseName): string {
   return path.join(REPO_ROOT, "prisma", service, "postgres");
 }
 
-const HEADER = (service: ServiceName) =>
+const HEADER = (service: DatabaseName) =>
   `// GENERATED from ../schema.prisma by \`npm run pg:schema\`: do not edit (a test checks it is current).\n` +
-  `// The ${service} service's models for PostgreSQL. The tables are made by ./migrations (see README,\n` +
+  `// The ${service === "auth" ? "auth database" : `${service} service`}'s models for PostgreSQL. The tables are made by ./migrations (see README,\n` +
   `// "Running on PostgreSQL"): those use BIGINT where Int and Float stand here.\n`;
 
 /**
  * Rewrites a service's SQLite schema for PostgreSQL: the datasource's provider, and no Kysely
  * generator (its types come from the SQLite schema and are the same).
  */
-export function postgresSchemaFrom(sqliteSchema: string, service: ServiceName): string {
+export function postgresSchemaFrom(sqliteSchema: string, service: DatabaseName): string {
   const blocks = sqliteSchema.replace(/^\/\/ .*service database.*\n/, "");
   let out = blocks.replace(/(\/\/[^\n]*\n)*datasource db \{[^}]*\}/, [
     "datasource db {",

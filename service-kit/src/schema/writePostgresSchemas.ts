@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { SERVICE_NAMES } from "../config.js";
+import { DATABASE_NAMES } from "../config.js";
 import { prismaDiff } from "./prismaDiff.js";
 import { postgresDdlFrom, postgresDir, postgresSchemaFrom } from "./postgresSchema.js";
 
@@ -20,7 +20,7 @@ if (flag >= 0 && !/^[a-z0-9_]+$/.test(migrationName ?? "")) {
 // Folders sort by name: a UTC timestamp keeps them in the order they were written, as Prisma's do.
 const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
 
-for (const service of SERVICE_NAMES) {
+for (const service of DATABASE_NAMES) {
   const dir = postgresDir(service);
   const schemaFile = path.join(dir, "schema.prisma");
   const source = fs.readFileSync(path.join(dir, "..", "schema.prisma"), "utf8");

@@ -5,7 +5,8 @@
  */
 import net from "node:net";
 import { loadSecrets } from "../auth/secrets.js";
-import { databaseUrlVariable, readStackConfig, SERVICE_NAMES, type ServiceName } from "../config.js";
+import { DATABASE_NAMES, databaseUrlVariable, readStackConfig, SERVICE_NAMES, type ServiceName } from "../config.js";
+import { targetOf } from "../data/databaseTarget.js";
 import { migrate } from "../data/migrate.js";
 import { freshStackDatabases, prepareStackDatabases } from "./stackDatabases.js";
 import { startServiceProcess, type ProcessName, type ServiceProcess } from "./serviceProcess.js";
@@ -59,7 +60,8 @@ const INHERITED_LOCATIONS = [
   "USERS_FILE",
   "API_KEYS_FILE",
   "SECRETS_FILE",
-  ...SERVICE_NAMES.flatMap((name) => [databaseUrlVariable(name), `${name.toUpperCase()}_DATABASE_POOL_SIZE`]),
+  "AUTH_DB_PATH",
+  ...DATABASE_NAMES.flatMap((name) => [databaseUrlVariable(name), `${name.toUpperCase()}_DATABASE_POOL_SIZE`]),
 ];
 
 /**
@@ -67,8 +69,8 @@ const INHERITED_LOCATIONS = [
  * environment without anything locating another install, everything under `dataDir`, every
  * port free (0), quiet logs; then `overrides`.
  *
- * Under `npm run test:pg` (`OPS_TEST_PG_ADMIN_URL` set) each service whose database `overrides`
- * does not name (`<SERVICE>_DB_PATH` or `<SERVICE>_DATABASE_URL`) gets a fresh PostgreSQL database
+ * Under `npm run test:pg` (`OPS_TEST_PG_ADMIN_URL` set) each service, and the auth database, whose
+ * database `overrides` does not name (`<SERVICE>_DB_PATH` or `<SERVICE>_DATABASE_URL`) gets a fresh PostgreSQL database
  * on that cluster: its URL is set here, and the database itself is cloned from the service's
  * migrated template when the stack starts (`launchStack`, `startServiceProcess`).
  */
@@ -93,8 +95,9 @@ export async function launchStack(options: LaunchOptions = {}): Promise<Stack> {
   loadSecrets(config.dataDir, env);
   await prepareStackDatabases(env);
   if (!options.skipMigrations) {
-    // Each service's own target: its SQLite file, or its PostgreSQL database (<SERVICE>_DATABASE_URL).
-    await Promise.all(SERVICE_NAMES.map((name) => migrate(name, config.services[name].database)));
+    // Each database's own target: its SQLite file, or its PostgreSQL database (<SERVICE>_DATABASE_URL,
+    // AUTH_DATABASE_URL).
+    await Promise.all(DATABASE_NAMES.map((name) => migrate(name, targetOf(name, config))));
   }
   const processes = {} as Record<ProcessName, ServiceProcess>;
   // Every start, first or again, sees `env` as it is then: the ports pinned below.

@@ -4,7 +4,7 @@
  * them as clones of the services' migrated templates.
  */
 import crypto from "node:crypto";
-import { databaseUrlVariable, SERVICE_NAMES, type ServiceName } from "../config.js";
+import { DATABASE_NAMES, databaseUrlVariable, type DatabaseName } from "../config.js";
 
 /** Set by `npm run test:pg` (scripts/testPg.ts): the admin URL of its throwaway cluster. */
 const PG_ADMIN_URL_VARIABLE = "OPS_TEST_PG_ADMIN_URL";
@@ -16,7 +16,7 @@ const PG_ADMIN_URL_VARIABLE = "OPS_TEST_PG_ADMIN_URL";
 export const FRESH_DATABASES_VARIABLE = "OPS_STACK_FRESH_DATABASES";
 
 /**
- * The variables that put each service of a stack on a fresh database of the test cluster, when
+ * The variables that put each service of a stack, and its auth database, on a fresh database of the test cluster, when
  * `env` has one (`OPS_TEST_PG_ADMIN_URL`) and `overrides` names no database for the service
  * (`<SERVICE>_DB_PATH` or `<SERVICE>_DATABASE_URL`); none otherwise.
  */
@@ -24,9 +24,9 @@ export function freshStackDatabases(env: NodeJS.ProcessEnv, overrides: NodeJS.Pr
   const adminUrl = env[PG_ADMIN_URL_VARIABLE];
   if (!adminUrl) return {};
   const result: NodeJS.ProcessEnv = {};
-  const fresh: ServiceName[] = [];
+  const fresh: DatabaseName[] = [];
   const stackId = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
-  for (const name of SERVICE_NAMES) {
+  for (const name of DATABASE_NAMES) {
     if (overrides[`${name.toUpperCase()}_DB_PATH`] || overrides[databaseUrlVariable(name)]) continue;
     const url = new URL(adminUrl);
     url.pathname = `/stack_${name}_${stackId}`;
@@ -43,7 +43,7 @@ export function freshStackDatabases(env: NodeJS.ProcessEnv, overrides: NodeJS.Pr
  */
 export async function prepareStackDatabases(env: NodeJS.ProcessEnv): Promise<void> {
   const adminUrl = env[PG_ADMIN_URL_VARIABLE];
-  const names = (env[FRESH_DATABASES_VARIABLE] ?? "").split(",").filter((n): n is ServiceName => (SERVICE_NAMES as readonly string[]).includes(n));
+  const names = (env[FRESH_DATABASES_VARIABLE] ?? "").split(",").filter((n): n is DatabaseName => (DATABASE_NAMES as readonly string[]).includes(n));
   if (!adminUrl || names.length === 0) return;
   // Loaded only here: `npm start` never needs the test helpers.
   const { cloneServiceDatabase } = await import("../testing/freshDatabase.js");

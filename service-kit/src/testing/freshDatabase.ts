@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import type { ServiceName } from "../config.js";
+import type { DatabaseName } from "../config.js";
 import type { DatabaseTarget } from "../data/databaseTarget.js";
 import { migrate } from "../data/migrate.js";
 import { migrateDatabase, prismaDir } from "../stack/migrateDatabase.js";
@@ -16,7 +16,7 @@ import { createDatabase, databaseExists, databaseUrl } from "./pgAdmin.js";
 /** Set by `npm run test:pg` (scripts/testPg.ts): the admin URL of its throwaway cluster. */
 export const PG_ADMIN_URL_VARIABLE = "OPS_TEST_PG_ADMIN_URL";
 
-function migrationsHash(service: ServiceName): string {
+function migrationsHash(service: DatabaseName): string {
   const dir = path.join(prismaDir(service), "migrations");
   const hash = crypto.createHash("sha256");
   for (const entry of fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort()) {
@@ -26,9 +26,9 @@ function migrationsHash(service: ServiceName): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-const templates = new Map<ServiceName, Promise<string>>();
+const templates = new Map<DatabaseName, Promise<string>>();
 
-async function template(service: ServiceName): Promise<string> {
+async function template(service: DatabaseName): Promise<string> {
   const dir = path.join(os.tmpdir(), "ops-db-templates");
   const file = path.join(dir, `${service}-${migrationsHash(service)}.db`);
   if (fs.existsSync(file)) return file;
@@ -45,18 +45,18 @@ export function tempDir(prefix = "ops-test-"): { dir: string; cleanup: () => voi
 }
 
 /** Copies the migrated template of `service` to `dir` and returns the new file's path. */
-export async function freshDatabase(service: ServiceName, dir: string): Promise<string> {
+export async function freshDatabase(service: DatabaseName, dir: string): Promise<string> {
   let t = templates.get(service);
   if (!t) {
     t = template(service);
     templates.set(service, t);
   }
-  const file = path.join(dir, `${service}_service.db`);
+  const file = path.join(dir, service === "auth" ? "auth.db" : `${service}_service.db`);
   fs.copyFileSync(await t, file);
   return file;
 }
 
-function schemaHash(service: ServiceName): string {
+function schemaHash(service: DatabaseName): string {
   // Everything under prisma/<service>: the schema and the migrations of both databases.
   const dir = prismaDir(service);
   const hash = crypto.createHash("sha256");
@@ -72,7 +72,7 @@ function schemaHash(service: ServiceName): string {
  * Vitest runs files in several processes at once: an advisory lock makes one of them build it
  * while the others wait, then they all find it.
  */
-async function pgTemplate(adminUrl: string, service: ServiceName): Promise<string> {
+async function pgTemplate(adminUrl: string, service: DatabaseName): Promise<string> {
   const name = `tpl_${service}_${schemaHash(service)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -91,10 +91,10 @@ async function pgTemplate(adminUrl: string, service: ServiceName): Promise<strin
   }
 }
 
-const pgTemplates = new Map<ServiceName, Promise<string>>();
+const pgTemplates = new Map<DatabaseName, Promise<string>>();
 
 /** The name of `service`'s migrated template on the cluster `adminUrl` (built by the first caller). */
-function pgTemplateOf(adminUrl: string, service: ServiceName): Promise<string> {
+function pgTemplateOf(adminUrl: string, service: DatabaseName): Promise<string> {
   let t = pgTemplates.get(service);
   if (!t) {
     t = pgTemplate(adminUrl, service);
@@ -108,7 +108,7 @@ function pgTemplateOf(adminUrl: string, service: ServiceName): Promise<string> {
  * Creates database `name` on the cluster `adminUrl` as a copy of `service`'s migrated template,
  * unless it exists already (a stack's processes may ask for it concurrently); returns its URL.
  */
-export async function cloneServiceDatabase(adminUrl: string, service: ServiceName, name: string): Promise<string> {
+export async function cloneServiceDatabase(adminUrl: string, service: DatabaseName, name: string): Promise<string> {
   const template = await pgTemplateOf(adminUrl, service);
   if (await databaseExists(adminUrl, name)) return databaseUrl(adminUrl, name);
   try {
@@ -126,7 +126,7 @@ export async function cloneServiceDatabase(adminUrl: string, service: ServiceNam
  * template when `OPS_TEST_PG_ADMIN_URL` is set (`npm run test:pg`), else a SQLite file in `dir`
  * (`freshDatabase`). The cluster is thrown away after the run, databases with it.
  */
-export async function freshTarget(service: ServiceName, dir: string, env: NodeJS.ProcessEnv = process.env): Promise<DatabaseTarget> {
+export async function freshTarget(service: DatabaseName, dir: string, env: NodeJS.ProcessEnv = process.env): Promise<DatabaseTarget> {
   const adminUrl = env[PG_ADMIN_URL_VARIABLE];
   if (!adminUrl) return { kind: "sqlite", path: await freshDatabase(service, dir) };
   const name = `${service}_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;

@@ -7,14 +7,20 @@ import path from "node:path";
 import { ROUTER_SECRET_HEADER } from "../auth/authenticate.js";
 import type { Role } from "../auth/roles.js";
 import type { Secrets } from "../auth/secrets.js";
+import { openAuthDatabase } from "../auth/authDatabase.js";
+import { startRevocationList } from "../auth/revocationList.js";
 import { createServiceSecurity, type ServiceSecurity } from "../auth/subgraphSecurity.js";
+import type { DatabaseTarget } from "../data/databaseTarget.js";
 import { signUserToken } from "../auth/tokens.js";
 
 export interface TestSecurity {
   secrets: Secrets;
   apiKeysFile: string;
-  /** The security a service named `service` runs with. */
-  forService(service: string): ServiceSecurity;
+  /**
+   * The security a service named `service` runs with; given the auth database, it refuses
+   * revoked sessions as a configured service does (its own connection, closed with the server).
+   */
+  forService(service: string, authDatabase?: DatabaseTarget): ServiceSecurity;
   /** Headers of a request routed for a user with `role` (router secret + bearer token). */
   headersFor(role: Role, options?: { name?: string; mustChangePassword?: boolean; ttlSeconds?: number }): Promise<Record<string, string>>;
   /** The router secret alone, with no caller. */
@@ -34,7 +40,13 @@ export function testSecurity(dir: string): TestSecurity {
   return {
     secrets,
     apiKeysFile,
-    forService: (service) => createServiceSecurity(service, secrets, apiKeysFile),
+    forService: (service, authDatabase) =>
+      createServiceSecurity(
+        service,
+        secrets,
+        apiKeysFile,
+        authDatabase ? startRevocationList(openAuthDatabase(authDatabase, { poolSize: 1 }), { ownsDatabase: true }) : undefined,
+      ),
     async headersFor(role, options = {}) {
       const { token } = await signUserToken(
         secrets.jwtPrivateKey,

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SERVICE_NAMES } from "../../config.js";
+import { DATABASE_NAMES } from "../../config.js";
 import { migrate } from "../../data/migrate.js";
 import { prismaDiff } from "../prismaDiff.js";
 import { postgresDdlFrom, postgresDir, postgresSchemaFrom } from "../postgresSchema.js";
@@ -11,7 +11,7 @@ import { postgresDdlFrom, postgresDir, postgresSchemaFrom } from "../postgresSch
 const read = (file: string) => fs.readFileSync(file, "utf8");
 
 describe("the PostgreSQL schema is written from schema.prisma", () => {
-  it.each(SERVICE_NAMES)("%s: postgres/schema.prisma is current (run npm run pg:schema)", (service) => {
+  it.each(DATABASE_NAMES)("%s: postgres/schema.prisma is current (run npm run pg:schema)", (service) => {
     const source = read(path.join(postgresDir(service), "..", "schema.prisma"));
     expect(read(path.join(postgresDir(service), "schema.prisma"))).toBe(postgresSchemaFrom(source, service));
   });
@@ -44,7 +44,7 @@ describe("schema.prisma describes the migrated SQLite database", () => {
     }]));
   }
 
-  it.each(SERVICE_NAMES)("%s", async (service) => {
+  it.each(DATABASE_NAMES)("%s", async (service) => {
     const file = path.join(dir, `${service}.db`);
     await migrate(service, { kind: "sqlite", path: file });
     const migrated = new Database(file, { readonly: true });

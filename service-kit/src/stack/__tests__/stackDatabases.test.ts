@@ -29,6 +29,7 @@ describe("isolatedStackEnv", () => {
     expect(env[FRESH_DATABASES_VARIABLE]).toBeUndefined();
     const config = readStackConfig(env);
     for (const name of SERVICE_NAMES) expect(config.services[name].database).toEqual({ kind: "sqlite", path: `/tmp/ops-stack-x/${name}_service.db` });
+    expect(config.authDatabase).toEqual({ kind: "sqlite", path: "/tmp/ops-stack-x/auth.db" });
   });
 
   it.skipIf(!DIALECTS.includes("postgres"))("gives each service a fresh PostgreSQL database on the test cluster, migrated, created once", async () => {
@@ -36,6 +37,8 @@ describe("isolatedStackEnv", () => {
     const env = isolatedStackEnv("/tmp/ops-stack-y", { OPS_TEST_PG_ADMIN_URL: adminUrl });
     const other = isolatedStackEnv("/tmp/ops-stack-z", { OPS_TEST_PG_ADMIN_URL: adminUrl });
     const config = readStackConfig(env);
+    // The auth database too: a stack's gateway and subgraphs share one, of their own.
+    expect(config.authDatabase.kind).toBe("postgres");
     const urls = SERVICE_NAMES.map((name) => {
       const target = config.services[name].database;
       expect(target.kind).toBe("postgres");
@@ -64,6 +67,6 @@ describe("isolatedStackEnv", () => {
     const config = readStackConfig(env);
     expect(config.services.order.database).toEqual({ kind: "sqlite", path: "/tmp/ops-stack-w/prepared.db" });
     expect(config.services.payment.database.kind).toBe("postgres");
-    expect(env[FRESH_DATABASES_VARIABLE]).toBe("payment,notification");
+    expect(env[FRESH_DATABASES_VARIABLE]).toBe("payment,notification,auth");
   });
 });
