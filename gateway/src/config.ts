@@ -27,6 +27,11 @@ export interface SecurityConfig {
   corsOrigins: string[];
   /** GraphQL requests per minute per identity (anonymous callers: per IP address). */
   rateLimitPerMinute: number;
+  /**
+   * Load balancers in front of the gateway that append the client's address to X-Forwarded-For
+   * (TRUSTED_PROXY_HOPS, default 0): per-address limits count the client, not the balancer.
+   */
+  trustedProxyHops: number;
   introspection: boolean;
   /** The Apollo Sandbox landing page on GET /graphql. */
   sandbox: boolean;
@@ -96,6 +101,7 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     sessionTtlSeconds: readInt(env, "SESSION_TTL_SECONDS", 900, 60, 24 * 3600),
     corsOrigins: readOrigins(env),
     rateLimitPerMinute: readInt(env, "RATE_LIMIT_PER_MINUTE", 600, 1, 1_000_000),
+    trustedProxyHops: readInt(env, "TRUSTED_PROXY_HOPS", 0, 0, 5),
     introspection: readBool(env, "GRAPHQL_INTROSPECTION", !production),
     sandbox: readBool(env, "GRAPHQL_SANDBOX", !production),
     cookieSecure: readBool(env, "COOKIE_SECURE", production),

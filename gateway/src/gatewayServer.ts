@@ -122,6 +122,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const guard = createRequestGuard(authenticator, security.rateLimitPerMinute, {
     anonymous: security.introspection && !security.production,
     store: limitStore,
+    trustedProxyHops: security.trustedProxyHops,
   });
   const httpSecurity = createHttpSecurity({ corsOrigins: security.corsOrigins, https: security.cookieSecure });
   const limits = queryLimits(security.limits);
@@ -231,6 +232,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       sessionTtlSeconds: security.sessionTtlSeconds,
       cookieSecure: security.cookieSecure,
       throttle: createLoginThrottle({}, limitStore),
+      trustedProxyHops: security.trustedProxyHops,
       logger,
     }),
   );

@@ -36,6 +36,8 @@ export interface AuthRoutesOptions {
   sessionTtlSeconds: number;
   cookieSecure: boolean;
   throttle: LoginThrottle;
+  /** Load balancers in front whose `X-Forwarded-For` is believed (see clientIp). */
+  trustedProxyHops?: number;
   logger: Logger;
 }
 
@@ -108,7 +110,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
       return;
     }
     const username = normalizeUsername(rawName);
-    const ip = clientIp(req);
+    const ip = clientIp(req, options.trustedProxyHops);
     const wait = await throttle.attempt(username, ip);
     if (wait > 0) {
       logger.warn("sign-in locked", { ip, retryAfterSeconds: wait });
@@ -174,7 +176,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
       fail(res, 400, gatewayError("BAD_USER_INPUT", "Send `currentPassword` and `newPassword` (strings)."));
       return;
     }
-    const ip = clientIp(req);
+    const ip = clientIp(req, options.trustedProxyHops);
     const wait = await throttle.attempt(identity.name, ip);
     if (wait > 0) {
       tooManyAttempts(res, wait);

@@ -32,9 +32,21 @@ export function isRejection(value: GatewayContext | Rejection): value is Rejecti
   return "status" in value;
 }
 
-/** The address the request came from (the TCP peer; a proxy in front is one address). */
-export function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? "unknown";
+/**
+ * The address the request came from. With no proxy in front (`trustedProxyHops` 0) it is the TCP
+ * peer. Behind load balancers that append to `X-Forwarded-For` (nginx's
+ * `$proxy_add_x_forwarded_for`), the peer is the last of them and the client is the address the
+ * outermost trusted one saw: `hops` entries from the end of the list. Entries before that were
+ * written by the client and are never believed, so a forged header cannot dodge the per-address
+ * limits.
+ */
+export function clientIp(req: IncomingMessage, trustedProxyHops = 0): string {
+  const peer = req.socket.remoteAddress ?? "unknown";
+  if (trustedProxyHops === 0) return peer;
+  const header = req.headers["x-forwarded-for"];
+  const forwarded = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").map((a) => a.trim()).filter(Boolean);
+  const chain = [...forwarded, peer];
+  return chain[Math.max(0, chain.length - 1 - trustedProxyHops)]!;
 }
 
 export interface GuardOptions {
@@ -45,6 +57,8 @@ export interface GuardOptions {
   anonymous: boolean;
   /** Where requests are counted (the auth database on PostgreSQL, shared by every gateway); memory by default. */
   store?: RateLimitStore;
+  /** Load balancers in front of the gateway whose `X-Forwarded-For` is believed (TRUSTED_PROXY_HOPS). */
+  trustedProxyHops?: number;
 }
 
 /** The answer to a request without credentials. */
@@ -86,12 +100,12 @@ export function createRequestGuard(authenticator: Authenticator, rateLimitPerMin
       // the address, so guessing keys is rate limited too.
       const status = authFailureStatus(err);
       if (status !== 401) return { status, error: err, headers: { "retry-after": "1" } };
-      return (await count(`ip:${clientIp(req)}`)) ?? { status, error: err };
+      return (await count(`ip:${clientIp(req, options.trustedProxyHops)}`)) ?? { status, error: err };
     }
     if (identity?.kind === "service") {
       return { status: 401, error: gatewayError("UNAUTHENTICATED", "Service tokens are for calls between services, not through the gateway: sign in or use an API key.") };
     }
-    const limited = await count(identity ? `${identity.kind}:${identity.name}` : `ip:${clientIp(req)}`);
+    const limited = await count(identity ? `${identity.kind}:${identity.name}` : `ip:${clientIp(req, options.trustedProxyHops)}`);
     if (limited) return limited;
     if (!identity && !options.anonymous) return { status: 401, error: signInFirst() };
     if (identity?.mustChangePassword) {

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { loadSecrets } from "../auth/secrets.js";
-import { databaseUrlVariable, readStackConfig, SERVICE_NAMES, type ServiceName } from "../config.js";
+import { DATABASE_NAMES, databaseUrlVariable, readStackConfig, SERVICE_NAMES, type DatabaseName } from "../config.js";
 import { migrate } from "../data/migrate.js";
 import { isolatedStackEnv } from "../stack/launchStack.js";
 import { startServiceProcess, type ProcessName, type ServiceProcess } from "../stack/serviceProcess.js";
@@ -63,8 +63,8 @@ export interface Cluster {
   /** nginx's URL per tier (`http://127.0.0.1:<port>/graphql`). */
   tierUrls: Record<Tier, string>;
   replicas: Record<Tier, Replica[]>;
-  /** The database URL of each service. */
-  databaseUrls: Record<ServiceName, string>;
+  /** The database URL of each service, and of the auth database every gateway and subgraph shares. */
+  databaseUrls: Record<DatabaseName, string>;
   /** The environment shared by every process (secrets, databases, tier URLs). */
   env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
@@ -82,7 +82,7 @@ function freePort(): Promise<number> {
 }
 
 /** Creates `<prefix>_<service>` when missing and brings it to the current schema. */
-async function prepareDatabase(adminUrl: string, service: ServiceName, name: string, how: "template" | "migrate"): Promise<string> {
+async function prepareDatabase(adminUrl: string, service: DatabaseName, name: string, how: "template" | "migrate"): Promise<string> {
   if (how === "template") {
     // Loaded only here: production starts never need the test helpers.
     const { cloneServiceDatabase } = await import("../testing/freshDatabase.js");
@@ -108,15 +108,18 @@ export async function launchCluster(options: ClusterOptions): Promise<Cluster> {
   const prefix = options.databasePrefix ?? "ops";
   fs.mkdirSync(options.dir, { recursive: true });
 
-  // The databases: every replica of a service shares its service's database.
+  // The databases: every replica of a service shares its service's database; every process
+  // reads the auth database (users, session revocations, rate limits), the gateways write it.
   const databaseUrls = Object.fromEntries(
-    await Promise.all(SERVICE_NAMES.map(async (s) => [s, await prepareDatabase(options.adminUrl, s, `${prefix}_${s}`, options.databases ?? "migrate")] as const)),
-  ) as Record<ServiceName, string>;
+    await Promise.all(DATABASE_NAMES.map(async (s) => [s, await prepareDatabase(options.adminUrl, s, `${prefix}_${s}`, options.databases ?? "migrate")] as const)),
+  ) as Record<DatabaseName, string>;
 
   // The secrets: generated once into the cluster's folder (outside production), then handed to
   // every process through its environment, as a deployment would from its secret store.
   const base = isolatedStackEnv(path.join(options.dir, "shared"), {
-    ...Object.fromEntries(SERVICE_NAMES.map((s) => [databaseUrlVariable(s), databaseUrls[s]])),
+    // The gateways sit behind nginx, which appends the client's address to X-Forwarded-For.
+    TRUSTED_PROXY_HOPS: "1",
+    ...Object.fromEntries(DATABASE_NAMES.map((s) => [databaseUrlVariable(s), databaseUrls[s]])),
     ...options.env,
   });
   const secrets = loadSecrets(base.DATA_DIR!, base);

@@ -12,6 +12,7 @@ import { generateApiKey, hashApiKey, writeApiKeyFile } from "@ops/service-kit";
 import { launchCluster, type Cluster, type Replica } from "@ops/service-kit/cluster";
 import { eventually, tempDir } from "@ops/service-kit/testing";
 import { writeImportFile } from "../../../bench/importFile.js";
+import { login, signIn, writeTestUsers } from "../signIn.js";
 import { clusterSkipReason, PG_ADMIN_URL } from "./clusterTesting.js";
 
 const skip = clusterSkipReason();
@@ -239,4 +240,27 @@ describe.skipIf(skip)("two replicas per tier behind nginx, on PostgreSQL", () =>
     expect(await count("notification", "SELECT count(DISTINCT order_id) AS n FROM notifications WHERE order_id = ANY($1) AND template_name = 'ORDER_CONFIRMATION'", [ids])).toBe(ORDERS);
     await eventually(() => eventsAppliedOnce(), (pairs) => Object.values(pairs).every((p) => p.sent === p.applied), 60_000);
   }, 600_000);
+
+  it("locks a user name after 5 failed sign-ins spread over both gateways, and refuses a signed-out token at both within 1 s", async () => {
+    const [one, two] = cluster.replicas.gateway.map((g) => g.url) as [string, string];
+    const users = { mallory: { username: "mallory", role: "viewer" as const, password: "mallory-password-for-tests" }, oscar: { username: "oscar", role: "viewer" as const, password: "oscar-password-for-tests" } };
+    await writeTestUsers({ kind: "postgres", url: cluster.databaseUrls.auth, poolSize: 1 }, Object.values(users));
+
+    for (let i = 0; i < 5; i++) expect((await login(i % 2 ? two : one, users.mallory.username, `wrong-${i}`)).status).toBe(401);
+    for (const gateway of [one, two]) {
+      const sixth = await login(gateway, users.mallory.username, users.mallory.password);
+      expect(sixth.status).toBe(429);
+      expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+
+    const session = await signIn(cluster.gatewayUrl, users.oscar.username, users.oscar.password);
+    const status = async (gateway: string) =>
+      (await fetch(gateway, { method: "POST", headers: { "content-type": "application/json", ...session.headers }, body: JSON.stringify({ query: "{ orders(first: 1) { totalCount } }" }) })).status;
+    expect([await status(one), await status(two)]).toEqual([200, 200]);
+    const out = await fetch(`${new URL(cluster.gatewayUrl).origin}/auth/logout`, { method: "POST", headers: { "content-type": "application/json", ...session.headers }, body: "{}" });
+    expect(out.status).toBe(204);
+    const started = performance.now();
+    await eventually(async () => [await status(one), await status(two)], (s) => s.every((code) => code === 401), 3000);
+    expect(performance.now() - started).toBeLessThan(1000);
+  }, 60_000);
 });
