@@ -67,6 +67,8 @@ export interface Cluster {
   databaseUrls: Record<DatabaseName, string>;
   /** The environment shared by every process (secrets, databases, tier URLs). */
   env: NodeJS.ProcessEnv;
+  /** nginx's master process (its workers are its children). */
+  nginxPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -196,6 +198,7 @@ export async function launchCluster(options: ClusterOptions): Promise<Cluster> {
     replicas,
     databaseUrls,
     env: base,
+    nginxPid: nginx?.pid,
     stop,
   };
 }

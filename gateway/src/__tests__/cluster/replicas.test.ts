@@ -13,9 +13,8 @@ import { launchCluster, type Cluster, type Replica } from "@ops/service-kit/clus
 import { eventually, tempDir } from "@ops/service-kit/testing";
 import { writeImportFile } from "../../../bench/importFile.js";
 import { login, signIn, writeTestUsers } from "../signIn.js";
-import { clusterSkipReason, PG_ADMIN_URL } from "./clusterTesting.js";
+import { clusterPrerequisites } from "./clusterTesting.js";
 
-const skip = clusterSkipReason();
 const world = tempDir("ops-cluster-test-");
 let cluster: Cluster;
 let auth: Record<string, string>;
@@ -87,13 +86,13 @@ async function eventsAppliedOnce(): Promise<Record<string, { sent: number; appli
 }
 
 beforeAll(async () => {
-  if (skip) return;
+  const adminUrl = clusterPrerequisites();
   const apiKey = generateApiKey();
   const keys = path.join(world.dir, "api-keys.json");
   writeApiKeyFile(keys, [{ name: "cluster-test", role: "admin", keyHash: hashApiKey(apiKey), createdAt: new Date().toISOString() }]);
   auth = { authorization: `ApiKey ${apiKey}` };
   cluster = await launchCluster({
-    adminUrl: PG_ADMIN_URL!,
+    adminUrl,
     replicas: 2,
     gateways: 2,
     dir: path.join(world.dir, "cluster"),
@@ -120,7 +119,7 @@ afterAll(async () => {
   world.cleanup();
 }, 60_000);
 
-describe.skipIf(skip)("two replicas per tier behind nginx, on PostgreSQL", () => {
+describe("two replicas per tier behind nginx, on PostgreSQL", () => {
   it("resumes a 200,000-row import on another replica after the one running it is killed, and writes everything exactly once", async () => {
     const file = path.join(world.dir, "import.csv");
     const expected = writeImportFile(file, 200_000, 13);
