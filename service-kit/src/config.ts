@@ -87,6 +87,8 @@ export interface OutboxTuning {
   baseDelayMs: number;
   maxDelayMs: number;
   maxAttempts: number;
+  /** How long one delivery may take; on PostgreSQL a claim's lease is two of these and 10 s. */
+  timeoutMs: number;
 }
 
 function readPositive(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
@@ -219,6 +221,7 @@ export function readStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       baseDelayMs: readPositive(env, "OUTBOX_BASE_DELAY_MS", 500),
       maxDelayMs: readPositive(env, "OUTBOX_MAX_DELAY_MS", 300_000),
       maxAttempts: readPositive(env, "OUTBOX_MAX_ATTEMPTS", 15),
+      timeoutMs: readPositive(env, "OUTBOX_TIMEOUT_MS", 10_000),
     },
     smtpUrl: env.SMTP_URL || undefined,
     authDatabase: readDatabaseTarget("auth", env, path.resolve(env.AUTH_DB_PATH ?? path.join(dataDir, "auth.db")), AUTH_POOL_SIZE),
