@@ -15,6 +15,7 @@ describe("the gateway configuration", () => {
       sessionTtlSeconds: 900,
       corsOrigins: [],
       rateLimitPerMinute: 600,
+      trustedProxyHops: 0,
       introspection: true,
       sandbox: true,
       cookieSecure: false,

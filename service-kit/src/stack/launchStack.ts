@@ -82,6 +82,18 @@ export function isolatedStackEnv(dataDir: string, overrides: NodeJS.ProcessEnv =
   return result;
 }
 
+/**
+ * Brings every database of the stack `env` describes to the current schema: the three services'
+ * and the auth database (each its SQLite file, or its PostgreSQL database, created first under
+ * `npm run test:pg`). For a test that starts one service alone: its user tokens are checked
+ * against the auth database's revocation list, which must exist.
+ */
+export async function migrateStack(env: NodeJS.ProcessEnv): Promise<void> {
+  const config = readStackConfig(env);
+  await prepareStackDatabases(env);
+  await Promise.all(DATABASE_NAMES.map((name) => migrate(name, targetOf(name, config))));
+}
+
 /** Migrates, starts the three subgraphs and the gateway on `options.env`, and returns them running. */
 export async function launchStack(options: LaunchOptions = {}): Promise<Stack> {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
@@ -93,12 +105,8 @@ export async function launchStack(options: LaunchOptions = {}): Promise<Stack> {
   const config = readStackConfig(env);
   // Generate development secrets once here, before four processes would race to.
   loadSecrets(config.dataDir, env);
-  await prepareStackDatabases(env);
-  if (!options.skipMigrations) {
-    // Each database's own target: its SQLite file, or its PostgreSQL database (<SERVICE>_DATABASE_URL,
-    // AUTH_DATABASE_URL).
-    await Promise.all(DATABASE_NAMES.map((name) => migrate(name, targetOf(name, config))));
-  }
+  if (options.skipMigrations) await prepareStackDatabases(env);
+  else await migrateStack(env);
   const processes = {} as Record<ProcessName, ServiceProcess>;
   // Every start, first or again, sees `env` as it is then: the ports pinned below.
   const start = (name: ProcessName) => startServiceProcess(name, env, { silent: options.silent });

@@ -6,7 +6,7 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSecrets, ROUTER_SECRET_HEADER, signUserToken } from "@ops/service-kit";
-import { isolatedStackEnv, startServiceProcess, type ServiceProcess } from "@ops/service-kit/stack";
+import { isolatedStackEnv, migrateStack, startServiceProcess, type ServiceProcess } from "@ops/service-kit/stack";
 import { freshTarget, mustQuery, tempDir } from "@ops/service-kit/testing";
 import { HEADER } from "../import/__tests__/importWorld.js";
 
@@ -33,6 +33,7 @@ beforeAll(async () => {
   const database = target.kind === "sqlite" ? { ORDER_DB_PATH: target.path } : { ORDER_DATABASE_URL: target.url };
   const env = isolatedStackEnv(world.dir, { ...database, NODE_ENV: "development", LOG_LEVEL: "info", DRAIN_NOTICE_MS: String(NOTICE_MS), DRAIN_TIMEOUT_MS: "20000" });
   const secrets = loadSecrets(world.dir, env);
+  await migrateStack(env);
   service = await startServiceProcess("order", env, { silent: true });
   base = service.url.replace(/\/graphql$/, "");
   const { token } = await signUserToken(secrets.jwtPrivateKey, { name: "drain-tester", role: "operator", kind: "user" }, 3600);

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSecrets, ROUTER_SECRET_HEADER, signUserToken } from "@ops/service-kit";
-import { isolatedStackEnv, startServiceProcess, type ServiceProcess } from "@ops/service-kit/stack";
+import { isolatedStackEnv, migrateStack, startServiceProcess, type ServiceProcess } from "@ops/service-kit/stack";
 import { freshTarget, mustQuery, tempDir } from "@ops/service-kit/testing";
 import { HEADER } from "./importWorld.js";
 
@@ -39,6 +39,7 @@ beforeAll(async () => {
   const database = target.kind === "sqlite" ? { ORDER_DB_PATH: target.path } : { ORDER_DATABASE_URL: target.url };
   const env = isolatedStackEnv(world.dir, { ...database, NODE_ENV: "development" });
   const secrets = loadSecrets(world.dir, env);
+  await migrateStack(env);
   service = await startServiceProcess("order", env, { silent: true });
   base = service.url.replace(/\/graphql$/, "");
   for (const [i, role] of (["operator", "viewer", "viewer", "viewer"] as const).entries()) {
