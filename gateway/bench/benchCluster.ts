@@ -17,6 +17,7 @@ import { pool, poster, rng, seedOrder } from "../scripts/demoShop.js";
 import { writeImportFile } from "./importFile.js";
 import { loadTest, type LoadResult } from "./loadTest.js";
 import { cpuMs, readCpu, treeCpuMs, type CpuGroups } from "./processCpu.js";
+import { uploadAndImport } from "./uploadAndImport.js";
 
 const arg = (flag: string, fallback: string) => {
   const i = process.argv.indexOf(flag);
@@ -98,18 +99,9 @@ async function bench(pg: PgCluster, replicas: number, file: string, expected: Re
     const queryCpu = perUnit(before, readCpu(groups), query.requests);
     console.log(`federated 50 orders, c=${CONCURRENCY}: ${query.rps.toFixed(0)} req/s, p50 ${query.p50.toFixed(1)} ms, p99 ${query.p99.toFixed(1)} ms`);
 
-    const origin = new URL(cluster.gatewayUrl).origin;
     const importBefore = readCpu(groups);
     const started = performance.now();
-    const { createImportUpload } = await post(`mutation($f: String!) { createImportUpload(filename: $f) { id uploadUrl } }`, { f: "bench.csv" });
-    const put = await fetch(`${origin}${createImportUpload.uploadUrl}`, {
-      method: "PUT",
-      headers: { ...auth, "content-type": "text/csv", "content-length": String(fs.statSync(file).size) },
-      body: fs.createReadStream(file) as never,
-      duplex: "half",
-    } as RequestInit);
-    if (put.status !== 201) throw new Error(`upload failed: HTTP ${put.status} ${await put.text()}`);
-    const { startImport } = await post(`mutation($i: StartImportInput!) { startImport(input: $i) { id batchId } }`, { i: { uploadId: createImportUpload.id } });
+    const startImport = await uploadAndImport(cluster.gatewayUrl, auth, file, "bench.csv");
     let status = "";
     for (;;) {
       const data = await post(

@@ -20,6 +20,7 @@ import { writeImportFile } from "./importFile.js";
 import { databasesArg, onEachDatabase, servicesStillOnSqlite, sideBySide, type BenchDatabase } from "./benchDatabases.js";
 import { peakRssMb } from "./processMemory.js";
 import { rawFloor } from "./rawFloor.js";
+import { uploadAndImport } from "./uploadAndImport.js";
 
 const rowsArg = process.argv.indexOf("--rows");
 const ROWS = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 100_000;
@@ -46,20 +47,11 @@ async function bench(database: BenchDatabase, overrides: NodeJS.ProcessEnv): Pro
   const stack = await launchStack({ env, silent: true });
   const auth = { authorization: `ApiKey ${apiKey}` };
   const post = poster(stack.gatewayUrl, auth);
-  const base = stack.gatewayUrl.replace(/\/graphql$/, "");
 
   try {
     const started = performance.now();
-    const { createImportUpload } = await post(`mutation($f: String!) { createImportUpload(filename: $f) { id uploadUrl } }`, { f: "bench.csv" });
-    const put = await fetch(`${base}${createImportUpload.uploadUrl}`, {
-      method: "PUT",
-      headers: { ...auth, "content-type": "text/csv", "content-length": String(fs.statSync(file).size) },
-      body: fs.createReadStream(file) as never,
-      duplex: "half",
-    } as RequestInit);
-    if (put.status !== 201) throw new Error(`upload failed: HTTP ${put.status} ${await put.text()}`);
+    const startImport = await uploadAndImport(stack.gatewayUrl, auth, file, "bench.csv");
     const uploaded = performance.now();
-    const { startImport } = await post(`mutation($i: StartImportInput!) { startImport(input: $i) { id batchId } }`, { i: { uploadId: createImportUpload.id } });
     const batchId: string = startImport.batchId;
     let importDone = 0;
     let last = "";

@@ -14,6 +14,7 @@ import { isolatedStackEnv, launchStack } from "@ops/service-kit/stack";
 import { poster } from "../scripts/demoShop.js";
 import { writeImportFile } from "./importFile.js";
 import { currentRssMb, peakRssMb, resetPeakRss } from "./processMemory.js";
+import { uploadAndImport } from "./uploadAndImport.js";
 
 const rowsArg = process.argv.indexOf("--rows");
 const ROWS = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 1_000_000;
@@ -29,7 +30,6 @@ writeApiKeyFile(path.join(dataDir, "api-keys.json"), [{ name: "bench", role: "ad
 const stack = await launchStack({ env: isolatedStackEnv(dataDir, { RATE_LIMIT_PER_MINUTE: "1000000", OUTBOX_POLL_MS: "200" }), silent: true });
 const auth = { authorization: `ApiKey ${apiKey}` };
 const post = poster(stack.gatewayUrl, auth);
-const base = stack.gatewayUrl.replace(/\/graphql$/, "");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const status = (line: string) => (process.stderr.isTTY ? process.stderr.write(`\r${line}   `) : undefined);
 
@@ -45,15 +45,7 @@ async function settled(): Promise<void> {
 }
 
 try {
-  const { createImportUpload } = await post(`mutation($f: String!) { createImportUpload(filename: $f) { id uploadUrl } }`, { f: "bench-undo.csv" });
-  const put = await fetch(`${base}${createImportUpload.uploadUrl}`, {
-    method: "PUT",
-    headers: { ...auth, "content-type": "text/csv", "content-length": String(fs.statSync(file).size) },
-    body: fs.createReadStream(file) as never,
-    duplex: "half",
-  } as RequestInit);
-  if (put.status !== 201) throw new Error(`upload failed: HTTP ${put.status} ${await put.text()}`);
-  const { startImport } = await post(`mutation($i: StartImportInput!) { startImport(input: $i) { id batchId } }`, { i: { uploadId: createImportUpload.id } });
+  const startImport = await uploadAndImport(stack.gatewayUrl, auth, file, "bench-undo.csv");
   for (;;) {
     const { import: job } = await post(`query($id: ID!) { import(id: $id) { status rowsDone totalRows } }`, { id: startImport.id });
     if (job.status === "COMPLETED") break;

@@ -1,3 +1,4 @@
+export * from "./freePort.js";
 export * from "./config.js";
 export * from "./queryCounter.js";
 export { BUSY_TIMEOUT_MS, sqlDate } from "./sqliteBasics.js";

@@ -7,7 +7,6 @@
  * replica tests (`npm run test:cluster`) and `npm run bench:cluster`.
  */
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { loadSecrets } from "../auth/secrets.js";
 import { DATABASE_NAMES, databaseUrlVariable, readStackConfig, SERVICE_NAMES, type DatabaseName } from "../config.js";
@@ -17,6 +16,7 @@ import { startServiceProcess, type ProcessName, type ServiceProcess } from "../s
 import { Supervisor, type SupervisionEvent } from "../stack/supervisor.js";
 import { createDatabase, databaseExists, databaseUrl } from "../testing/pgAdmin.js";
 import { startNginx, type RunningNginx } from "./nginx.js";
+import { freePort } from "../freePort.js";
 
 export const TIERS = ["order", "payment", "notification", "gateway"] as const satisfies readonly ProcessName[];
 export type Tier = (typeof TIERS)[number];
@@ -70,17 +70,6 @@ export interface Cluster {
   /** nginx's master process (its workers are its children). */
   nginxPid: number | undefined;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Creates `<prefix>_<service>` when missing and brings it to the current schema. */

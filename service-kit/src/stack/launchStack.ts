@@ -3,7 +3,6 @@
  * then the gateway pointed at them, and (when asked) supervises them. Used by `npm start`, the
  * benchmarks and end-to-end tests.
  */
-import net from "node:net";
 import { loadSecrets } from "../auth/secrets.js";
 import { DATABASE_NAMES, databaseUrlVariable, readStackConfig, SERVICE_NAMES, type ServiceName } from "../config.js";
 import { targetOf } from "../data/databaseTarget.js";
@@ -11,6 +10,7 @@ import { migrate } from "../data/migrate.js";
 import { freshStackDatabases, prepareStackDatabases } from "./stackDatabases.js";
 import { startServiceProcess, type ProcessName, type ServiceProcess } from "./serviceProcess.js";
 import { Supervisor, type SupervisionOptions } from "./supervisor.js";
+import { freePort } from "../freePort.js";
 
 export interface LaunchOptions {
   /** Environment for every process (DATA_DIR, ports, secrets). Defaults to process.env. */
@@ -35,18 +35,6 @@ export interface Stack {
   /** Starts a stopped or killed process again on the same port. */
   restart(name: ProcessName): Promise<ServiceProcess>;
   stop(): Promise<void>;
-}
-
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Variables that would point a launched stack at another install's services, databases or files. */

@@ -8,10 +8,10 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createDatabase, databaseUrl, dropDatabase } from "./pgAdmin.js";
+import { freePort } from "../freePort.js";
 
 export interface PgCluster {
   /** `postgres://postgres@127.0.0.1:<port>/postgres`: a superuser, trusted (no password). */
@@ -67,17 +67,6 @@ function run(argv: string[], what: string): void {
   const result = spawnSync(cmd, args, { encoding: "utf8" });
   if (result.error) throw new Error(`${what} could not start (${cmd}): ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${result.stdout}${result.stderr}`.trimEnd());
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 // Durability is worthless for a cluster that lives as long as one test run.

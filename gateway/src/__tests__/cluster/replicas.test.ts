@@ -12,6 +12,7 @@ import { generateApiKey, hashApiKey, writeApiKeyFile } from "@ops/service-kit";
 import { launchCluster, type Cluster, type Replica } from "@ops/service-kit/cluster";
 import { eventually, tempDir } from "@ops/service-kit/testing";
 import { writeImportFile } from "../../../bench/importFile.js";
+import { uploadAndImport } from "../../../bench/uploadAndImport.js";
 import { login, signIn, writeTestUsers } from "../signIn.js";
 import { clusterPrerequisites } from "./clusterTesting.js";
 
@@ -125,16 +126,7 @@ describe("two replicas per tier behind nginx, on PostgreSQL", () => {
   it("resumes a 200,000-row import on another replica after the one running it is killed, and writes everything exactly once", async () => {
     const file = path.join(world.dir, "import.csv");
     const expected = writeImportFile(file, 200_000, 13);
-    const base = cluster.gatewayUrl.replace(/\/graphql$/, "");
-    const { createImportUpload } = await must(cluster.gatewayUrl, `mutation($f: String!) { createImportUpload(filename: $f) { id uploadUrl } }`, { f: "cluster.csv" });
-    const put = await fetch(`${base}${createImportUpload.uploadUrl}`, {
-      method: "PUT",
-      headers: { ...auth, "content-type": "text/csv", "content-length": String(fs.statSync(file).size) },
-      body: fs.createReadStream(file) as never,
-      duplex: "half",
-    } as RequestInit);
-    expect(put.status, await put.clone().text()).toBe(201);
-    const { startImport } = await must(cluster.gatewayUrl, `mutation($i: StartImportInput!) { startImport(input: $i) { id batchId } }`, { i: { uploadId: createImportUpload.id } });
+    const startImport = await uploadAndImport(cluster.gatewayUrl, auth, file, "cluster.csv");
     const importId: string = startImport.id;
     const batchId: string = startImport.batchId;
     const progress = async () => (await must(cluster.gatewayUrl, `query($id: ID!) { import(id: $id) { status rowsDone totalRows } }`, { id: importId })).import;
@@ -187,11 +179,7 @@ describe("two replicas per tier behind nginx, on PostgreSQL", () => {
     for (let i = 1; i <= ORDERS; i++) csv.push(`P-${i},payer${i}@example.jp,支払 ${i}号,宇治抹茶 30g,1,${1000 + i},JPY`);
     const file = path.join(world.dir, "orders.csv");
     fs.writeFileSync(file, `${csv.join("\r\n")}\r\n`);
-    const base = cluster.gatewayUrl.replace(/\/graphql$/, "");
-    const { createImportUpload } = await must(cluster.gatewayUrl, `mutation($f: String!) { createImportUpload(filename: $f) { id uploadUrl } }`, { f: "orders.csv" });
-    const put = await fetch(`${base}${createImportUpload.uploadUrl}`, { method: "PUT", headers: { ...auth, "content-type": "text/csv" }, body: fs.readFileSync(file) });
-    expect(put.status).toBe(201);
-    const { startImport } = await must(cluster.gatewayUrl, `mutation($i: StartImportInput!) { startImport(input: $i) { id batchId } }`, { i: { uploadId: createImportUpload.id } });
+    const startImport = await uploadAndImport(cluster.gatewayUrl, auth, file, "orders.csv");
     await eventually(async () => (await must(cluster.gatewayUrl, `query($id: ID!) { import(id: $id) { status } }`, { id: startImport.id })).import, (i) => /^COMPLETED/.test(i.status), 120_000);
     const { rows } = await databases.order!.query("SELECT id FROM orders WHERE batch_id = $1 ORDER BY id", [startImport.batchId]);
     const orderIds = rows.map((r) => String(r.id));
