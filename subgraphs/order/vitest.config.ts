@@ -1,3 +1,4 @@
 import { workspaceConfig } from "../../service-kit/src/testing/vitestConfig.js";
 
-export default workspaceConfig("order");
+// Processes, not threads: its limit tests measure this process's own RSS, which threads would share.
+export default workspaceConfig("order", { pool: "forks" });

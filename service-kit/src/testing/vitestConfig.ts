@@ -34,9 +34,10 @@ export interface WorkspaceFiles {
    */
   dialectFree?: string[];
   /**
-   * Vitest's pool: worker threads by default (measured on 2 cores: the whole suite 306 → 268 s;
-   * a thread starts in a fraction of a forked process's second per file), forked processes for a
-   * project whose tests need a process of their own (they set `process.env.TZ`, which threads share).
+   * Vitest's pool: worker threads by default (a thread starts in a fraction of a forked process's
+   * second per file; the gateway and payment suites), forked processes for a project whose tests
+   * need a process of their own: they set `process.env.TZ` or measure the process's RSS, which
+   * threads share (service-kit, order, notification).
    */
   pool?: "threads" | "forks";
 }
